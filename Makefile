@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ftx — one non-recursive Makefile.
+#   make [V=1] [CROSS_COMPILE=aarch64-linux-gnu-] [LIBPERF_DIR=...]
+#   make check | check-unit | check-root | check-mem | vm-check | bench | fuzz
+#   make demo | static | install [prefix=/usr/local] [DESTDIR=] | clean
+
+VERSION		:= 0.1
+prefix		?= /usr/local
+bindir		?= $(prefix)/bin
+mandir		?= $(prefix)/share/man
+DESTDIR		?=
+
+ifeq ($(origin CC),default)
+CC		:= $(CROSS_COMPILE)gcc
+endif
+AR		:= $(CROSS_COMPILE)ar
+PKG_CONFIG	?= pkg-config
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+BUILD		?= build
+ifneq ($(CROSS_COMPILE),)
+BUILD		:= build/$(patsubst %-,%,$(CROSS_COMPILE))
+endif
+LIBPERF_DIR	?= $(BUILD)/libperf
+
+CFLAGS		?= -O2 -g
+WARN		:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+BASE_CFLAGS	:= -std=gnu11 $(WARN) -D_GNU_SOURCE -DFTX_VERSION='"$(VERSION)"' \
+		   -Iinclude -Isrc -I$(BUILD)/gen -I$(LIBPERF_DIR)/include -MMD -MP
+
+ifneq ($(MAKECMDGOALS),clean)
+PKG_CHECK := $(shell $(PKG_CONFIG) --exists 'libtracefs >= 1.6' 'libtraceevent >= 1.7' libzstd zlib check && echo ok)
+ifneq ($(PKG_CHECK),ok)
+$(warning missing libraries: need libtracefs >= 1.6, libtraceevent >= 1.7 (Debian 12), libzstd, zlib, check)
+$(warning hint: run 'scripts/deps.sh' (or 'make check'/'make demo', which run it))
+endif
+endif
+
+PKG_CFLAGS	:= $(shell $(PKG_CONFIG) --cflags libtracefs libtraceevent libzstd zlib 2>/dev/null)
+PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs libtracefs libtraceevent libzstd zlib 2>/dev/null)
+LIBPERF_LIBS	:= $(LIBPERF_DIR)/lib/libperf.a $(LIBPERF_DIR)/lib/libapi.a
+
+ALL_CFLAGS	= $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS		= $(LIBPERF_LIBS) $(PKG_LIBS) -lelf -lpthread -ldl
+
+LIB_SRCS	:= $(sort $(wildcard src/lib/*.c))
+CMD_SRCS	:= $(sort $(wildcard src/cmd-*.c))
+CMD_NAMES	:= $(patsubst src/cmd-%.c,%,$(CMD_SRCS))
+TEST_SRCS	:= $(sort $(wildcard tests/test-*.c))
+SUITE_NAMES	:= $(patsubst tests/test-%.c,%,$(TEST_SRCS))
+
+LIB_OBJS	:= $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CMD_OBJS	:= $(CMD_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/ftx.o
+TEST_OBJS	:= $(TEST_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/tests/check-main.o
+
+LIBFTX		:= $(BUILD)/libftx.a
+FTX		:= $(BUILD)/ftx
+TEST_BIN	:= $(BUILD)/ftx-test
+
+.PHONY: all deps static check check-unit check-root check-mem vm-check bench fuzz demo \
+	install clean
+
+all: $(FTX)
+
+deps:
+	$(Q)scripts/deps.sh
+
+# The library needs libperf's headers; build it when missing.
+$(LIBPERF_DIR)/lib/libperf.a:
+	$(Q)BUILD=$(abspath $(BUILD)) CROSS_COMPILE=$(CROSS_COMPILE) scripts/deps.sh --build-only
+
+$(BUILD)/gen/commands.h: $(CMD_SRCS) Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '/* generated from src/cmd-*.c */\n' > $@.tmp
+	$(Q)for n in $(subst -,_,$(CMD_NAMES)); do printf 'FTX_CMD(%s)\n' $$n; done >> $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/gen/suites.h: $(TEST_SRCS) Makefile
+	@mkdir -p $(@D)
+	$(Q)printf '/* generated from tests/test-*.c */\n' > $@.tmp
+	$(Q)for n in $(subst -,_,$(SUITE_NAMES)); do printf 'FTX_SUITE(%s)\n' $$n; done >> $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(BUILD)/%.o: %.c $(BUILD)/gen/commands.h $(BUILD)/gen/suites.h | $(LIBPERF_DIR)/lib/libperf.a
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIBFTX): $(LIB_OBJS)
+	@$(if $(Q),echo '  AR      $@')
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FTX): $(CMD_OBJS) $(LIBFTX)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CMD_OBJS) $(LIBFTX) $(LDLIBS)
+
+$(TEST_BIN): $(TEST_OBJS) $(LIBFTX)
+	@$(if $(Q),echo '  LINK    $@')
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBFTX) $(LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
+
+# A static binary for boards: copy one file, run 'ftx check'.
+static:
+	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/static LIBPERF_DIR=$(abspath $(LIBPERF_DIR)) \
+		LDFLAGS="-static $(LDFLAGS)" \
+		PKG_LIBS="$(shell $(PKG_CONFIG) --static --libs libtracefs libtraceevent libzstd zlib 2>/dev/null)" all
+	@echo "  STATIC  $(BUILD)/static/ftx"
+
+# check: install what is missing, build, run every suite. The unit suite runs
+# last so the run ends with Check's summary line.
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
+	$(Q)if [ -x tests/vm/run.sh ]; then FTX=$(abspath $(FTX)) tests/vm/run.sh --if-possible; fi
+	$(Q)$(MAKE) --no-print-directory check-unit
+
+check-unit: $(TEST_BIN) $(FTX)
+	$(Q)cd tests && FTX=$(abspath $(FTX)) $(abspath $(TEST_BIN))
+
+check-root: $(FTX)
+	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
+
+check-mem: $(TEST_BIN)
+	$(Q)cd tests && CK_FORK=no FTX=$(abspath $(FTX)) valgrind -q --leak-check=full \
+		--error-exitcode=1 $(abspath $(TEST_BIN))
+
+vm-check: deps all
+	$(Q)scripts/deps.sh --vm
+	$(Q)FTX=$(abspath $(FTX)) tests/vm/run.sh
+
+bench: deps all
+	$(Q)FTX=$(abspath $(FTX)) scripts/bench.sh
+
+fuzz: deps
+	$(Q)scripts/fuzz.sh
+
+demo: deps all
+	$(Q)FTX=$(abspath $(FTX)) scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+	install -m 755 $(FTX) $(DESTDIR)$(bindir)/ftx
+	install -m 644 man/*.1 $(DESTDIR)$(mandir)/man1/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session owns every tracefs change ftx makes: it records the original
+ * value before each write and restores it on normal exit, on error and on
+ * SIGINT/SIGTERM/SIGHUP. Runs use a private instance ("ftx-<pid>") wherever
+ * the kernel allows, so the top-level buffer and other users are untouched.
+ * What it changes outside its instance is also journaled under /run/ftx so
+ * that 'ftx reset' can undo the changes of a run that was SIGKILLed.
+ */
+#ifndef FTX_SESSION_H
+#define FTX_SESSION_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct tracefs_instance;
+struct ftx_session;
+
+/* Prefix of everything ftx creates in tracefs: instances, probe groups. */
+#define FTX_INSTANCE_PREFIX	"ftx-"
+#define FTX_PROBE_GROUP		"ftx"
+
+/**
+ * ftx_tracefs_mount - find tracefs, mounting it when it is not mounted
+ *
+ * Tries /sys/kernel/tracing, then /sys/kernel/debug/tracing; mounts tracefs on
+ * /sys/kernel/tracing if neither is there. Returns the directory (static
+ * storage, not to be freed) or NULL with errno and ftx_error() set.
+ */
+const char *ftx_tracefs_mount(void);
+
+enum ftx_session_flags {
+	FTX_SESSION_TOP		= 1u << 0,	/* no private instance: work on the top level */
+};
+
+/**
+ * ftx_session_create - start a session, with a private instance unless
+ * FTX_SESSION_TOP is given
+ *
+ * Returns a session the caller ends with ftx_session_destroy(), or NULL with
+ * errno and ftx_error() set.
+ */
+struct ftx_session *ftx_session_create(unsigned int flags);
+
+/**
+ * ftx_session_destroy - restore everything the session changed, in reverse
+ * order, remove what it created (probes, instance) and free it. NULL is fine.
+ */
+void ftx_session_destroy(struct ftx_session *s);
+
+/** ftx_session_instance - the private instance (borrowed), NULL for the top level */
+struct tracefs_instance *ftx_session_instance(struct ftx_session *s);
+
+/** ftx_session_dir - absolute path of the session's tracefs directory (borrowed) */
+const char *ftx_session_dir(struct ftx_session *s);
+
+/**
+ * ftx_session_set - write @value to @file (relative to the session's directory),
+ * saving the file's original content first (once per file)
+ *
+ * Returns 0, or -1 with errno and ftx_error() set; the reason names the file and
+ * the kernel's own explanation (error_log, lockdown) where there is one.
+ */
+int ftx_session_set(struct ftx_session *s, const char *file, const char *value);
+
+/** ftx_session_set_top - like ftx_session_set() on a top-level file */
+int ftx_session_set_top(struct ftx_session *s, const char *file, const char *value);
+
+/**
+ * ftx_session_append - append @value to a list file such as set_ftrace_filter
+ * or set_event (O_APPEND), saving the original list first
+ */
+int ftx_session_append(struct ftx_session *s, const char *file, const char *value);
+
+/**
+ * ftx_session_event_enable - enable SYSTEM:EVENT (globs allowed as in
+ * tracefs_event_enable()), with an optional @filter; restored on destroy
+ */
+int ftx_session_event_enable(struct ftx_session *s, const char *system, const char *event,
+			     const char *filter);
+
+/**
+ * ftx_session_dynevent_create - add a dynamic event (kprobe/uprobe/eprobe line
+ * in dynamic_events syntax) that the session removes on destroy
+ */
+int ftx_session_dynevent_create(struct ftx_session *s, const char *definition);
+
+/**
+ * ftx_session_restore - undo every change so far (keeps the instance);
+ * returns 0 or -1 if some value could not be restored (all are tried)
+ */
+int ftx_session_restore(struct ftx_session *s);
+
+/**
+ * ftx_session_catch_signals - SIGINT/SIGTERM/SIGHUP request a stop instead of
+ * killing the process: ftx_session_stop_requested() turns true and blocking
+ * calls return EINTR. A second signal while a stop is pending restores the
+ * session immediately (async-signal-safe writes only) and exits with the
+ * signal's status.
+ */
+int ftx_session_catch_signals(struct ftx_session *s);
+
+/** ftx_session_stop_requested - true once a stop signal arrived */
+bool ftx_session_stop_requested(void);
+
+/**
+ * ftx_reset - undo what dead ftx processes left behind: their instances,
+ * their probe groups, the top-level settings journaled under /run/ftx.
+ * Leaves alone what belongs to others and to live ftx processes.
+ * @report: called once per removed or restored item with a description
+ * Returns the number of items handled, or -1 with errno and ftx_error() set.
+ */
+int ftx_reset(void (*report)(const char *what, void *arg), void *arg);
+
+#endif /* FTX_SESSION_H */

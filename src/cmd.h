@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command table. Each src/cmd-<name>.c defines one
+ *	const struct ftx_cmd ftx_cmd_<name>;
+ * and the Makefile lists them in build/gen/commands.h, so adding a command is
+ * adding a file. Commands parse → apply → run → restore and return an exit
+ * status: FTX_EXIT_OK, FTX_EXIT_FAIL or FTX_EXIT_USAGE.
+ */
+#ifndef FTX_CMD_H
+#define FTX_CMD_H
+
+#include <stdio.h>
+
+enum {
+	FTX_EXIT_OK = 0,
+	FTX_EXIT_FAIL = 1,
+	FTX_EXIT_USAGE = 2,
+};
+
+/* Command flags, checked by the dispatcher before run() */
+#define FTX_CMD_NEEDS_ROOT	(1u << 0)	/* tracefs writes, perf_event_open */
+
+struct ftx_cmd {
+	const char *name;
+	const char *summary;	/* one line for "ftx help" */
+	const char *usage;	/* full text for "ftx help <name>" / --help */
+	unsigned int flags;
+	/* argv[0] is the command name; getopt state is reset before the call */
+	int (*run)(int argc, char **argv);
+};
+
+/* The name of the running command, for "ftx <name>: ..." messages */
+extern const char *ftx_cmd_name;
+
+/* Print "ftx <cmd>: <fmt>\n" on stderr */
+void ftx_cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the one-line usage hint for a bad invocation; returns FTX_EXIT_USAGE */
+int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print the command's full usage on stdout; returns FTX_EXIT_OK */
+int ftx_cmd_help(const struct ftx_cmd *cmd);
+
+#define FTX_CMD(n) extern const struct ftx_cmd ftx_cmd_##n;
+#include "commands.h"
+#undef FTX_CMD
+
+#endif /* FTX_CMD_H */

@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx: tracing through tracefs where BPF is not available.
+ * main(): global options, the command table, dispatch, stdout write check.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+
+#ifndef FTX_VERSION
+#define FTX_VERSION "0.0"
+#endif
+
+static const struct ftx_cmd *const commands[] = {
+#define FTX_CMD(n) &ftx_cmd_##n,
+#include "commands.h"
+#undef FTX_CMD
+};
+
+const char *ftx_cmd_name = "";
+static int verbose;
+
+void ftx_cmd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	if (*ftx_cmd_name)
+		fprintf(stderr, "ftx %s: ", ftx_cmd_name);
+	else
+		fputs("ftx: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "ftx %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'ftx help %s' for more information.\n", cmd->name);
+	return FTX_EXIT_USAGE;
+}
+
+int ftx_cmd_help(const struct ftx_cmd *cmd)
+{
+	fputs(cmd->usage, stdout);
+	return FTX_EXIT_OK;
+}
+
+static void log_to_stderr(enum ftx_log_level level, const char *msg)
+{
+	static const char *const tag[] = {
+		[FTX_LOG_ERROR] = "error: ",
+		[FTX_LOG_WARN] = "warning: ",
+		[FTX_LOG_INFO] = "",
+		[FTX_LOG_DEBUG] = "debug: ",
+	};
+
+	if (level == FTX_LOG_DEBUG && verbose < 2)
+		return;
+	if (level == FTX_LOG_INFO && verbose < 0)
+		return;
+	fflush(stdout);
+	fprintf(stderr, "ftx %s: %s%s\n", ftx_cmd_name, tag[level], msg);
+}
+
+static const struct ftx_cmd *find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: ftx [-v|-q] <command> [options] [args]\n"
+		"\n"
+		"Tracing through tracefs and perf_event_open, where BPF is not available.\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(f,
+		"\n"
+		"  ftx help <command>   options of one command (also: man ftx-<command>)\n"
+		"  ftx --version        version\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct ftx_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		return FTX_EXIT_OK;
+	}
+	cmd = find_cmd(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "ftx help: unknown command '%s'\n", argv[1]);
+		return FTX_EXIT_USAGE;
+	}
+	return ftx_cmd_help(cmd);
+}
+
+/* A failed write to stdout (full disk, closed pipe) must not exit 0. */
+static int check_stdout(int ret)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			ftx_cmd_err("error writing output: %s", strerror(errno));
+		return ret ? ret : FTX_EXIT_FAIL;
+	}
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const struct ftx_cmd *cmd;
+	int i, ret;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "--version") || !strcmp(argv[i], "-V")) {
+			printf("ftx %s\n", FTX_VERSION);
+			return check_stdout(FTX_EXIT_OK);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return check_stdout(FTX_EXIT_OK);
+		} else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+			verbose++;
+		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+			verbose = -1;
+		} else {
+			fprintf(stderr, "ftx: unknown option '%s'\n", argv[i]);
+			usage(stderr);
+			return FTX_EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		usage(stderr);
+		return FTX_EXIT_USAGE;
+	}
+	argc -= i;
+	argv += i;
+	ftx_log_set_hook(log_to_stderr);
+
+	if (!strcmp(argv[0], "help"))
+		return check_stdout(cmd_help(argc, argv));
+
+	cmd = find_cmd(argv[0]);
+	if (!cmd) {
+		fprintf(stderr, "ftx: unknown command '%s'\nTry 'ftx help'.\n", argv[0]);
+		return FTX_EXIT_USAGE;
+	}
+	ftx_cmd_name = cmd->name;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
+		return check_stdout(ftx_cmd_help(cmd));
+	if ((cmd->flags & FTX_CMD_NEEDS_ROOT) && geteuid() != 0) {
+		ftx_cmd_err("must run as root (tracefs and perf_event_open need it)");
+		return FTX_EXIT_FAIL;
+	}
+	optind = 0;	/* full getopt reset for the command */
+	ret = cmd->run(argc, argv);
+	return check_stdout(ret);
+}

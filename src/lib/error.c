@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ftx/error.h"
+
+static __thread char err_buf[FTX_ERROR_MAX];
+static ftx_log_fn log_hook;
+
+void ftx_error_set(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
+	va_end(ap);
+	errno = saved;
+}
+
+void ftx_error_prefix(const char *fmt, ...)
+{
+	char buf[2 * FTX_ERROR_MAX];
+	int saved = errno;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, FTX_ERROR_MAX, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	else if (n >= FTX_ERROR_MAX)
+		n = FTX_ERROR_MAX - 1;
+	snprintf(buf + n, sizeof(buf) - n, "%s", ftx_error());
+	buf[FTX_ERROR_MAX - 1] = '\0';
+	memcpy(err_buf, buf, FTX_ERROR_MAX);
+	errno = saved;
+}
+
+const char *ftx_error(void)
+{
+	if (!err_buf[0])
+		return strerror(errno);
+	return err_buf;
+}
+
+void ftx_error_clear(void)
+{
+	err_buf[0] = '\0';
+}
+
+void ftx_log_set_hook(ftx_log_fn fn)
+{
+	log_hook = fn;
+}
+
+void ftx_log(enum ftx_log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	int saved = errno;
+	va_list ap;
+
+	if (!log_hook)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_hook(level, msg);
+	errno = saved;
+}
