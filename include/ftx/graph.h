@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ftx's own call-graph view of function_graph traces ('ftx report --graph').
+ *
+ * trace-cmd decides whether an entry is a leaf by peeking at the next record of
+ * the merged stream, so any event of another task or CPU in between breaks it.
+ * This view keeps a real call stack per task instead: an entry is a leaf when
+ * the next record *of the same task* is its exit. Memory is O(depth × tasks),
+ * never O(events): nothing is buffered beyond the open frames of each task.
+ */
+#ifndef FTX_GRAPH_H
+#define FTX_GRAPH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct tep_handle;
+struct tep_record;
+struct ftx_graph;
+
+struct ftx_graph_opts {
+	int max_depth;			/* > 0: hide calls deeper than this (relative) */
+	unsigned long long min_duration; /* ns; > 0: show only calls at least this long */
+	int pid;			/* >= 0: only this task (0 is the idle task) */
+	bool pid_set;
+	const char *func;		/* only the subtrees rooted at this function */
+	bool show_events;		/* print other events as comments (default on) */
+};
+
+/**
+ * ftx_graph_alloc - start a graph view printing to @out
+ * @tep: event formats and symbols of the trace (borrowed; must outlive the graph)
+ * @opts: filters (copied); NULL for defaults
+ * @out: where lines go (borrowed)
+ *
+ * Returns a graph the caller frees with ftx_graph_free(), or NULL with errno
+ * and ftx_error() set (e.g. the trace has no funcgraph_entry event).
+ */
+struct ftx_graph *ftx_graph_alloc(struct tep_handle *tep, const struct ftx_graph_opts *opts,
+				  FILE *out);
+
+/**
+ * ftx_graph_add - feed one record, in timestamp order across CPUs
+ * @rec: borrowed record; rec->cpu and rec->ts must be set
+ *
+ * Returns 0, or -1 with errno set if output failed.
+ */
+int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec);
+
+/**
+ * ftx_graph_lost - events were lost on @cpu before the next record there
+ * @count: how many, or 0 when the kernel did not say
+ *
+ * Marks the stacks of the tasks last seen on @cpu as broken and prints a line.
+ */
+int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count);
+
+/**
+ * ftx_graph_finish - print what is still open (calls without an exit in the
+ * trace) and a closing summary. Returns 0 or -1 on output error.
+ */
+int ftx_graph_finish(struct ftx_graph *g);
+
+/** ftx_graph_free - free the graph; NULL is fine */
+void ftx_graph_free(struct ftx_graph *g);
+
+/**
+ * ftx_graph_mark - the kernel's duration mark for @ns: '$' > 1 s, '@' > 100 ms,
+ * '*' > 10 ms, '#' > 1 ms, '!' > 100 us, '+' > 10 us, ' ' otherwise
+ */
+char ftx_graph_mark(unsigned long long ns);
+
+#endif /* FTX_GRAPH_H */

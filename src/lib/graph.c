@@ -1,0 +1,566 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The call-graph view: a real call stack per task, fed with records in time
+ * order. See include/ftx/graph.h for why this differs from trace-cmd's.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/trace-seq.h>
+
+#include "ftx/error.h"
+#include "ftx/graph.h"
+
+/* common_flags bits (kernel's trace_flag_type) */
+#define FLAG_HARDIRQ	0x08
+#define FLAG_NMI	0x40
+
+/* Deeper than any kernel's ret_stack; a deeper stack means a corrupt trace. */
+#define MAX_STACK	1024
+#define TASK_HASH	1024
+
+struct frame {
+	unsigned long long func;
+	unsigned long long ts;
+	int depth;		/* the kernel's depth field */
+	int cpu;
+	bool printed;		/* its opening line is out */
+	bool hidden;		/* outside --func, beyond --max-depth */
+};
+
+struct task {
+	int pid;
+	int cpu;		/* only for pid 0: each CPU has its own idle task */
+	int last_cpu;
+	struct frame *stack;
+	int n, cap;
+	int scope;		/* stack index of the --func root, -1 outside */
+	bool in_irq;
+	struct task *next;
+};
+
+struct ftx_graph {
+	struct tep_handle *tep;
+	struct ftx_graph_opts opts;
+	FILE *out;
+	int entry_id, exit_id, retaddr_id;
+	struct tep_format_field *en_func, *en_depth;
+	struct tep_format_field *ex_func, *ex_depth, *ex_calltime, *ex_rettime, *ex_retval;
+	struct task *tasks[TASK_HASH];
+	struct trace_seq seq;
+	bool header_done;
+	int ncpus;
+	int *cpu_pid;		/* last task printed per CPU, for switch separators */
+	unsigned long long lost;
+};
+
+char ftx_graph_mark(unsigned long long ns)
+{
+	if (ns > 1000000000ULL)
+		return '$';
+	if (ns > 100000000ULL)
+		return '@';
+	if (ns > 10000000ULL)
+		return '*';
+	if (ns > 1000000ULL)
+		return '#';
+	if (ns > 100000ULL)
+		return '!';
+	if (ns > 10000ULL)
+		return '+';
+	return ' ';
+}
+
+static struct tep_format_field *field(struct tep_event *ev, const char *name)
+{
+	return ev ? tep_find_field(ev, name) : NULL;
+}
+
+struct ftx_graph *ftx_graph_alloc(struct tep_handle *tep, const struct ftx_graph_opts *opts,
+				  FILE *out)
+{
+	struct tep_event *en, *ex, *ra;
+	struct ftx_graph *g;
+
+	en = tep_find_event_by_name(tep, "ftrace", "funcgraph_entry");
+	ex = tep_find_event_by_name(tep, "ftrace", "funcgraph_exit");
+	if (!en || !ex) {
+		errno = ENOENT;
+		ftx_error_set("no function_graph events in this trace (record with -p function_graph)");
+		return NULL;
+	}
+	g = calloc(1, sizeof(*g));
+	if (!g)
+		return NULL;
+	g->tep = tep;
+	g->out = out;
+	if (opts)
+		g->opts = *opts;
+	else
+		g->opts.show_events = true;
+	g->entry_id = en->id;
+	g->exit_id = ex->id;
+	ra = tep_find_event_by_name(tep, "ftrace", "fgraph_retaddr_entry");
+	g->retaddr_id = ra ? ra->id : -1;
+	g->en_func = field(en, "func");
+	g->en_depth = field(en, "depth");
+	g->ex_func = field(ex, "func");
+	g->ex_depth = field(ex, "depth");
+	g->ex_calltime = field(ex, "calltime");
+	g->ex_rettime = field(ex, "rettime");
+	g->ex_retval = field(ex, "retval");	/* CONFIG_FUNCTION_GRAPH_RETVAL, 6.5+ */
+	if (!g->en_func || !g->en_depth || !g->ex_func || !g->ex_depth || !g->ex_calltime ||
+	    !g->ex_rettime) {
+		free(g);
+		errno = EINVAL;
+		ftx_error_set("funcgraph events lack the func/depth/calltime/rettime fields");
+		return NULL;
+	}
+	trace_seq_init(&g->seq);
+	return g;
+}
+
+static void task_free(struct task *t)
+{
+	free(t->stack);
+	free(t);
+}
+
+void ftx_graph_free(struct ftx_graph *g)
+{
+	struct task *t, *next;
+	int i;
+
+	if (!g)
+		return;
+	for (i = 0; i < TASK_HASH; i++)
+		for (t = g->tasks[i]; t; t = next) {
+			next = t->next;
+			task_free(t);
+		}
+	free(g->cpu_pid);
+	trace_seq_destroy(&g->seq);
+	free(g);
+}
+
+static struct task *task_get(struct ftx_graph *g, int pid, int cpu)
+{
+	unsigned int h;
+	struct task *t;
+
+	if (pid != 0)
+		cpu = -1;
+	h = ((unsigned int)pid * 2654435761u + (unsigned int)cpu) % TASK_HASH;
+	for (t = g->tasks[h]; t; t = t->next)
+		if (t->pid == pid && t->cpu == cpu)
+			return t;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->pid = pid;
+	t->cpu = cpu;
+	t->scope = -1;
+	t->next = g->tasks[h];
+	g->tasks[h] = t;
+	return t;
+}
+
+static unsigned long long num(struct tep_format_field *f, struct tep_record *rec)
+{
+	unsigned long long v = 0;
+
+	tep_read_number_field(f, rec->data, &v);
+	return v;
+}
+
+static const char *func_name(struct ftx_graph *g, unsigned long long addr, char *buf, size_t len)
+{
+	const char *name = tep_find_function(g->tep, addr);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "0x%llx", addr);
+	return buf;
+}
+
+static void header(struct ftx_graph *g)
+{
+	if (g->header_done)
+		return;
+	g->header_done = true;
+	fprintf(g->out,
+		"# CPU  TASK-PID                      TIME   DURATION     FUNCTION CALLS\n"
+		"#  |     |                            |      |   |        |   |   |   |\n");
+}
+
+static void comm_of(struct ftx_graph *g, int pid, char *buf, size_t len)
+{
+	const char *comm = tep_data_comm_from_pid(g->tep, pid);
+
+	if (pid == 0)
+		comm = "<idle>";
+	snprintf(buf, len, "%s-%d", comm ? comm : "<...>", pid);
+}
+
+/* Task switch separator, as the kernel's function_graph output prints it. */
+static void cpu_switch(struct ftx_graph *g, int cpu, int pid)
+{
+	char from[64], to[64];
+	int *n;
+
+	if (cpu < 0)
+		return;
+	if (cpu >= g->ncpus) {
+		n = realloc(g->cpu_pid, sizeof(*n) * (cpu + 1));
+		if (!n)
+			return;
+		for (int i = g->ncpus; i <= cpu; i++)
+			n[i] = -1;
+		g->cpu_pid = n;
+		g->ncpus = cpu + 1;
+	}
+	if (g->cpu_pid[cpu] == pid)
+		return;
+	if (g->cpu_pid[cpu] >= 0) {
+		comm_of(g, g->cpu_pid[cpu], from, sizeof(from));
+		comm_of(g, pid, to, sizeof(to));
+		fprintf(g->out,
+			" ------------------------------------------\n"
+			" %3d) %22s => %s\n"
+			" ------------------------------------------\n", cpu, from, to);
+	}
+	g->cpu_pid[cpu] = pid;
+}
+
+static void prefix(struct ftx_graph *g, int cpu, int pid, unsigned long long ts)
+{
+	char who[64];
+
+	header(g);
+	cpu_switch(g, cpu, pid);
+	comm_of(g, pid, who, sizeof(who));
+	fprintf(g->out, " %3d) %22s %6llu.%06llu | ", cpu, who, ts / 1000000000ULL,
+		(ts / 1000ULL) % 1000000ULL);
+}
+
+static void duration(struct ftx_graph *g, unsigned long long ns, bool known)
+{
+	char num[32];
+
+	if (!known) {
+		fputs("            | ", g->out);
+		return;
+	}
+	snprintf(num, sizeof(num), "%llu.%03llu", ns / 1000, ns % 1000);
+	fprintf(g->out, "%c %7s us | ", ftx_graph_mark(ns), num);
+}
+
+static int base_depth(struct task *t)
+{
+	return t->scope >= 0 ? t->stack[t->scope].depth : 0;
+}
+
+static void indent(struct ftx_graph *g, struct task *t, int depth)
+{
+	int n = depth - base_depth(t);
+
+	fputc(' ', g->out);
+	for (n = n < 0 ? 0 : n; n > 0; n--)
+		fputs("  ", g->out);
+}
+
+static void print_open(struct ftx_graph *g, struct task *t, struct frame *f)
+{
+	char buf[32];
+
+	prefix(g, f->cpu, t->pid, f->ts);
+	duration(g, 0, false);
+	indent(g, t, f->depth);
+	fprintf(g->out, "%s() {\n", func_name(g, f->func, buf, sizeof(buf)));
+	f->printed = true;
+}
+
+static void print_retval(struct ftx_graph *g, struct tep_record *rec)
+{
+	long long v;
+
+	if (!g->ex_retval)
+		return;
+	v = (long long)num(g->ex_retval, rec);
+	if (g->ex_retval->size == 4)
+		v = (int)v;
+	/* Error codes read best in decimal, like the kernel's funcgraph-retval. */
+	if (v < 0 && v >= -4095)
+		fprintf(g->out, " ret=%lld", v);
+	else
+		fprintf(g->out, " ret=0x%llx", (unsigned long long)v);
+}
+
+/* Print the opening lines of visible ancestors not printed yet (--min-duration). */
+static void print_ancestors(struct ftx_graph *g, struct task *t, int upto)
+{
+	int i;
+
+	for (i = 0; i < upto; i++)
+		if (!t->stack[i].hidden && !t->stack[i].printed)
+			print_open(g, t, &t->stack[i]);
+}
+
+static bool lazy(struct ftx_graph *g)
+{
+	return g->opts.min_duration > 0;
+}
+
+static int on_entry(struct ftx_graph *g, struct task *t, struct tep_record *rec)
+{
+	struct frame *f, *top;
+	char buf[32];
+	int rel;
+
+	if (t->n >= MAX_STACK) {
+		errno = EOVERFLOW;
+		ftx_error_set("call stack of pid %d deeper than %d: corrupt trace?", t->pid,
+			      MAX_STACK);
+		return -1;
+	}
+	if (t->n == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+
+		f = realloc(t->stack, sizeof(*f) * cap);
+		if (!f)
+			return -1;
+		t->stack = f;
+		t->cap = cap;
+	}
+	f = &t->stack[t->n];
+	memset(f, 0, sizeof(*f));
+	f->func = num(g->en_func, rec);
+	f->depth = (int)num(g->en_depth, rec);
+	f->ts = rec->ts;
+	f->cpu = rec->cpu;
+	if (g->opts.func && t->scope < 0 &&
+	    !strcmp(func_name(g, f->func, buf, sizeof(buf)), g->opts.func))
+		t->scope = t->n;
+	f->hidden = g->opts.func && t->scope < 0;
+	rel = f->depth - base_depth(t);
+	if (!f->hidden && g->opts.max_depth > 0 && rel >= g->opts.max_depth)
+		f->hidden = true;
+	t->n++;
+
+	/* A visible child means the parent is no leaf: its opening line goes out now. */
+	top = t->n > 1 ? &t->stack[t->n - 2] : NULL;
+	if (!f->hidden && top && !top->hidden && !top->printed && !lazy(g))
+		print_open(g, t, top);
+	return 0;
+}
+
+static void pop_unfinished(struct ftx_graph *g, struct task *t, int keep)
+{
+	char buf[32];
+
+	while (t->n > keep) {
+		struct frame *f = &t->stack[t->n - 1];
+
+		if (!f->hidden && (f->printed || !lazy(g))) {
+			prefix(g, f->cpu, t->pid, f->ts);
+			duration(g, 0, false);
+			indent(g, t, f->depth);
+			fprintf(g->out, f->printed ? "} /* %s: exit not in trace */\n" :
+				"%s() { /* exit not in trace */\n",
+				func_name(g, f->func, buf, sizeof(buf)));
+		}
+		if (t->scope == t->n - 1)
+			t->scope = -1;
+		t->n--;
+	}
+}
+
+static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *rec)
+{
+	unsigned long long func = num(g->ex_func, rec);
+	int depth = (int)num(g->ex_depth, rec);
+	unsigned long long calltime = num(g->ex_calltime, rec);
+	unsigned long long rettime = num(g->ex_rettime, rec);
+	unsigned long long dur = rettime > calltime ? rettime - calltime : 0;
+	struct frame *f;
+	char buf[32];
+	int i;
+
+	for (i = t->n - 1; i >= 0; i--)
+		if (t->stack[i].func == func && t->stack[i].depth == depth)
+			break;
+	if (i < 0) {
+		/* Its entry is not in the trace (started before, or lost). */
+		if (g->opts.func || (g->opts.max_depth > 0 && depth >= g->opts.max_depth) ||
+		    dur < g->opts.min_duration)
+			return 0;
+		prefix(g, rec->cpu, t->pid, rec->ts);
+		duration(g, dur, true);
+		indent(g, t, depth);
+		fprintf(g->out, "} /* %s", func_name(g, func, buf, sizeof(buf)));
+		print_retval(g, rec);
+		fputs(" (entry not in trace) */\n", g->out);
+		return 0;
+	}
+	pop_unfinished(g, t, i + 1);
+	f = &t->stack[i];
+	if (!f->hidden) {
+		if (f->printed) {
+			prefix(g, rec->cpu, t->pid, rec->ts);
+			duration(g, dur, true);
+			indent(g, t, f->depth);
+			fprintf(g->out, "} /* %s", func_name(g, f->func, buf, sizeof(buf)));
+			print_retval(g, rec);
+			fputs(" */\n", g->out);
+		} else if (dur >= g->opts.min_duration) {
+			print_ancestors(g, t, i);
+			prefix(g, f->cpu, t->pid, f->ts);
+			duration(g, dur, true);
+			indent(g, t, f->depth);
+			fprintf(g->out, "%s();", func_name(g, f->func, buf, sizeof(buf)));
+			if (g->ex_retval) {
+				fputs(" /*", g->out);
+				print_retval(g, rec);
+				fputs(" */", g->out);
+			}
+			fputc('\n', g->out);
+		}
+	}
+	if (t->scope == i)
+		t->scope = -1;
+	t->n = i;
+	return 0;
+}
+
+static void irq_marker(struct ftx_graph *g, struct task *t, struct tep_record *rec, bool enter)
+{
+	int flags = tep_data_flags(g->tep, rec);
+	bool in_irq = flags & (FLAG_HARDIRQ | FLAG_NMI);
+
+	if (in_irq == t->in_irq)
+		return;
+	t->in_irq = in_irq;
+	if (g->opts.func && t->scope < 0)
+		return;
+	prefix(g, rec->cpu, t->pid, rec->ts);
+	duration(g, 0, false);
+	fputs(in_irq ? "==========> (interrupt)\n" : "<========== (interrupt done)\n", g->out);
+	(void)enter;
+}
+
+static void other_event(struct ftx_graph *g, struct task *t, struct tep_record *rec)
+{
+	struct tep_event *ev;
+	int depth;
+
+	if (!g->opts.show_events || (g->opts.func && t->scope < 0))
+		return;
+	ev = tep_find_event_by_record(g->tep, rec);
+	if (!ev)
+		return;
+	/* The event happened inside the open call: that call is no leaf. */
+	if (t->n && !t->stack[t->n - 1].hidden && !t->stack[t->n - 1].printed && !lazy(g))
+		print_open(g, t, &t->stack[t->n - 1]);
+	if (lazy(g))
+		return;
+	trace_seq_reset(&g->seq);
+	tep_print_event(g->tep, &g->seq, rec, "%s", TEP_PRINT_INFO);
+	trace_seq_terminate(&g->seq);
+	depth = t->n ? t->stack[t->n - 1].depth + 1 : base_depth(t);
+	prefix(g, rec->cpu, t->pid, rec->ts);
+	duration(g, 0, false);
+	indent(g, t, depth);
+	fprintf(g->out, "/* %s: %.*s */\n", ev->name, (int)g->seq.len, g->seq.buffer);
+}
+
+int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
+{
+	int type = tep_data_type(g->tep, rec);
+	int pid = tep_data_pid(g->tep, rec);
+	struct task *t;
+	int ret = 0;
+
+	if (g->opts.pid_set && pid != g->opts.pid)
+		return 0;
+	t = task_get(g, pid, rec->cpu);
+	if (!t)
+		return -1;
+	t->last_cpu = rec->cpu;
+	irq_marker(g, t, rec, true);
+	if (type == g->entry_id || type == g->retaddr_id)
+		ret = on_entry(g, t, rec);
+	else if (type == g->exit_id)
+		ret = on_exit_rec(g, t, rec);
+	else
+		other_event(g, t, rec);
+	if (ret == 0 && ferror(g->out)) {
+		errno = EIO;
+		return -1;
+	}
+	return ret;
+}
+
+int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count)
+{
+	struct task *t;
+	char who[64];
+	int i;
+
+	g->lost += count;
+	header(g);
+	if (count)
+		fprintf(g->out, " %3d) *** %llu events lost on CPU %d ***\n", cpu, count, cpu);
+	else
+		fprintf(g->out, " %3d) *** events lost on CPU %d ***\n", cpu, cpu);
+	/* The stacks of tasks that ran there may miss entries or exits now. */
+	for (i = 0; i < TASK_HASH; i++)
+		for (t = g->tasks[i]; t; t = t->next) {
+			if (t->last_cpu != cpu || !t->n)
+				continue;
+			comm_of(g, t->pid, who, sizeof(who));
+			fprintf(g->out, " %3d) *** call stack of %s broken by the loss ***\n", cpu,
+				who);
+			pop_unfinished(g, t, 0);
+		}
+	return ferror(g->out) ? -1 : 0;
+}
+
+int ftx_graph_finish(struct ftx_graph *g)
+{
+	struct task *t;
+	int i;
+
+	for (i = 0; i < TASK_HASH; i++)
+		for (t = g->tasks[i]; t; t = t->next) {
+			char buf[32];
+
+			while (t->n) {
+				struct frame *f = &t->stack[t->n - 1];
+
+				if (!f->hidden && (f->printed || !lazy(g))) {
+					prefix(g, f->cpu, t->pid, f->ts);
+					duration(g, 0, false);
+					indent(g, t, f->depth);
+					if (f->printed)
+						fprintf(g->out, "} /* %s: no exit before the end of the trace */\n",
+							func_name(g, f->func, buf, sizeof(buf)));
+					else
+						fprintf(g->out, "%s() { /* no exit before the end of the trace */\n",
+							func_name(g, f->func, buf, sizeof(buf)));
+				}
+				if (t->scope == t->n - 1)
+					t->scope = -1;
+				t->n--;
+			}
+		}
+	if (g->lost)
+		fprintf(g->out, "# %llu events lost: call stacks around the marks above are incomplete\n",
+			g->lost);
+	if (fflush(g->out) || ferror(g->out)) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
