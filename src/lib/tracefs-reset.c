@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx_reset(): clean up after ftx processes that died without restoring
+ * (SIGKILL, crash, power cut of a board with a persistent /run). What belongs
+ * to a live ftx process or to anybody else is left alone: instances are
+ * recognised by name (ftx-<pid>), probe groups by prefix (ftx*) and by the
+ * journals of live processes, top-level settings by dead processes' journals.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ftx/error.h"
+#include "ftx/session.h"
+#include "ftx/util.h"
+
+void ftx_journal_free(struct ftx_journal_op *ops, int nr)
+{
+	int i;
+
+	if (!ops)
+		return;
+	for (i = 0; i < nr; i++) {
+		free(ops[i].path);
+		free(ops[i].data);
+	}
+	free(ops);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Undo journal_escape() of session.c; returns a malloc()ed buffer. */
+static char *journal_unescape(const char *s, size_t n, size_t *len)
+{
+	char *out = malloc(n + 1), *o = out;
+	size_t i;
+
+	if (!out)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\\') {
+			*o++ = s[i];
+			continue;
+		}
+		if (++i >= n)
+			goto inval;
+		if (s[i] == '\\') {
+			*o++ = '\\';
+		} else if (s[i] == 'n') {
+			*o++ = '\n';
+		} else if (s[i] == 'x' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+			   hexval(s[i + 2]) >= 0) {
+			*o++ = hexval(s[i + 1]) * 16 + hexval(s[i + 2]);
+			i += 2;
+		} else {
+			goto inval;
+		}
+	}
+	*o = '\0';
+	*len = o - out;
+	return out;
+inval:
+	free(out);
+	errno = EINVAL;
+	return NULL;
+}
+
+int ftx_journal_parse(const char *text, struct ftx_journal_op **ops, char **instance)
+{
+	struct ftx_journal_op *arr = NULL, *na;
+	const char *line, *next, *end;
+	int nr = 0, lineno = 0;
+
+	*ops = NULL;
+	if (instance)
+		*instance = NULL;
+	for (line = text; line && *line; line = next) {
+		unsigned int group;
+		char kind, path[4096];
+		int off = 0;
+
+		end = strchr(line, '\n');
+		next = end ? end + 1 : line + strlen(line);
+		if (!end)
+			end = next;
+		lineno++;
+		if (lineno == 1) {
+			if (strncmp(line, "ftx-journal 1", 13) || line + 13 != end)
+				goto inval;
+			continue;
+		}
+		if (end == line)
+			continue;
+		if (!strncmp(line, "instance ", 9)) {
+			if (instance && !*instance && end - line - 9 > 0 &&
+			    strncmp(line + 9, "-", end - line - 9))
+				*instance = strndup(line + 9, end - line - 9);
+			continue;
+		}
+		if (sscanf(line, "op %u %c %4095s %n", &group, &kind, path, &off) < 3 || !off ||
+		    line + off > end + 1 || (kind != 'A' && kind != 'T') || path[0] != '/')
+			goto inval;
+		/* "%n" may have skipped the newline of an op with empty data. */
+		if (line + off > end)
+			off = end - line;
+		na = realloc(arr, (nr + 1) * sizeof(*arr));
+		if (!na)
+			goto fail;
+		arr = na;
+		arr[nr].group = group;
+		arr[nr].append = kind == 'A';
+		arr[nr].path = strdup(path);
+		arr[nr].data = journal_unescape(line + off, end - line - off, &arr[nr].len);
+		if (!arr[nr].path || !arr[nr].data) {
+			free(arr[nr].path);
+			free(arr[nr].data);
+			goto fail;
+		}
+		nr++;
+	}
+	if (lineno == 0)
+		goto inval;
+	*ops = arr;
+	return nr;
+inval:
+	errno = EINVAL;
+fail:
+	ftx_journal_free(arr, nr);
+	if (instance) {
+		free(*instance);
+		*instance = NULL;
+	}
+	return -1;
+}
+
+struct reset_ctx {
+	const char *top;
+	void (*report)(const char *what, void *arg);
+	void *arg;
+	int handled;
+	int failed;
+	int err;		/* errno of the first failure */
+	char **protected;	/* "group/event" of live ftx processes */
+	int nr_protected;
+};
+
+static void reset_report(struct reset_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reset_report(struct reset_ctx *c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->handled++;
+	if (c->report)
+		c->report(msg, c->arg);
+}
+
+static void reset_fail(struct reset_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void reset_fail(struct reset_ctx *c, const char *fmt, ...)
+{
+	char msg[FTX_ERROR_MAX];
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!c->failed++) {
+		c->err = saved ? saved : EIO;
+		errno = saved;
+		ftx_error_set("%s", msg);
+	} else {
+		ftx_warn("%s", msg);
+	}
+	errno = saved;
+}
+
+static int write_str(const char *path, const char *data, size_t len, bool append)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while (len) {
+		n = write(fd, data, len);
+		if (n <= 0) {
+			int saved = errno;
+
+			close(fd);
+			errno = n < 0 ? saved : EIO;
+			return -1;
+		}
+		data += n;
+		len -= n;
+	}
+	return close(fd);
+}
+
+/* Journal file name: "<pid>" or "<pid>.<n>" */
+static int journal_name_parse(const char *name, pid_t *pid)
+{
+	unsigned long long v = 0;
+	const char *p = name;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	for (; isdigit((unsigned char)*p); p++)
+		if ((v = v * 10 + (*p - '0')) > 0x7fffffff)
+			return -1;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return -1;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p || !v)
+		return -1;
+	*pid = (pid_t)v;
+	return 0;
+}
+
+static bool op_is_dynevent_removal(const struct ftx_journal_op *op)
+{
+	return op->append && op->len > 2 && !strncmp(op->data, "-:", 2);
+}
+
+static void protect_journal(struct reset_ctx *c, const char *path)
+{
+	struct ftx_journal_op *ops;
+	char *text, **np;
+	int nr, i;
+
+	text = ftx_read_file(path, NULL);
+	if (!text)
+		return;
+	nr = ftx_journal_parse(text, &ops, NULL);
+	free(text);
+	for (i = 0; i < nr; i++) {
+		if (!op_is_dynevent_removal(&ops[i]))
+			continue;
+		np = realloc(c->protected, (c->nr_protected + 1) * sizeof(*np));
+		if (!np)
+			break;
+		c->protected = np;
+		np[c->nr_protected] = strdup(ops[i].data + 2);
+		if (np[c->nr_protected])
+			c->nr_protected++;
+	}
+	ftx_journal_free(ops, nr);
+}
+
+static const char *rel(struct reset_ctx *c, const char *path)
+{
+	size_t n = strlen(c->top);
+
+	return !strncmp(path, c->top, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+static void replay_journal(struct reset_ctx *c, const char *path, pid_t pid)
+{
+	struct ftx_journal_op *ops;
+	int nr, i, j, start, failed = 0;
+	char *text;
+
+	text = ftx_read_file(path, NULL);
+	if (!text) {
+		reset_fail(c, "cannot read %s: %s", path, strerror(errno));
+		return;
+	}
+	nr = ftx_journal_parse(text, &ops, NULL);
+	free(text);
+	if (nr < 0) {
+		reset_fail(c, "%s: not an ftx journal, left alone", path);
+		return;
+	}
+	/* Groups newest first, each group's ops in order (as session.c does). */
+	for (i = nr - 1; i >= 0; i = start - 1) {
+		for (start = i; start > 0 && ops[start - 1].group == ops[i].group; start--)
+			;
+		for (j = start; j <= i; j++) {
+			const struct ftx_journal_op *op = &ops[j];
+
+			if (write_str(op->path, op->data, op->len, op->append) == 0) {
+				if (op_is_dynevent_removal(op))
+					reset_report(c, "removed dynamic event %s (ftx pid %d)",
+						     op->data + 2, (int)pid);
+				else if (!op->append || j == start)
+					reset_report(c, "restored %s (ftx pid %d)",
+						     rel(c, op->path), (int)pid);
+				continue;
+			}
+			/* Already gone (the run got that far, or a reset did): fine. */
+			if (op_is_dynevent_removal(op) && (errno == ENOENT || errno == EINVAL))
+				continue;
+			if (errno == ENOENT && access(op->path, F_OK) < 0)
+				continue;
+			failed++;
+			reset_fail(c, "cannot restore %s (ftx pid %d): %s", rel(c, op->path),
+				   (int)pid, strerror(errno));
+		}
+	}
+	ftx_journal_free(ops, nr);
+	if (!failed && unlink(path) == 0)
+		reset_report(c, "removed journal %s", path);
+}
+
+static void reset_journals(struct reset_ctx *c, bool replay)
+{
+	struct dirent *d;
+	char path[512];
+	pid_t pid;
+	DIR *dir;
+
+	dir = opendir(FTX_JOURNAL_DIR);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (journal_name_parse(d->d_name, &pid) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", FTX_JOURNAL_DIR, d->d_name);
+		if (ftx_pid_is_ftx(pid)) {
+			if (!replay)
+				protect_journal(c, path);
+		} else if (replay) {
+			replay_journal(c, path, pid);
+		}
+	}
+	closedir(dir);
+}
+
+static void reset_instances(struct reset_ctx *c)
+{
+	char path[512];
+	struct dirent *d;
+	pid_t pid;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/instances", c->top);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		if (ftx_instance_name_parse(d->d_name, &pid) < 0 || ftx_pid_is_ftx(pid))
+			continue;
+		snprintf(path, sizeof(path), "%s/instances/%s", c->top, d->d_name);
+		if (rmdir(path) == 0)
+			reset_report(c, "removed instance %s (pid %d is gone)", d->d_name, (int)pid);
+		else
+			reset_fail(c, "cannot remove instance %s: %s", d->d_name, strerror(errno));
+	}
+	closedir(dir);
+}
+
+static bool is_protected(struct reset_ctx *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->nr_protected; i++)
+		if (!strcmp(c->protected[i], name))
+			return true;
+	return false;
+}
+
+static void reset_dynevents_in(struct reset_ctx *c, const char *file)
+{
+	char path[512], group[64], event[128], name[200], cmd[256];
+	char *text, *line, *next;
+
+	snprintf(path, sizeof(path), "%s/%s", c->top, file);
+	text = ftx_read_file(path, NULL);
+	if (!text)
+		return;
+	for (line = text; *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (ftx_dynevent_parse_name(line, group, sizeof(group), event, sizeof(event)) < 0 ||
+		    strncmp(group, FTX_PROBE_GROUP, strlen(FTX_PROBE_GROUP)))
+			continue;
+		snprintf(name, sizeof(name), "%s/%s", group, event);
+		if (is_protected(c, name))
+			continue;
+		snprintf(cmd, sizeof(cmd), "-:%s", name);
+		if (write_str(path, cmd, strlen(cmd), true) == 0)
+			reset_report(c, "removed dynamic event %s", name);
+		else if (errno != ENOENT)
+			reset_fail(c, "cannot remove dynamic event %s: %s%s", name, strerror(errno),
+				   errno == EBUSY ? " (enabled in some instance)" : "");
+	}
+	free(text);
+}
+
+int ftx_reset(void (*report)(const char *what, void *arg), void *arg)
+{
+	struct reset_ctx c = { .report = report, .arg = arg };
+	char path[512];
+	int i;
+
+	c.top = ftx_tracefs_mount();
+	if (!c.top)
+		return -1;
+	ftx_error_clear();
+	/* Learn what live ftx processes own before touching anything. */
+	reset_journals(&c, false);
+	/* Instances first: removing one disables its events, which frees probes. */
+	reset_instances(&c);
+	reset_journals(&c, true);
+	snprintf(path, sizeof(path), "%s/dynamic_events", c.top);
+	if (access(path, F_OK) == 0) {
+		reset_dynevents_in(&c, "dynamic_events");
+	} else {
+		reset_dynevents_in(&c, "uprobe_events");
+		reset_dynevents_in(&c, "kprobe_events");
+	}
+	for (i = 0; i < c.nr_protected; i++)
+		free(c.protected[i]);
+	free(c.protected);
+	if (c.failed) {
+		errno = c.err;
+		return -1;
+	}
+	return c.handled;
+}
