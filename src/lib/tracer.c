@@ -453,9 +453,16 @@ int ftx_tracer_apply(struct ftx_session *s, const struct ftx_tracer_opts *o)
 	if (o->func_stack && ftx_session_set(s, "options/func_stack_trace", "1") < 0)
 		return -1;
 	if (o->tracer && ftx_session_set(s, "current_tracer", o->tracer) < 0) {
-		if (errno == EPERM)
-			ftx_error_set("%s tracer: not permitted by this kernel (lockdown)",
-				      o->tracer);
+		if (errno == EPERM) {
+			const char *mode = ftx_lockdown_mode();
+
+			if (mode && strcmp(mode, "none"))
+				ftx_error_set("%s tracer: not permitted: the kernel is locked down "
+					      "(lockdown=%s)", o->tracer, mode);
+			else
+				ftx_error_set("%s tracer: not permitted by this kernel", o->tracer);
+			errno = EPERM;
+		}
 		else if (errno == EINVAL || errno == ENODEV)
 			ftx_error_set("%s tracer: not available here (%s)", o->tracer,
 				      strerror(errno));
