@@ -25,7 +25,19 @@ endif
 
 BUILD		?= build
 ifneq ($(CROSS_COMPILE),)
-BUILD		:= build/$(patsubst %-,%,$(CROSS_COMPILE))
+TRIPLET		:= $(patsubst %-,%,$(notdir $(CROSS_COMPILE)))
+BUILD		:= build/$(TRIPLET)
+# The target's -dev packages unpacked by 'scripts/deps.sh --cross TRIPLET' (no multiarch
+# install needed); without it, the multiarch pkg-config wrapper <triplet>-pkg-config.
+SYSROOT		?= build/$(TRIPLET)/sysroot
+ifneq ($(wildcard $(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig),)
+PKG_CONFIG	:= env PKG_CONFIG_SYSROOT_DIR=$(abspath $(SYSROOT)) \
+		   PKG_CONFIG_LIBDIR=$(abspath $(SYSROOT))/usr/lib/$(TRIPLET)/pkgconfig:$(abspath $(SYSROOT))/usr/share/pkgconfig \
+		   pkg-config
+EXTRA_LDFLAGS	:= -L$(abspath $(SYSROOT))/usr/lib/$(TRIPLET)
+else
+PKG_CONFIG	:= $(TRIPLET)-pkg-config
+endif
 endif
 LIBPERF_DIR	?= $(BUILD)/libperf
 
@@ -105,11 +117,13 @@ $(TEST_BIN): $(TEST_OBJS) $(LIBFTX)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBFTX) $(LDLIBS) \
 		$(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck)
 
-# A static binary for boards: copy one file, run 'ftx check'.
-static:
-	$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/static LIBPERF_DIR=$(abspath $(LIBPERF_DIR)) \
-		LDFLAGS="-static $(LDFLAGS)" \
-		PKG_LIBS="$(shell $(PKG_CONFIG) --static --libs libtracefs libtraceevent libzstd zlib 2>/dev/null)" all
+# A static binary for boards: copy one file, run 'ftx check'. libperf is built first by
+# this make so the inner one (other BUILD) finds it at LIBPERF_DIR. libelf.a needs zlib
+# and zstd after it.
+static: $(LIBPERF_DIR)/lib/libperf.a
+	+$(Q)$(MAKE) --no-print-directory BUILD=$(BUILD)/static LIBPERF_DIR=$(abspath $(LIBPERF_DIR)) \
+		LDFLAGS="-static $(EXTRA_LDFLAGS) $(LDFLAGS)" \
+		PKG_LIBS="$(shell $(PKG_CONFIG) --static --libs libtracefs libtraceevent libzstd zlib 2>/dev/null) -lelf -lz -lzstd" all
 	@echo "  STATIC  $(BUILD)/static/ftx"
 
 # check: install what is missing, build, run every suite. The unit suite runs
