@@ -158,6 +158,13 @@ int ftx_lockdown_parse(const char *text, char *mode, size_t size);
 int ftx_error_log_find(const char *log, const char *command, char *reason, size_t size);
 
 /**
+ * ftx_tracefs_reason - the kernel's reason why writing @value failed with
+ * @err: its entry in @dir's error_log, else "not permitted (lockdown=MODE)"
+ * for EPERM under lockdown, else strerror(@err). @dir may be NULL.
+ */
+void ftx_tracefs_reason(const char *dir, const char *value, int err, char *reason, size_t size);
+
+/**
  * ftx_tracefs_explain - set ftx_error() to "@what: <reason>" for a failed
  * write of @value, errno kept: the entry in @dir's error_log when there is
  * one, else "not permitted (lockdown=MODE)" for EPERM under lockdown, else

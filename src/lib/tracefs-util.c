@@ -241,30 +241,36 @@ int ftx_error_log_find(const char *log, const char *command, char *reason, size_
 	return 0;
 }
 
-void ftx_tracefs_explain(const char *dir, const char *what, const char *value)
+void ftx_tracefs_reason(const char *dir, const char *value, int err, char *reason, size_t size)
 {
-	char path[512], reason[256];
+	char path[512];
 	const char *mode;
-	int saved = errno;
 	char *log;
 
-	if (dir) {
+	if (dir && value) {
 		snprintf(path, sizeof(path), "%s/error_log", dir);
 		log = ftx_read_file(path, NULL);
-		if (log && ftx_error_log_find(log, value, reason, sizeof(reason)) == 0) {
+		if (log && ftx_error_log_find(log, value, reason, size) == 0) {
 			free(log);
-			errno = saved;
-			ftx_error_set("%s: %s", what, reason);
 			return;
 		}
 		free(log);
 	}
-	errno = saved;
-	if (saved == EPERM && (mode = ftx_lockdown_mode()) && strcmp(mode, "none")) {
-		ftx_error_set("%s: not permitted (lockdown=%s)", what, mode);
+	if (err == EPERM && (mode = ftx_lockdown_mode()) && strcmp(mode, "none")) {
+		snprintf(reason, size, "not permitted (lockdown=%s)", mode);
 		return;
 	}
-	ftx_error_set("%s: %s", what, strerror(saved));
+	snprintf(reason, size, "%s", strerror(err));
+}
+
+void ftx_tracefs_explain(const char *dir, const char *what, const char *value)
+{
+	char reason[256];
+	int saved = errno;
+
+	ftx_tracefs_reason(dir, value, saved, reason, sizeof(reason));
+	errno = saved;
+	ftx_error_set("%s: %s", what, reason);
 }
 
 static const char *base_name(const char *file)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What this kernel allows, decided by trying (the probing of 'ftx check').
+ * Every probe runs in a session (private instance where possible) and is
+ * undone when the check ends, also when it is interrupted.
+ */
+#ifndef FTX_CAPABILITY_H
+#define FTX_CAPABILITY_H
+
+#include <stdio.h>
+
+enum ftx_cap_status {
+	FTX_CAP_OK,
+	FTX_CAP_NOT_PERMITTED,	/* built in, but refused (lockdown, paranoid, EPERM) */
+	FTX_CAP_NOT_BUILT,	/* not configured in this kernel */
+	FTX_CAP_NOT_SUPPORTED,	/* built, but does not work here (no PMU, too old) */
+};
+
+struct ftx_cap {
+	char name[40];		/* stable: "tracer function", "uprobe", "hardware PMU" */
+	enum ftx_cap_status status;
+	char reason[256];	/* the kernel's own reason where there is one */
+};
+
+struct ftx_check {
+	char kernel[128];	/* uname release */
+	char machine[65];	/* uname machine */
+	char tracefs[64];	/* where tracefs is mounted */
+	struct ftx_cap *caps;
+	int nr;
+};
+
+/* Called after each capability is decided; returning non-zero stops the check. */
+typedef int (*ftx_check_fn)(const struct ftx_cap *cap, void *arg);
+
+/**
+ * ftx_check_run - probe every capability, calling @fn after each
+ * @chk: filled in; release with ftx_check_free() (also after a failure)
+ *
+ * Stops early (EINTR) when ftx_session_stop_requested() turns true or @fn
+ * returns non-zero. Everything changed is restored before returning.
+ * Returns 0, or -1 with errno and ftx_error() set when the check could not
+ * run at all (no tracefs) or was interrupted.
+ */
+int ftx_check_run(struct ftx_check *chk, ftx_check_fn fn, void *arg);
+
+/** ftx_check_free - free the capabilities of @chk (not @chk itself); NULL is fine */
+void ftx_check_free(struct ftx_check *chk);
+
+/** ftx_cap_status_name - "ok", "not permitted", "not built", "not supported" */
+const char *ftx_cap_status_name(enum ftx_cap_status status);
+
+/** ftx_cap_format - one line of the table (no newline) into @buf; returns @buf */
+char *ftx_cap_format(const struct ftx_cap *cap, char *buf, size_t size);
+
+/**
+ * ftx_check_print_json - the stable script format:
+ * {"kernel":..., "machine":..., "tracefs":..., "capabilities":[{"name":...,
+ * "status":"ok|not permitted|not built|not supported", "reason":...}]}
+ * Returns 0 or -1 if writing to @f failed.
+ */
+int ftx_check_print_json(FILE *f, const struct ftx_check *chk);
+
+/** ftx_json_escape - write @s as a JSON string literal (with quotes) to @f */
+void ftx_json_escape(FILE *f, const char *s);
+
+/** ftx_readme_has_fetcharg - tracefs README text lists the fetcharg @arg ("$arg<N>") */
+int ftx_readme_has_fetcharg(const char *readme, const char *arg);
+
+/**
+ * ftx_elf_entry_offset - file offset of the ELF entry point of @path (where a
+ * uprobe can be placed); 0 or -1 with errno and ftx_error() set
+ */
+int ftx_elf_entry_offset(const char *path, unsigned long long *offset);
+
+#endif /* FTX_CAPABILITY_H */
