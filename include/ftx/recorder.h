@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recorder drains the per-CPU ring buffers (per_cpu/cpuN/trace_pipe_raw)
+ * of a session's instance. In record mode, drain threads wait in epoll until
+ * the kernel wakes them (buffer_percent of a CPU's buffer filled), splice the
+ * full sub-buffers into per-CPU temporary files next to the output, and at
+ * stop flush the partial ones; ftx_recorder_write() then assembles trace.dat
+ * v6. In stream mode the caller's thread reads sub-buffers as they arrive and
+ * hands them to a callback.
+ *
+ * All tracefs changes go through the session, so they are undone by
+ * ftx_session_destroy() whatever happens to the recording.
+ */
+#ifndef FTX_RECORDER_H
+#define FTX_RECORDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ftx_session;
+struct ftx_recorder;
+
+/* One -e SYSTEM[:EVENT] with its optional -f filter (borrowed strings). */
+struct ftx_record_event {
+	const char *system;	/* glob; "all" or NULL: every system */
+	const char *event;	/* glob; NULL: every event of @system */
+	const char *filter;	/* NULL: none */
+	bool either;		/* "-e NAME": the system NAME, else events NAME of any system */
+};
+
+/**
+ * ftx_record_event_parse - split an -e argument: "SYSTEM:EVENT", "SYSTEM/EVENT",
+ * "all", or a bare NAME (a system, or else an event of any system)
+ * @arg: the argument; modified in place (the ':' becomes a NUL) and borrowed
+ *	by @ev
+ * @ev: filled in; @ev->filter is left alone
+ *
+ * Pure (no I/O). Returns 0, or -1 with errno EINVAL and ftx_error() set.
+ */
+int ftx_record_event_parse(char *arg, struct ftx_record_event *ev);
+
+/* What to set up in the instance; strings are borrowed. */
+struct ftx_recorder_opts {
+	const struct ftx_record_event *events;
+	size_t nr_events;
+	unsigned long buffer_kb;	/* per-CPU buffer_size_kb; 0: kernel default */
+	const char *clock;		/* trace_clock; NULL: the instance's default */
+	const char *cpumask;		/* tracing_cpumask (hex); NULL: all CPUs */
+	const pid_t *pids;		/* set_event_pid; none: every task */
+	size_t nr_pids;
+	bool follow_fork;		/* options/event-fork: children join the pid filter */
+	int buffer_percent;		/* wake-up watermark; -1: 50 (record), 0 (stream) */
+	unsigned int nr_threads;	/* drain threads; 0: one per 16 CPUs */
+	const char *tmpdir;		/* where per-CPU temp files go; NULL: "." */
+	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
+};
+
+/* Per-CPU counts, valid after ftx_recorder_stop(). */
+struct ftx_recorder_cpu_stats {
+	bool online;		/* a buffer exists and could be opened */
+	uint64_t events;	/* events read from the buffer ("read events") */
+	uint64_t bytes;		/* bytes of sub-buffers saved */
+	uint64_t pages;		/* sub-buffers saved */
+	uint64_t overrun;	/* overwritten before they were read (stats "overrun") */
+	uint64_t dropped;	/* not written, buffer full ("dropped events") */
+	uint64_t commit_overrun;
+	uint64_t missed_pages;	/* sub-buffers flagged RB_MISSED_EVENTS */
+	uint64_t missed_events;	/* lost counts stored in those sub-buffers */
+};
+
+/**
+ * ftx_recorder_create - set up the session's instance for recording and open
+ * every CPU's buffer; tracing stays off until ftx_recorder_start()
+ * @s: session (borrowed; must outlive the recorder)
+ * @opts: settings (borrowed for the call only)
+ *
+ * Returns a recorder to free with ftx_recorder_destroy(), or NULL with errno
+ * and ftx_error() set ("cannot enable sched:sched_foo: no such event").
+ */
+struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
+					 const struct ftx_recorder_opts *opts);
+
+/**
+ * ftx_recorder_destroy - close buffers, remove temp files, free. Tracefs
+ * settings stay until the session is destroyed. NULL is fine.
+ */
+void ftx_recorder_destroy(struct ftx_recorder *r);
+
+/**
+ * ftx_recorder_add_pid - add @pid to set_event_pid (before or after start)
+ * Returns 0 or -1 with errno and ftx_error() set.
+ */
+int ftx_recorder_add_pid(struct ftx_recorder *r, pid_t pid);
+
+/**
+ * ftx_recorder_start - turn tracing on in the instance and, in record mode,
+ * start the drain threads. Returns 0 or -1 with errno and ftx_error() set.
+ */
+int ftx_recorder_start(struct ftx_recorder *r);
+
+/**
+ * ftx_recorder_stop - turn tracing off, flush every CPU's remaining
+ * sub-buffers (partial ones included), stop the threads and collect the
+ * per-CPU statistics. Idempotent. Returns 0 or -1 (a drain error: the
+ * reason is in ftx_error()).
+ */
+int ftx_recorder_stop(struct ftx_recorder *r);
+
+/** ftx_recorder_nr_cpus - number of CPU slots (possible CPUs) */
+unsigned int ftx_recorder_nr_cpus(struct ftx_recorder *r);
+
+/** ftx_recorder_cpu_stats - the counts of @cpu (borrowed), NULL if out of range */
+const struct ftx_recorder_cpu_stats *ftx_recorder_cpu_stats(struct ftx_recorder *r,
+							    unsigned int cpu);
+
+/**
+ * ftx_recorder_write - after ftx_recorder_stop(), write trace.dat v6 to @path:
+ * headers, the formats of the ftrace events and of every enabled event,
+ * kallsyms, printk formats, the comms (saved_cmdlines completed from /proc),
+ * options CPUSTAT/TRACECLOCK/UNAME/VERSION and the per-CPU data. Written to a
+ * temp file renamed over @path, so a failure never leaves half a file.
+ * Returns 0 or -1 with errno and ftx_error() set.
+ */
+int ftx_recorder_write(struct ftx_recorder *r, const char *path);
+
+/*
+ * Stream-mode callback: one sub-buffer of @size bytes (borrowed, valid for
+ * the call) read from @cpu; @page NULL marks the end of a batch (every CPU
+ * that was ready has been read), a good moment to merge and print. Return
+ * non-zero to stop.
+ */
+typedef int (*ftx_recorder_page_fn)(void *arg, int cpu, const void *page, size_t size);
+
+/**
+ * ftx_recorder_stream - stream mode: wait for data in the caller's thread and
+ * pass each sub-buffer to @fn until @fn returns non-zero or a stop signal
+ * arrives (ftx_session_stop_requested()); then turn tracing off, flush what
+ * is left through @fn and collect statistics.
+ * Returns 0, or -1 with errno and ftx_error() set.
+ */
+int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *arg);
+
+/**
+ * ftx_recorder_tep - a libtraceevent handle loaded with the header page and
+ * the formats of the events enabled in the instance, for decoding pages
+ * (borrowed, owned by the recorder; NULL with ftx_error() set on failure)
+ */
+struct tep_handle *ftx_recorder_tep(struct ftx_recorder *r);
+
+#endif /* FTX_RECORDER_H */

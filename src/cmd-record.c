@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx record: record tracepoints into trace.dat (v6) from a private instance,
+ * until SIGINT or until a command exits. Options follow trace-cmd record.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+#include "ftx/recorder.h"
+#include "ftx/session.h"
+#include "ftx/util.h"
+
+#define RECORD_MAX_EVENTS	256
+#define RECORD_MAX_PIDS		64
+
+static const char record_usage[] =
+	"usage: ftx record [options] [--] [command [args...]]\n"
+	"\n"
+	"Record tracepoints into a trace.dat file (version 6, read by trace-cmd and\n"
+	"KernelShark). Without a command, records until Ctrl-C; with one, records\n"
+	"until it exits.\n"
+	"\n"
+	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
+	"                              system, else an event of any system); repeatable\n"
+	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n"
+	"  -o, --output FILE           output file (default trace.dat)\n"
+	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n"
+	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n"
+	"  -P, --pid PID[,PID...]      only events of these tasks; repeatable\n"
+	"  -F, --only-command          only events of the command\n"
+	"  -c, --children              with -F or -P: also the tasks they fork\n"
+	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
+	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+	"      --threads N             drain threads (default: one per 16 CPUs)\n"
+	"  -h, --help                  this text\n";
+
+/* Everything the command line asks for; filled by the pure parser. */
+struct record_params {
+	struct ftx_record_event events[RECORD_MAX_EVENTS];
+	size_t nr_events;
+	pid_t pids[RECORD_MAX_PIDS];
+	size_t nr_pids;
+	const char *output;
+	unsigned long buffer_kb;
+	const char *clock;
+	const char *cpumask;
+	bool only_command;
+	bool children;
+	bool quiet;
+	unsigned int threads;
+	char **command;		/* NULL-terminated, or NULL */
+	char err[256];		/* why the parse failed */
+};
+
+enum {
+	OPT_THREADS = 256,
+};
+
+static const struct option record_long_opts[] = {
+	{ "event",		required_argument,	NULL, 'e' },
+	{ "filter",		required_argument,	NULL, 'f' },
+	{ "output",		required_argument,	NULL, 'o' },
+	{ "buffer-size",	required_argument,	NULL, 'b' },
+	{ "clock",		required_argument,	NULL, 'C' },
+	{ "pid",		required_argument,	NULL, 'P' },
+	{ "only-command",	no_argument,		NULL, 'F' },
+	{ "children",		no_argument,		NULL, 'c' },
+	{ "cpumask",		required_argument,	NULL, 'M' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "threads",		required_argument,	NULL, OPT_THREADS },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static bool valid_cpumask(const char *s)
+{
+	bool digit = false;
+
+	for (; *s; s++) {
+		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))
+			digit = true;
+		else if (*s != ',')
+			return false;
+	}
+	return digit;
+}
+
+static int parse_pids(struct record_params *p, char *arg)
+{
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long long v;
+
+		if (ftx_parse_uint(tok, &v) < 0 || v == 0 || v > INT_MAX) {
+			snprintf(p->err, sizeof(p->err), "bad pid '%s'", tok);
+			return -1;
+		}
+		if (p->nr_pids == RECORD_MAX_PIDS) {
+			snprintf(p->err, sizeof(p->err), "too many pids (at most %d)",
+				 RECORD_MAX_PIDS);
+			return -1;
+		}
+		p->pids[p->nr_pids++] = v;
+	}
+	if (!p->nr_pids) {
+		snprintf(p->err, sizeof(p->err), "-P needs a pid");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * record_parse - the pure option parser (no I/O, no exit): fills @p from
+ * argv, arguments borrowed (the -e and -P ones are split in place).
+ * Returns 0, or -1 with the reason in @p->err.
+ */
+static int record_parse(int argc, char **argv, struct record_params *p)
+{
+	unsigned long long v;
+	int c;
+
+	memset(p, 0, sizeof(*p));
+	p->output = "trace.dat";
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qh", record_long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (p->nr_events == RECORD_MAX_EVENTS) {
+				snprintf(p->err, sizeof(p->err), "too many -e (at most %d)",
+					 RECORD_MAX_EVENTS);
+				return -1;
+			}
+			if (ftx_record_event_parse(optarg, &p->events[p->nr_events]) < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
+				return -1;
+			}
+			p->nr_events++;
+			break;
+		case 'f':
+			if (!p->nr_events) {
+				snprintf(p->err, sizeof(p->err), "-f must follow the -e it filters");
+				return -1;
+			}
+			if (p->events[p->nr_events - 1].filter) {
+				snprintf(p->err, sizeof(p->err), "only one -f per -e");
+				return -1;
+			}
+			p->events[p->nr_events - 1].filter = optarg;
+			break;
+		case 'o':
+			if (!*optarg) {
+				snprintf(p->err, sizeof(p->err), "empty output file name");
+				return -1;
+			}
+			p->output = optarg;
+			break;
+		case 'b':
+			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > (1ull << 30)) {
+				snprintf(p->err, sizeof(p->err), "bad buffer size '%s' (KB per CPU)",
+					 optarg);
+				return -1;
+			}
+			p->buffer_kb = v;
+			break;
+		case 'C':
+			if (!*optarg || strpbrk(optarg, " \t\n[]")) {
+				snprintf(p->err, sizeof(p->err), "bad clock '%s'", optarg);
+				return -1;
+			}
+			p->clock = optarg;
+			break;
+		case 'P':
+			if (parse_pids(p, optarg) < 0)
+				return -1;
+			break;
+		case 'F':
+			p->only_command = true;
+			break;
+		case 'c':
+			p->children = true;
+			break;
+		case 'M':
+			if (!valid_cpumask(optarg)) {
+				snprintf(p->err, sizeof(p->err), "bad cpumask '%s' (hex, e.g. 3 or ff,ffffffff)",
+					 optarg);
+				return -1;
+			}
+			p->cpumask = optarg;
+			break;
+		case 'q':
+			p->quiet = true;
+			break;
+		case OPT_THREADS:
+			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1024) {
+				snprintf(p->err, sizeof(p->err), "bad thread count '%s'", optarg);
+				return -1;
+			}
+			p->threads = v;
+			break;
+		case 'h':
+			snprintf(p->err, sizeof(p->err), "help");
+			return 1;
+		case ':':
+			snprintf(p->err, sizeof(p->err), "option '%s' needs an argument",
+				 argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(p->err, sizeof(p->err), "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		p->command = &argv[optind];
+	if (!p->nr_events) {
+		snprintf(p->err, sizeof(p->err), "no events: give at least one -e SYSTEM[:EVENT]");
+		return -1;
+	}
+	if (p->only_command && !p->command) {
+		snprintf(p->err, sizeof(p->err), "-F needs a command");
+		return -1;
+	}
+	if (p->only_command && p->nr_pids) {
+		snprintf(p->err, sizeof(p->err), "-F and -P cannot be combined");
+		return -1;
+	}
+	if (p->children && !p->only_command && !p->nr_pids) {
+		snprintf(p->err, sizeof(p->err), "-c needs -F or -P");
+		return -1;
+	}
+	return 0;
+}
+
+static void human_size(char *buf, size_t len, unsigned long long v)
+{
+	if (v >= 10ull << 20)
+		snprintf(buf, len, "%.1fM", v / 1048576.0);
+	else if (v >= 10ull << 10)
+		snprintf(buf, len, "%.1fK", v / 1024.0);
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
+/* Per-CPU summary on stderr; losses are printed even with -q. Returns total lost. */
+static unsigned long long record_summary(struct ftx_recorder *r, bool quiet)
+{
+	unsigned long long tev = 0, tbytes = 0, tlost = 0;
+	unsigned int cpu, n = ftx_recorder_nr_cpus(r);
+	char b[32];
+
+	if (!quiet)
+		fprintf(stderr, "%-6s %12s %10s %10s\n", "CPU", "events", "bytes", "lost");
+	for (cpu = 0; cpu < n; cpu++) {
+		const struct ftx_recorder_cpu_stats *st = ftx_recorder_cpu_stats(r, cpu);
+		unsigned long long lost = st->overrun + st->dropped + st->commit_overrun;
+		bool unknown;
+
+		if (st->missed_events > lost)
+			lost = st->missed_events;
+		unknown = st->missed_pages && !lost;
+		tev += st->events;
+		tbytes += st->bytes;
+		tlost += lost;
+		if (!st->online) {
+			if (!quiet)
+				fprintf(stderr, "cpu%-3u %12s %10s %10s\n", cpu, "-", "-", "offline");
+			continue;
+		}
+		human_size(b, sizeof(b), st->bytes);
+		if (!quiet)
+			fprintf(stderr, "cpu%-3u %12llu %10s %10llu%s\n", cpu,
+				(unsigned long long)st->events, b, lost, unknown ? "+" : "");
+		if (lost || unknown)
+			ftx_cmd_err("cpu%u: %s%llu events lost (%llu overwritten, %llu dropped, %llu sub-buffers marked); try a larger -b or fewer events",
+				    cpu, unknown ? "at least " : "", lost,
+				    (unsigned long long)st->overrun,
+				    (unsigned long long)st->dropped,
+				    (unsigned long long)st->missed_pages);
+	}
+	if (!quiet) {
+		human_size(b, sizeof(b), tbytes);
+		fprintf(stderr, "%-6s %12llu %10s %10llu\n", "total", tev, b, tlost);
+	}
+	return tlost;
+}
+
+/*
+ * The command waits on @sync until tracing is on (and its pid is in the
+ * filter); an exec failure comes back through the CLOEXEC @err pipe.
+ */
+static pid_t spawn_command(char **argv, int sync[2], int errp[2])
+{
+	pid_t pid;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return -1;
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(sync[0]);
+		close(sync[1]);
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct sigaction dfl = { .sa_handler = SIG_DFL };
+		sigset_t none;
+		char c;
+		int e;
+
+		close(sync[1]);
+		close(errp[0]);
+		sigaction(SIGINT, &dfl, NULL);
+		sigaction(SIGTERM, &dfl, NULL);
+		sigaction(SIGHUP, &dfl, NULL);
+		sigaction(SIGPIPE, &dfl, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (c != 'g')
+			_exit(127);	/* the recorder gave up */
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(errp[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(sync[0]);
+	close(errp[1]);
+	return pid;
+}
+
+/* Wait for the command or a stop signal; returns the wait status or -1 if stopped. */
+static int wait_command(pid_t pid)
+{
+	int status;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			return status;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (ftx_session_stop_requested())
+			return -1;
+		poll(NULL, 0, 50);
+	}
+}
+
+static void wait_signal(void)
+{
+	while (!ftx_session_stop_requested())
+		poll(NULL, 0, 200);
+}
+
+static int record_run(int argc, char **argv)
+{
+	struct ftx_recorder_opts o = { 0 };
+	struct ftx_session *s = NULL;
+	struct ftx_recorder *r = NULL;
+	struct record_params p;
+	int sync[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int ret = FTX_EXIT_FAIL, pr, status = -1, child_err = 0;
+	char *outdir = NULL, *tmp;
+	pid_t child = -1;
+	struct stat stt;
+
+	pr = record_parse(argc, argv, &p);
+	if (pr > 0)
+		return ftx_cmd_help(&ftx_cmd_record);
+	if (pr < 0)
+		return ftx_cmd_usage_error(&ftx_cmd_record, "%s", p.err);
+
+	/* the temp files go next to the output, never onto a small /tmp */
+	tmp = strdup(p.output);
+	if (!tmp || !(outdir = strdup(dirname(tmp)))) {
+		free(tmp);
+		ftx_cmd_err("out of memory");
+		return FTX_EXIT_FAIL;
+	}
+	free(tmp);
+	if (stat(outdir, &stt) < 0 || !S_ISDIR(stt.st_mode) || access(outdir, W_OK) < 0) {
+		ftx_cmd_err("cannot write to directory %s: %s", outdir,
+			    errno ? strerror(errno) : "not a directory");
+		free(outdir);
+		return FTX_EXIT_FAIL;
+	}
+
+	s = ftx_session_create(0);
+	if (!s) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (ftx_session_catch_signals(s) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+
+	o.events = p.events;
+	o.nr_events = p.nr_events;
+	o.buffer_kb = p.buffer_kb;
+	o.clock = p.clock;
+	o.cpumask = p.cpumask;
+	o.pids = p.pids;
+	o.nr_pids = p.nr_pids;
+	o.follow_fork = p.children;
+	o.buffer_percent = -1;
+	o.nr_threads = p.threads;
+	o.tmpdir = outdir;
+	r = ftx_recorder_create(s, &o);
+	if (!r) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+
+	if (p.command) {
+		child = spawn_command(p.command, sync, errp);
+		if (child < 0) {
+			ftx_cmd_err("cannot start %s: %s", p.command[0], strerror(errno));
+			goto out;
+		}
+		if (p.only_command && ftx_recorder_add_pid(r, child) < 0) {
+			ftx_cmd_err("%s", ftx_error());
+			goto out;
+		}
+	}
+	if (ftx_recorder_start(r) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (!p.quiet)
+		fprintf(stderr, "ftx record: recording%s%s; Ctrl-C to stop\n",
+			p.command ? " " : "", p.command ? p.command[0] : "");
+	if (child > 0) {
+		ssize_t n;
+
+		if (write(sync[1], "g", 1) != 1) {
+			ftx_cmd_err("cannot start %s: %s", p.command[0], strerror(errno));
+			goto out;
+		}
+		close(sync[1]);
+		sync[1] = -1;
+		do
+			n = read(errp[0], &child_err, sizeof(child_err));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(child_err))
+			child_err = 0;
+		if (child_err)
+			waitpid(child, NULL, 0);
+		else
+			status = wait_command(child);
+		if (status >= 0 || child_err)
+			child = -1;	/* reaped */
+	} else {
+		wait_signal();
+	}
+
+	if (ftx_recorder_stop(r) < 0) {
+		ftx_cmd_err("recording failed: %s", ftx_error());
+		goto out;
+	}
+	if (child_err) {
+		ftx_cmd_err("cannot run %s: %s", p.command[0], strerror(child_err));
+		goto out;
+	}
+	record_summary(r, p.quiet);
+	if (ftx_recorder_write(r, p.output) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (!p.quiet)
+		fprintf(stderr, "ftx record: wrote %s\n", p.output);
+	ret = FTX_EXIT_OK;
+out:
+	if (sync[1] >= 0)
+		close(sync[1]);	/* a waiting command reads EOF and exits */
+	if (errp[0] >= 0)
+		close(errp[0]);
+	ftx_recorder_destroy(r);
+	ftx_session_destroy(s);
+	if (child > 0 && waitpid(child, &status, WNOHANG) == 0 && ret == FTX_EXIT_OK)
+		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child);
+	free(outdir);
+	return ret;
+}
+
+const struct ftx_cmd ftx_cmd_record = {
+	.name = "record",
+	.summary = "record tracepoints into trace.dat",
+	.usage = record_usage,
+	.flags = FTX_CMD_NEEDS_ROOT,
+	.run = record_run,
+};

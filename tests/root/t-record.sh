@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# ftx record around a command and until SIGINT: the files must be complete and
+# readable by trace-cmd report, comms right, errors one line with the right status.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+FTX=${FTX:-$here/../../build/ftx}
+command -v trace-cmd >/dev/null || { echo "SKIP: t-record: trace-cmd not installed"; exit 0; }
+tmp=$(mktemp -d /tmp/ftx-t-record.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+# 1. around a command: its openat events carry its comm
+"$FTX" record -q -e sched:sched_switch -e syscalls:sys_enter_openat -o cmd.dat \
+	-- cat /etc/hostname > out.txt 2> err.txt || die "record around cat failed: $(cat err.txt)"
+cmp -s out.txt /etc/hostname || die "the command's output was lost"
+trace-cmd report -i cmd.dat > rep.txt 2> rep.err || die "trace-cmd report failed: $(cat rep.err)"
+grep -Eq '^ +cat-[0-9]+ +\[[0-9]{3}\] +[0-9]+\.[0-9]{6}: sys_enter_openat:' rep.txt ||
+	die "no openat event of cat in the report"
+grep -q 'sched_switch:' rep.txt || die "no sched_switch event in the report"
+[ ! -s rep.err ] || die "trace-cmd warned: $(cat rep.err)"
+ls "$tmp" | grep -q 'ftx-cpu' && die "temp files left behind"
+
+# 2. -F: nothing but the command's events
+"$FTX" record -q -F -e syscalls:sys_enter_openat -o only.dat -- cat /etc/hostname > /dev/null ||
+	die "record -F failed"
+n=$(trace-cmd report -i only.dat | grep -c 'sys_enter_openat')
+others=$(trace-cmd report -i only.dat | grep 'sys_enter_openat' | grep -vc '^ *cat-')
+[ "$n" -gt 0 ] || die "-F recorded no event of the command"
+[ "$others" -eq 0 ] || die "-F recorded $others events of other tasks"
+
+# 3. until SIGINT: the summary, a complete file, the instance gone
+"$FTX" record -e sched -e irq -o sig.dat > /dev/null 2> sig.err &
+pid=$!
+sleep 1
+inst=/sys/kernel/tracing/instances/ftx-$pid
+[ -d "$inst" ] || die "no private instance ftx-$pid while recording"
+kill -INT $pid
+wait $pid || die "record stopped by SIGINT exited $?: $(cat sig.err)"
+[ -d "$inst" ] && die "instance ftx-$pid left behind"
+grep -q '^total' sig.err || die "no per-CPU summary: $(cat sig.err)"
+events=$(awk '$1 == "total" { print $2 }' sig.err)
+lines=$(trace-cmd report -i sig.dat 2>/dev/null | grep -vc '^cpus=')
+[ "$events" -gt 0 ] || die "nothing recorded in a second of sched events"
+[ "$events" -eq "$lines" ] || die "summary says $events events, the report has $lines"
+
+# 4. errors: one line, exit 1; usage errors exit 2
+"$FTX" record -e sched:no_such_event -- true 2> e1.txt; rc=$?
+[ $rc -eq 1 ] || die "unknown event: exit $rc"
+[ "$(wc -l < e1.txt)" -eq 1 ] && grep -q '^ftx record: .*no such event' e1.txt ||
+	die "unknown event message: $(cat e1.txt)"
+"$FTX" record -e sched -- /nonexistent/cmd 2> e2.txt; rc=$?
+[ $rc -eq 1 ] || die "missing command: exit $rc"
+grep -q 'cannot run /nonexistent/cmd' e2.txt || die "missing command message: $(cat e2.txt)"
+"$FTX" record -f 'x>1' 2> /dev/null; rc=$?
+[ $rc -eq 2 ] || die "usage error: exit $rc"
+[ -e trace.dat ] && die "a failed record left trace.dat"
+echo "t-record: ok"

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx record: the pure option parser, tested by including the command file
+ * (its parser is static), and the -e argument parser of the recorder.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "../src/cmd-record.c"
+
+/* The dispatcher's helpers live in src/ftx.c, which is not in the test binary. */
+__attribute__((weak)) void ftx_cmd_err(const char *fmt, ...)
+{
+}
+
+__attribute__((weak)) int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)
+{
+	return FTX_EXIT_USAGE;
+}
+
+__attribute__((weak)) int ftx_cmd_help(const struct ftx_cmd *cmd)
+{
+	return FTX_EXIT_OK;
+}
+
+/* argv from a string, as the shell would split it (no quoting) */
+static int split(char *line, char **argv, int max)
+{
+	int argc = 0;
+
+	for (char *t = strtok(line, " "); t && argc < max - 1; t = strtok(NULL, " "))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static int parse(const char *cmdline, struct record_params *p)
+{
+	static char buf[512];
+	static char *argv[64];
+	int argc;
+
+	snprintf(buf, sizeof(buf), "%s", cmdline);
+	argc = split(buf, argv, 64);
+	return record_parse(argc, argv, p);
+}
+
+START_TEST(test_event_parse)
+{
+	struct ftx_record_event ev;
+	char a[] = "sched:sched_switch", b[] = "irq", c[] = "all", d[] = "syscalls/sys_enter_*";
+	char e1[] = ":x", e2[] = "sched:", e3[] = "a:b:c", e4[] = "";
+
+	ck_assert_int_eq(ftx_record_event_parse(a, &ev), 0);
+	ck_assert_str_eq(ev.system, "sched");
+	ck_assert_str_eq(ev.event, "sched_switch");
+	ck_assert(!ev.either);
+	ck_assert_int_eq(ftx_record_event_parse(b, &ev), 0);
+	ck_assert_str_eq(ev.system, "irq");
+	ck_assert_ptr_null(ev.event);
+	ck_assert(ev.either);
+	ck_assert_int_eq(ftx_record_event_parse(c, &ev), 0);
+	ck_assert_ptr_null(ev.system);
+	ck_assert_ptr_null(ev.event);
+	ck_assert_int_eq(ftx_record_event_parse(d, &ev), 0);
+	ck_assert_str_eq(ev.system, "syscalls");
+	ck_assert_str_eq(ev.event, "sys_enter_*");
+	ck_assert_int_eq(ftx_record_event_parse(e1, &ev), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(ftx_record_event_parse(e2, &ev), -1);
+	ck_assert_int_eq(ftx_record_event_parse(e3, &ev), -1);
+	ck_assert_int_eq(ftx_record_event_parse(e4, &ev), -1);
+}
+END_TEST
+
+START_TEST(test_parse_full)
+{
+	struct record_params p;
+
+	ck_assert_int_eq(parse("record -e sched:sched_switch -f prev_pid>0 -e irq -o out.dat "
+			       "-b 4096 -C mono -M 3 -q -- cat /etc/hostname", &p), 0);
+	ck_assert_uint_eq(p.nr_events, 2);
+	ck_assert_str_eq(p.events[0].system, "sched");
+	ck_assert_str_eq(p.events[0].filter, "prev_pid>0");
+	ck_assert_ptr_null(p.events[1].filter);
+	ck_assert_str_eq(p.output, "out.dat");
+	ck_assert_uint_eq(p.buffer_kb, 4096);
+	ck_assert_str_eq(p.clock, "mono");
+	ck_assert_str_eq(p.cpumask, "3");
+	ck_assert(p.quiet);
+	ck_assert_ptr_nonnull(p.command);
+	ck_assert_str_eq(p.command[0], "cat");
+	ck_assert_str_eq(p.command[1], "/etc/hostname");
+	ck_assert_ptr_null(p.command[2]);
+}
+END_TEST
+
+START_TEST(test_parse_defaults_and_command_options)
+{
+	struct record_params p;
+
+	ck_assert_int_eq(parse("record -e sched", &p), 0);
+	ck_assert_str_eq(p.output, "trace.dat");
+	ck_assert_ptr_null(p.command);
+	ck_assert_uint_eq(p.buffer_kb, 0);
+	/* options after the command belong to the command */
+	ck_assert_int_eq(parse("record -e sched -F ls -l -e", &p), 0);
+	ck_assert(p.only_command);
+	ck_assert_str_eq(p.command[0], "ls");
+	ck_assert_str_eq(p.command[1], "-l");
+	ck_assert_int_eq(parse("record --event=sched --only-command --children sleep 1", &p), 0);
+	ck_assert(p.only_command && p.children);
+	ck_assert_int_eq(parse("record -e sched -P 12,34 -P 56 -c", &p), 0);
+	ck_assert_uint_eq(p.nr_pids, 3);
+	ck_assert_int_eq(p.pids[0], 12);
+	ck_assert_int_eq(p.pids[2], 56);
+	ck_assert_int_eq(parse("record -e sched --threads 4", &p), 0);
+	ck_assert_uint_eq(p.threads, 4);
+	ck_assert_int_eq(parse("record -h", &p), 1);
+}
+END_TEST
+
+START_TEST(test_parse_errors)
+{
+	static const char *const bad[][2] = {
+		{ "record", "no events" },
+		{ "record -f x>1 -e sched", "-f must follow" },
+		{ "record -e sched -f a -f b", "only one -f" },
+		{ "record -e sched -b 0", "bad buffer size" },
+		{ "record -e sched -b 12k", "bad buffer size" },
+		{ "record -e sched -P 0", "bad pid" },
+		{ "record -e sched -P abc", "bad pid" },
+		{ "record -e sched -M xyz", "bad cpumask" },
+		{ "record -e sched -F", "-F needs a command" },
+		{ "record -e sched -c", "-c needs -F or -P" },
+		{ "record -e sched -F -P 1 ls", "cannot be combined" },
+		{ "record -e sched -x", "unknown option '-x'" },
+		{ "record -e", "needs an argument" },
+		{ "record -e a:b:c", "bad event" },
+		{ "record -e sched --threads 0", "bad thread count" },
+		{ "record -e sched -C [x]", "bad clock" },
+	};
+	struct record_params p;
+
+	for (size_t i = 0; i < FTX_ARRAY_SIZE(bad); i++) {
+		ck_assert_msg(parse(bad[i][0], &p) == -1, "'%s' accepted", bad[i][0]);
+		ck_assert_msg(strstr(p.err, bad[i][1]), "'%s': got '%s'", bad[i][0], p.err);
+	}
+}
+END_TEST
+
+START_TEST(test_usage_mentions_every_long_option)
+{
+	for (const struct option *o = record_long_opts; o->name; o++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "--%s", o->name);
+		ck_assert_msg(strstr(record_usage, want), "usage lacks %s", want);
+	}
+}
+END_TEST
+
+Suite *record_suite(void)
+{
+	Suite *s = suite_create("record");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_event_parse);
+	tcase_add_test(tc, test_parse_full);
+	tcase_add_test(tc, test_parse_defaults_and_command_options);
+	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_usage_mentions_every_long_option);
+	suite_add_tcase(s, tc);
+	return s;
+}
