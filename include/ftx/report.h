@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Report formatting: one trace-cmd 3.1.6 compatible text line per record, and
+ * the whole "ftx report" run over a trace.dat file.
+ *
+ * The line formatter works from a tep_handle and tep_records only, so it
+ * serves trace.dat files (ftx_report_run) as well as live pages read from
+ * trace_pipe_raw with a tep built from tracefs:
+ *
+ *	struct ftx_report_fmt *f = ftx_report_fmt_alloc(tep, 0);
+ *	struct ftx_strbuf out = FTX_STRBUF_INIT;
+ *	...for each record (rec->cpu, ->ts, ->data, ->size, ->missed_events set)
+ *		ftx_report_fmt_record(f, rec, &out);
+ *	write(1, out.buf, out.len); out.len = 0;
+ *	...
+ *	ftx_strbuf_release(&out);
+ *	ftx_report_fmt_free(f);
+ *
+ * libtraceevent plugins are whatever the caller loaded into the tep
+ * (tep_load_plugins). ftrace's function/function_graph events get trace-cmd's
+ * own printing (function: "func <-- parent" when no plugin handles it;
+ * function_graph with leaf collapsing when a lookahead is set).
+ */
+#ifndef FTX_REPORT_H
+#define FTX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct tep_handle;
+struct tep_record;
+
+/* A growable text buffer; len is what is used, buf stays NUL-terminated */
+struct ftx_strbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+
+#define FTX_STRBUF_INIT { NULL, 0, 0 }
+
+/** ftx_strbuf_reserve - make room for @n more bytes (+NUL); 0 or -1 (ENOMEM) */
+int ftx_strbuf_reserve(struct ftx_strbuf *sb, size_t n);
+
+/** ftx_strbuf_release - free the buffer's memory; the struct can be reused */
+void ftx_strbuf_release(struct ftx_strbuf *sb);
+
+/* Flags of ftx_report_fmt_alloc() */
+#define FTX_REPORT_NSEC		(1u << 0)	/* -t: nanosecond timestamps */
+#define FTX_REPORT_LATENCY	(1u << 1)	/* -l: latency flags column */
+#define FTX_REPORT_RAW_TS	(1u << 2)	/* timestamps are counter values (x86-tsc...) */
+#define FTX_REPORT_NO_FAST	(1u << 3)	/* always print through libtraceevent */
+
+struct ftx_report_fmt;
+
+/**
+ * ftx_report_fmt_alloc - a line formatter for records of @tep
+ * @tep: borrowed; must outlive the formatter
+ * @flags: FTX_REPORT_* flags
+ *
+ * Returns a formatter freed with ftx_report_fmt_free(), or NULL (ENOMEM).
+ */
+struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int flags);
+
+/** ftx_report_fmt_free - free a formatter; accepts NULL */
+void ftx_report_fmt_free(struct ftx_report_fmt *f);
+
+/*
+ * Lookahead for function_graph leaf collapsing (trace-cmd peeks at the next
+ * record of the merged stream; if it is the matching funcgraph_exit it is
+ * consumed and the entry prints as "func();"). peek returns 1 and the next
+ * record (borrowed) or 0; consume drops that record from the stream.
+ */
+typedef int (*ftx_report_peek_fn)(void *ctx, struct tep_record **next);
+typedef int (*ftx_report_consume_fn)(void *ctx);
+
+/** ftx_report_fmt_set_lookahead - install (or with NULLs remove) the lookahead */
+void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
+				  ftx_report_consume_fn consume, void *ctx);
+
+/**
+ * ftx_report_fmt_record - append the report line(s) of @rec to @out
+ * @f: formatter
+ * @rec: record; rec->cpu, ts, data, size and missed_events are used
+ * @out: receives "CPU:N [N EVENTS DROPPED]\n" when rec->missed_events says so,
+ *	 then the line with its trailing newline
+ *
+ * Returns 0, or -1 (ENOMEM, or the lookahead failed; reason in ftx_error()).
+ */
+int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
+			  struct ftx_strbuf *out);
+
+/* Where a report goes: called with large blocks; returns 0 or -1 */
+typedef int (*ftx_report_write_fn)(void *ctx, const char *buf, size_t len);
+
+struct ftx_report_opts {
+	const char *input;		/* trace.dat path */
+	unsigned int fmt_flags;		/* FTX_REPORT_NSEC, FTX_REPORT_LATENCY */
+	bool no_plugins;		/* -N */
+	bool stat;			/* --stat */
+	const bool *cpus;		/* --cpu: one bool per CPU id, or NULL */
+	int ncpus;
+	const char *const *filters;	/* -F: libtraceevent filter strings */
+	int nfilters;
+	const char *const *pids;	/* --pid: decimal pids */
+	int npids;
+};
+
+/**
+ * ftx_report_run - print the report of a trace.dat file
+ * @o: options
+ * @write: sink for the text
+ * @ctx: passed to @write
+ *
+ * Returns 0, or -1 with the reason in ftx_error() (bad file, bad filter, write
+ * error). Text already written stays written.
+ */
+int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx);
+
+/**
+ * ftx_report_parse_cpus - parse a CPU list "0-3,6"
+ * @s: the list
+ * @mask: receives a calloc()ed bool array the caller frees
+ * @n: receives its length (highest CPU + 1)
+ * Returns 0 or -1 (EINVAL, reason set).
+ */
+int ftx_report_parse_cpus(const char *s, bool **mask, int *n);
+
+#endif /* FTX_REPORT_H */

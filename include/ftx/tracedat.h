@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trace.dat reader (file versions 6 and 7, trace-cmd's and ftx's).
+ *
+ * Opens a trace.dat file, builds a libtraceevent tep_handle from its headers
+ * (header_page, ftrace and event formats, kallsyms, printk formats, saved
+ * cmdlines, options) and iterates the per-CPU ring-buffer pages as one stream
+ * merged by timestamp. Memory stays flat as the trace grows: each CPU keeps at
+ * most two blocks of pages (v6: read lazily with pread; v7: one decompressed
+ * chunk at a time).
+ *
+ * Records are borrowed. A record returned by ftx_tracedat_next() stays valid
+ * while the caller peeks at and takes the record after it (peek, next: what
+ * function_graph leaf collapsing does); the step after that invalidates it.
+ * A record returned by ftx_tracedat_peek() is valid until the following call
+ * of ftx_tracedat_next() returns it (as a copy) or the stream moves on.
+ *
+ * Every size and offset read from the file is checked against the file size;
+ * a bad file makes the call fail with -1/NULL, errno EINVAL (or ENOMEM,
+ * EIO), and ftx_error() says "<file>: offset <N>: <what>".
+ */
+#ifndef FTX_TRACEDAT_H
+#define FTX_TRACEDAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+struct tep_handle;
+struct tep_record;
+struct ftx_tracedat;
+
+/* Flags of ftx_tracedat_open() */
+#define FTX_TRACEDAT_NO_PLUGINS	(1u << 0)	/* do not load libtraceevent plugins */
+
+/**
+ * ftx_tracedat_open - open a trace.dat file and parse its headers
+ * @path: file to read
+ * @flags: FTX_TRACEDAT_* flags
+ *
+ * Returns a reader the caller frees with ftx_tracedat_close(), or NULL with
+ * errno set and the reason in ftx_error().
+ */
+struct ftx_tracedat *ftx_tracedat_open(const char *path, unsigned int flags);
+
+/**
+ * ftx_tracedat_open_mem - like ftx_tracedat_open(), from a memory image
+ * @data: the whole file; borrowed, must outlive the reader
+ * @size: its size in bytes
+ * @name: name used in error messages
+ * @flags: FTX_TRACEDAT_* flags
+ */
+struct ftx_tracedat *ftx_tracedat_open_mem(const void *data, size_t size, const char *name,
+					   unsigned int flags);
+
+/** ftx_tracedat_close - free a reader and its tep_handle; accepts NULL */
+void ftx_tracedat_close(struct ftx_tracedat *td);
+
+/**
+ * ftx_tracedat_next - the next record of the stream merged across CPUs
+ * @td: reader
+ * @rec: receives a borrowed record (see the lifetime rule above)
+ *
+ * Records come in timestamp order; on equal timestamps the lower CPU first
+ * (as trace-cmd). rec->missed_events is set on the first record of a page that
+ * lost events: > 0 the count, -1 when the count is unknown.
+ * Returns 1 with a record, 0 at the end, -1 on a corrupted file (the reason
+ * names the file offset).
+ */
+int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec);
+
+/**
+ * ftx_tracedat_peek - the record ftx_tracedat_next() would return next
+ * Returns 1, 0 at the end, or -1 on error, as ftx_tracedat_next().
+ */
+int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec);
+
+/**
+ * ftx_tracedat_set_cpus - restrict the stream to some CPUs
+ * @td: reader
+ * @mask: one bool per CPU id, @n of them; NULL to read all CPUs again
+ * @n: number of entries in @mask
+ *
+ * Call before the first ftx_tracedat_next(). Peeking is not affected only when
+ * @mask is NULL; otherwise peek also sees only the selected CPUs.
+ */
+void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n);
+
+/** ftx_tracedat_tep - the tep_handle built from the file (owned by the reader) */
+struct tep_handle *ftx_tracedat_tep(struct ftx_tracedat *td);
+
+/** ftx_tracedat_cpus - the "cpus=N" count trace-cmd reports for the file */
+int ftx_tracedat_cpus(struct ftx_tracedat *td);
+
+/** ftx_tracedat_version - the file version, 6 or 7 */
+int ftx_tracedat_version(struct ftx_tracedat *td);
+
+/** ftx_tracedat_clock - the trace clock ("local" when the file names none) */
+const char *ftx_tracedat_clock(struct ftx_tracedat *td);
+
+/**
+ * ftx_tracedat_ts_in_usecs - whether timestamps are nanoseconds (printed as
+ * seconds.microseconds) rather than raw counter values (x86-tsc, counter...)
+ */
+bool ftx_tracedat_ts_in_usecs(struct ftx_tracedat *td);
+
+/**
+ * ftx_tracedat_cpustats - the CPUSTAT options' text, concatenated as trace-cmd
+ * does (each ends with a newline); NULL if the file has none. Borrowed.
+ */
+const char *ftx_tracedat_cpustats(struct ftx_tracedat *td);
+
+/** ftx_tracedat_uname - UNAME option text or NULL (borrowed) */
+const char *ftx_tracedat_uname(struct ftx_tracedat *td);
+
+/** ftx_tracedat_tool_version - VERSION option text or NULL (borrowed) */
+const char *ftx_tracedat_tool_version(struct ftx_tracedat *td);
+
+/**
+ * ftx_tracedat_cpu_data - where one CPU's data lies in the file
+ * @td: reader
+ * @idx: 0 .. ftx_tracedat_cpus() - 1
+ * @offset: receives the file offset
+ * @size: receives the size in the file (compressed size for v7 zstd/zlib)
+ * Returns 0, or -1 if @idx has no data.
+ */
+int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size);
+
+/**
+ * ftx_tracedat_lost_events - events lost per the pages read so far on @cpu
+ * (pages whose count was not stored count as one each); ftx_tracedat_lost_pages()
+ * is the number of pages that had the missed-events flag.
+ */
+unsigned long long ftx_tracedat_lost_events(struct ftx_tracedat *td, int cpu);
+unsigned long long ftx_tracedat_lost_pages(struct ftx_tracedat *td, int cpu);
+
+/**
+ * ftx_tracedat_nr_buffers - number of extra instances (BUFFER options other
+ * than the top one); ftx_tracedat_buffer_name() their names (borrowed).
+ * Only the top instance is iterated.
+ */
+int ftx_tracedat_nr_buffers(struct ftx_tracedat *td);
+const char *ftx_tracedat_buffer_name(struct ftx_tracedat *td, int i);
+
+/**
+ * ftx_tracedat_latency_text - for "latency" files (no ring-buffer data, the
+ * text of the trace file instead): where that text lies. Returns 0, or -1 when
+ * the file is a normal flyrecord file.
+ */
+int ftx_tracedat_latency_text(struct ftx_tracedat *td, uint64_t *off, uint64_t *len);
+
+/**
+ * ftx_tracedat_read - read @len bytes at @off of the file (bounds-checked)
+ * Returns 0 or -1 with the reason set.
+ */
+int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len);
+
+/**
+ * ftx_tracedat_fuzz_one - open @data as a trace.dat, iterate and format every
+ * record into a null sink; for fuzzers. Returns 0 or -1 (bad input); must never
+ * crash or hang on any input.
+ */
+int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size);
+
+#endif /* FTX_TRACEDAT_H */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx report: print a trace.dat file as trace-cmd 3.1.6's "report" does.
+ * parse → run (the decoding lives in src/lib/report.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+#include "ftx/report.h"
+
+#define MAX_ARGS 256
+
+static const char usage[] =
+	"usage: ftx report [options] [FILE]\n"
+	"\n"
+	"Print the events of a trace.dat file (default ./trace.dat), line for line as\n"
+	"'trace-cmd report' (3.1.6) prints them.\n"
+	"\n"
+	"  -i, --input FILE   trace.dat file to read\n"
+	"      --cpu LIST     only these CPUs, e.g. 0-3,6\n"
+	"  -F, --filter FLT   only events matching a libtraceevent filter: 'sched_switch',\n"
+	"                     'sched:*', 'irq_handler_entry: irq == 25' (repeatable)\n"
+	"      --pid PID      only events of PID (common_pid, pid or next_pid; repeatable)\n"
+	"  -t, --nsec         timestamps in nanoseconds\n"
+	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
+	"      --stat         buffer statistics from the file, and events per type\n"
+	"  -N, --no-plugins   do not load libtraceevent's plugins\n"
+	"  -h, --help         this text\n";
+
+struct report_params {
+	struct ftx_report_opts o;
+	const char *filters[MAX_ARGS];
+	const char *pids[MAX_ARGS];
+	bool *cpus;
+};
+
+enum { OPT_CPU = 256, OPT_PID, OPT_STAT };
+
+static const struct option long_opts[] = {
+	{ "input", required_argument, NULL, 'i' },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "filter", required_argument, NULL, 'F' },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "nsec", no_argument, NULL, 't' },
+	{ "latency", no_argument, NULL, 'l' },
+	{ "stat", no_argument, NULL, OPT_STAT },
+	{ "no-plugins", no_argument, NULL, 'N' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
+static int report_parse(int argc, char **argv, struct report_params *p)
+{
+	int c;
+
+	memset(p, 0, sizeof(*p));
+	p->o.filters = p->filters;
+	p->o.pids = p->pids;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:F:tlNh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (p->o.input) {
+				ftx_error_set("only one input file");
+				return -1;
+			}
+			p->o.input = optarg;
+			break;
+		case OPT_CPU:
+			free(p->cpus);
+			if (ftx_report_parse_cpus(optarg, &p->cpus, &p->o.ncpus))
+				return -1;
+			p->o.cpus = p->cpus;
+			break;
+		case 'F':
+			if (p->o.nfilters == MAX_ARGS) {
+				ftx_error_set("too many -F");
+				return -1;
+			}
+			p->filters[p->o.nfilters++] = optarg;
+			break;
+		case OPT_PID:
+			if (p->o.npids == MAX_ARGS) {
+				ftx_error_set("too many --pid");
+				return -1;
+			}
+			p->pids[p->o.npids++] = optarg;
+			break;
+		case 't':
+			p->o.fmt_flags |= FTX_REPORT_NSEC;
+			break;
+		case 'l':
+			p->o.fmt_flags |= FTX_REPORT_LATENCY;
+			break;
+		case OPT_STAT:
+			p->o.stat = true;
+			break;
+		case 'N':
+			p->o.no_plugins = true;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
+			return -1;
+		default:
+			ftx_error_set("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (p->o.input || optind + 1 < argc) {
+			ftx_error_set("unexpected argument '%s'", argv[optind]);
+			return -1;
+		}
+		p->o.input = argv[optind];
+	}
+	if (!p->o.input)
+		p->o.input = "trace.dat";
+	return 0;
+}
+
+static int write_stdout(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	if (fwrite(buf, 1, len, stdout) != len)
+		return -1;
+	return 0;
+}
+
+static int report_run(int argc, char **argv)
+{
+	struct report_params p;
+	int ret;
+
+	ret = report_parse(argc, argv, &p);
+	if (ret) {
+		free(p.cpus);
+		if (ret > 0)
+			return ftx_cmd_help(&ftx_cmd_report);
+		return ftx_cmd_usage_error(&ftx_cmd_report, "%s", ftx_error());
+	}
+	/* big stdio buffer: the library hands over ~1 MiB blocks */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	ret = ftx_report_run(&p.o, write_stdout, NULL);
+	free(p.cpus);
+	if (ret) {
+		if (ferror(stdout) && errno == EPIPE)
+			return FTX_EXIT_FAIL;
+		ftx_cmd_err("%s", ftx_error());
+		return FTX_EXIT_FAIL;
+	}
+	return FTX_EXIT_OK;
+}
+
+const struct ftx_cmd ftx_cmd_report = {
+	.name = "report",
+	.summary = "print a trace.dat file as trace-cmd report does",
+	.usage = usage,
+	.flags = 0,
+	.run = report_run,
+};

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fast info formatters (internal to libftx): for the common print_fmt shapes
+ * a per-event program is compiled once and run per record instead of
+ * libtraceevent's generic printing. Anything not understood falls back to
+ * libtraceevent; the golden tests prove the output identical.
+ */
+#ifndef FTX_REPORT_FAST_H
+#define FTX_REPORT_FAST_H
+
+struct tep_handle;
+struct tep_event;
+struct tep_record;
+struct ftx_strbuf;
+struct ftx_fast;
+
+/* NULL when nothing can be sped up (the caller then always uses libtraceevent) */
+struct ftx_fast *ftx_fast_alloc(struct tep_handle *tep);
+void ftx_fast_free(struct ftx_fast *fast);
+
+/* Append @rec's info text to @out; 0 done, 1 not handled (use libtraceevent), -1 ENOMEM */
+int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
+		    struct ftx_strbuf *out);
+
+#endif /* FTX_REPORT_FAST_H */

@@ -1,0 +1,905 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report: trace-cmd 3.1.6's "report" text, line for line.
+ *
+ * A line is "%16s-%-5d [%03d]" comm/pid/cpu, the timestamp (" %6.1000d:"),
+ * " name: " padded to 20 columns, then the event's info. The prefix is built
+ * here directly (it is the same for every event); the info comes from the
+ * fast formatters of report-fast.c when one was compiled for the event's
+ * print_fmt, else from libtraceevent. function and function_graph events get
+ * trace-cmd's built-in printing (trace-ftrace.c in trace-cmd), including the
+ * peek at the next record that collapses an entry and its exit into "func();".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/trace-seq.h>
+
+#include "ftx/error.h"
+#include "ftx/report.h"
+#include "ftx/tracedat.h"
+#include "report-fast.h"
+#include <stdarg.h>
+
+#define COMM_CACHE	1024
+#define FLUSH_AT	(1u << 20)
+
+struct comm_slot {
+	int pid;
+	bool valid;
+	const char *comm;
+	size_t len;
+};
+
+struct ftx_report_fmt {
+	struct tep_handle *tep;
+	unsigned int flags;
+	struct trace_seq seq;
+
+	int id_func, id_fg_ent, id_fg_exit;
+	bool func_builtin;
+	struct tep_format_field *f_ip, *f_parent;
+	struct tep_format_field *f_ent_func, *f_ent_depth;
+	struct tep_format_field *f_exit_func, *f_exit_depth, *f_calltime, *f_rettime;
+	struct tep_format_field *f_common_pid;
+
+	ftx_report_peek_fn peek;
+	ftx_report_consume_fn consume;
+	void *ctx;
+
+	struct comm_slot comm[COMM_CACHE];
+	struct ftx_fast *fast;
+};
+
+/* ---------------------------------------------------------------- strbuf */
+
+int ftx_strbuf_reserve(struct ftx_strbuf *sb, size_t n)
+{
+	size_t want = sb->len + n + 1, cap;
+	char *b;
+
+	if (want <= sb->cap)
+		return 0;
+	cap = sb->cap ? sb->cap : 4096;
+	while (cap < want)
+		cap *= 2;
+	b = realloc(sb->buf, cap);
+	if (!b) {
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	sb->buf = b;
+	sb->cap = cap;
+	return 0;
+}
+
+void ftx_strbuf_release(struct ftx_strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+static inline void sb_put(struct ftx_strbuf *sb, const char *s, size_t n)
+{
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+}
+
+static inline void sb_pad(struct ftx_strbuf *sb, int n)
+{
+	if (n > 0) {
+		memset(sb->buf + sb->len, ' ', n);
+		sb->len += n;
+	}
+}
+
+/* Decimal digits of @v into the end of a 24-byte buffer; returns the start */
+static inline char *u64_digits(unsigned long long v, char *end)
+{
+	do {
+		*--end = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+/* printf("%*llu") / "%0*llu" / "%-*lld", cheaply; room must be reserved */
+static inline void sb_u64(struct ftx_strbuf *sb, unsigned long long v, int width, char pad)
+{
+	char tmp[24], *p = u64_digits(v, tmp + sizeof(tmp));
+	int n = tmp + sizeof(tmp) - p;
+
+	if (n < width) {
+		memset(sb->buf + sb->len, pad, width - n);
+		sb->len += width - n;
+	}
+	sb_put(sb, p, n);
+}
+
+static inline void sb_s64_left(struct ftx_strbuf *sb, long long v, int width)
+{
+	char tmp[24], *p = u64_digits(v < 0 ? -(unsigned long long)v : (unsigned long long)v,
+				      tmp + sizeof(tmp));
+	int n;
+
+	if (v < 0)
+		*--p = '-';
+	n = tmp + sizeof(tmp) - p;
+	sb_put(sb, p, n);
+	sb_pad(sb, width - n);
+}
+
+/* ---------------------------------------------------------------- formatter */
+
+struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int flags)
+{
+	struct ftx_report_fmt *f = calloc(1, sizeof(*f));
+	struct tep_event *ev;
+
+	if (!f) {
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return NULL;
+	}
+	f->tep = tep;
+	f->flags = flags;
+	trace_seq_init(&f->seq);
+	f->id_func = f->id_fg_ent = f->id_fg_exit = -1;
+
+	ev = tep_find_event_by_name(tep, "ftrace", "function");
+	if (ev) {
+		f->id_func = ev->id;
+		f->f_ip = tep_find_field(ev, "ip");
+		f->f_parent = tep_find_field(ev, "parent_ip");
+		/* a libtraceevent plugin (function) wins over trace-cmd's printing */
+		f->func_builtin = !ev->handler && f->f_ip && f->f_parent;
+	}
+	ev = tep_find_event_by_name(tep, "ftrace", "funcgraph_entry");
+	if (ev && !ev->handler) {
+		f->f_ent_func = tep_find_field(ev, "func");
+		f->f_ent_depth = tep_find_field(ev, "depth");
+		if (f->f_ent_func && f->f_ent_depth)
+			f->id_fg_ent = ev->id;
+		f->f_common_pid = tep_find_common_field(ev, "common_pid");
+	}
+	ev = tep_find_event_by_name(tep, "ftrace", "funcgraph_exit");
+	if (ev && !ev->handler) {
+		f->f_exit_func = tep_find_field(ev, "func");
+		f->f_exit_depth = tep_find_field(ev, "depth");
+		f->f_calltime = tep_find_field(ev, "calltime");
+		f->f_rettime = tep_find_field(ev, "rettime");
+		if (f->f_exit_func && f->f_exit_depth && f->f_calltime && f->f_rettime)
+			f->id_fg_exit = ev->id;
+		else
+			f->id_fg_ent = -1;
+	} else {
+		f->id_fg_ent = -1;
+	}
+	if (!f->f_common_pid)
+		f->id_fg_ent = -1;
+	if (!(flags & FTX_REPORT_NO_FAST))
+		f->fast = ftx_fast_alloc(tep);
+	return f;
+}
+
+void ftx_report_fmt_free(struct ftx_report_fmt *f)
+{
+	if (!f)
+		return;
+	trace_seq_destroy(&f->seq);
+	ftx_fast_free(f->fast);
+	free(f);
+}
+
+void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
+				  ftx_report_consume_fn consume, void *ctx)
+{
+	f->peek = peek;
+	f->consume = consume;
+	f->ctx = ctx;
+}
+
+static const char *comm_of(struct ftx_report_fmt *f, int pid, size_t *len)
+{
+	struct comm_slot *c = &f->comm[(unsigned int)pid % COMM_CACHE];
+
+	if (!c->valid || c->pid != pid) {
+		c->comm = tep_data_comm_from_pid(f->tep, pid);
+		c->len = strlen(c->comm);
+		c->pid = pid;
+		c->valid = true;
+	}
+	*len = c->len;
+	return c->comm;
+}
+
+static unsigned long long field_val(struct tep_format_field *field, struct tep_record *rec)
+{
+	unsigned long long v = 0;
+
+	if (field->offset + field->size > rec->size)
+		return 0;
+	tep_read_number_field(field, rec->data, &v);
+	return v;
+}
+
+/* trace-cmd's print_graph_overhead() + print_graph_duration() */
+static void fgraph_duration(struct ftx_strbuf *sb, unsigned long long d)
+{
+	char tmp[24], *p;
+	int n;
+
+	if (d > 1000000000ULL)
+		sb_put(sb, "$ ", 2);
+	else if (d > 1000000ULL)
+		sb_put(sb, "# ", 2);
+	else if (d > 100000ULL)
+		sb_put(sb, "! ", 2);
+	else if (d > 10000ULL)
+		sb_put(sb, "+ ", 2);
+	else
+		sb_put(sb, "  ", 2);
+	p = u64_digits((unsigned long)(d / 1000), tmp + sizeof(tmp));
+	n = tmp + sizeof(tmp) - p;
+	sb_put(sb, p, n);
+	if (n < 7) {
+		unsigned long rem = d % 1000;
+
+		sb->buf[sb->len++] = '.';
+		sb->buf[sb->len++] = '0' + rem / 100;
+		sb->buf[sb->len++] = '0' + rem / 10 % 10;
+		sb->buf[sb->len++] = '0' + rem % 10;
+		n += 4;
+	}
+	sb_put(sb, " us ", 4);
+	sb_pad(sb, 7 - n);
+	sb_put(sb, "|  ", 3);
+}
+
+static int put_func(struct ftx_report_fmt *f, struct ftx_strbuf *sb, unsigned long long addr,
+		    const char *hexfmt, const char *suffix)
+{
+	const char *name = tep_find_function(f->tep, addr);
+	char tmp[40];
+	size_t n, sl = strlen(suffix);
+
+	if (!name) {
+		n = snprintf(tmp, sizeof(tmp), hexfmt, addr);
+		name = tmp;
+	} else {
+		n = strlen(name);
+	}
+	if (ftx_strbuf_reserve(sb, n + sl))
+		return -1;
+	sb_put(sb, name, n);
+	sb_put(sb, suffix, sl);
+	return 0;
+}
+
+static int fmt_fgraph_entry(struct ftx_report_fmt *f, struct tep_record *rec,
+			    struct ftx_strbuf *sb)
+{
+	unsigned long long func = field_val(f->f_ent_func, rec);
+	unsigned long long depth = field_val(f->f_ent_depth, rec);
+	struct tep_record *next = NULL;
+	int pid = field_val(f->f_common_pid, rec);
+	bool leaf = false;
+	unsigned long long dur = 0;
+	int indent;
+
+	if (f->peek && f->peek(f->ctx, &next) > 0 && next &&
+	    tep_data_type(f->tep, next) == f->id_fg_exit &&
+	    tep_data_pid(f->tep, next) == pid && field_val(f->f_exit_func, next) == func) {
+		dur = field_val(f->f_rettime, next) - field_val(f->f_calltime, next);
+		leaf = true;
+		if (f->consume(f->ctx) < 0)
+			return -1;
+	}
+	indent = (int)(depth * 2);
+	if (indent < 0)
+		indent = 0;
+	if (ftx_strbuf_reserve(sb, 64 + indent))
+		return -1;
+	if (leaf)
+		fgraph_duration(sb, dur);
+	else
+		sb_put(sb, "  " "           |  ", 16);
+	sb_pad(sb, indent);
+	return put_func(f, sb, func, "%llx", leaf ? "();" : "() {");
+}
+
+static int fmt_fgraph_exit(struct ftx_report_fmt *f, struct tep_record *rec,
+			   struct ftx_strbuf *sb)
+{
+	unsigned long long dur = field_val(f->f_rettime, rec) - field_val(f->f_calltime, rec);
+	unsigned long long depth = field_val(f->f_exit_depth, rec);
+	int indent = (int)(depth * 2);
+
+	if (indent < 0)
+		indent = 0;
+	if (ftx_strbuf_reserve(sb, 64 + indent))
+		return -1;
+	fgraph_duration(sb, dur);
+	sb_pad(sb, indent);
+	sb->buf[sb->len++] = '}';
+	return 0;
+}
+
+static int fmt_function(struct ftx_report_fmt *f, struct tep_record *rec, struct ftx_strbuf *sb)
+{
+	unsigned long long ip = field_val(f->f_ip, rec), parent = field_val(f->f_parent, rec);
+	const char *name = tep_find_function(f->tep, ip);
+
+	if (name) {
+		if (put_func(f, sb, ip, "0x%llx", " <-- "))
+			return -1;
+	} else if (put_func(f, sb, ip, "0x%llx", "")) {
+		return -1;
+	}
+	return put_func(f, sb, parent, "0x%llx", "");
+}
+
+static int fmt_info_tep(struct ftx_report_fmt *f, struct tep_record *rec, struct ftx_strbuf *sb)
+{
+	struct trace_seq *s = &f->seq;
+
+	trace_seq_reset(s);
+	tep_print_event(f->tep, s, rec, "%s", TEP_PRINT_INFO);
+	if (ftx_strbuf_reserve(sb, s->len))
+		return -1;
+	sb_put(sb, s->buffer, s->len);
+	return 0;
+}
+
+int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
+			  struct ftx_strbuf *sb)
+{
+	static const char spaces[] = "                    ";
+	struct tep_event *ev;
+	const char *comm;
+	size_t clen, nlen;
+	int pid, type, ret;
+
+	if (ftx_strbuf_reserve(sb, 256))
+		return -1;
+	if (rec->missed_events > 0) {
+		sb->len += sprintf(sb->buf + sb->len, "CPU:%d [%lld EVENTS DROPPED]\n",
+				   rec->cpu, rec->missed_events);
+	} else if (rec->missed_events < 0) {
+		sb->len += sprintf(sb->buf + sb->len, "CPU:%d [EVENTS DROPPED]\n", rec->cpu);
+	}
+	if (rec->size < 8) {
+		/* too short to hold the common fields: no type, no pid */
+		sb->len += sprintf(sb->buf + sb->len, "%16s-%-5d [%03d] [SHORT RECORD OF %d BYTES]\n",
+				   "<...>", 0, rec->cpu, rec->size);
+		return 0;
+	}
+	type = tep_data_type(f->tep, rec);
+	ev = tep_find_event(f->tep, type);
+	pid = tep_data_pid(f->tep, rec);
+	comm = comm_of(f, pid, &clen);
+	if (ftx_strbuf_reserve(sb, clen + 128))
+		return -1;
+
+	/* "%16s-%-5d [%03d]" or, latency format, "%8.8s-%-5d %3d" */
+	if (f->flags & FTX_REPORT_LATENCY) {
+		size_t n = clen > 8 ? 8 : clen;
+
+		sb_pad(sb, 8 - (int)n);
+		sb_put(sb, comm, n);
+		sb->buf[sb->len++] = '-';
+		sb_s64_left(sb, pid, 5);
+		sb->buf[sb->len++] = ' ';
+		sb_u64(sb, rec->cpu, 3, ' ');
+		if (ev) {
+			trace_seq_reset(&f->seq);
+			tep_print_event(f->tep, &f->seq, rec, "%s", TEP_PRINT_LATENCY);
+			if (ftx_strbuf_reserve(sb, f->seq.len + 128))
+				return -1;
+			sb_put(sb, f->seq.buffer, f->seq.len);
+		}
+	} else {
+		sb_pad(sb, 16 - (int)clen);
+		sb_put(sb, comm, clen);
+		sb->buf[sb->len++] = '-';
+		sb_s64_left(sb, pid, 5);
+		sb_put(sb, " [", 2);
+		sb_u64(sb, rec->cpu, 3, '0');
+		sb->buf[sb->len++] = ']';
+	}
+
+	/* timestamp, as libtraceevent's print_event_time() */
+	if (f->flags & FTX_REPORT_RAW_TS) {
+		sb_u64(sb, rec->ts, 12, ' ');
+	} else if (f->flags & FTX_REPORT_NSEC) {
+		sb->buf[sb->len++] = ' ';
+		if (rec->ts > 1000000000ULL) {
+			sb_u64(sb, rec->ts / 1000000000ULL, 5, ' ');
+			sb->buf[sb->len++] = '.';
+			sb_u64(sb, rec->ts % 1000000000ULL, 9, '0');
+		} else {
+			sb_u64(sb, rec->ts, 12, ' ');
+		}
+	} else {
+		unsigned long long t = (rec->ts + 500) / 1000;
+
+		sb->buf[sb->len++] = ' ';
+		if (t > 1000000ULL) {
+			sb_u64(sb, t / 1000000ULL, 5, ' ');
+			sb->buf[sb->len++] = '.';
+			sb_u64(sb, t % 1000000ULL, 6, '0');
+		} else {
+			sb_u64(sb, t, 12, ' ');
+		}
+	}
+	sb->buf[sb->len++] = ':';
+
+	if (!ev) {
+		int i;
+
+		if (ftx_strbuf_reserve(sb, 40 + 3 * (size_t)rec->size))
+			return -1;
+		sb->len += sprintf(sb->buf + sb->len, " [UNKNOWN TYPE %d]", type);
+		for (i = 0; i < rec->size; i++)
+			sb->len += sprintf(sb->buf + sb->len, " %02x",
+					   ((unsigned char *)rec->data)[i]);
+		sb->buf[sb->len++] = '\n';
+		sb->buf[sb->len] = 0;
+		return 0;
+	}
+
+	/* " %s: " and the name padded to 20 columns */
+	nlen = strlen(ev->name);
+	if (ftx_strbuf_reserve(sb, nlen + 24))
+		return -1;
+	sb->buf[sb->len++] = ' ';
+	sb_put(sb, ev->name, nlen);
+	sb_put(sb, ": ", 2);
+	if (nlen < 20)
+		sb_put(sb, spaces, 20 - nlen);
+
+	if (type == f->id_fg_ent)
+		ret = fmt_fgraph_entry(f, rec, sb);
+	else if (type == f->id_fg_exit)
+		ret = fmt_fgraph_exit(f, rec, sb);
+	else if (type == f->id_func && f->func_builtin)
+		ret = fmt_function(f, rec, sb);
+	else if (f->fast && ftx_fast_format(f->fast, ev, rec, sb) == 0)
+		ret = 0;
+	else
+		ret = fmt_info_tep(f, rec, sb);
+	if (ret)
+		return -1;
+	if (ftx_strbuf_reserve(sb, 1))
+		return -1;
+	/* trace-cmd drops one trailing newline of the whole line */
+	if (sb->buf[sb->len - 1] == '\n')
+		sb->len--;
+	sb->buf[sb->len++] = '\n';
+	sb->buf[sb->len] = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- the run */
+
+struct run {
+	struct ftx_tracedat *td;
+	ftx_report_write_fn write;
+	void *wctx;
+	struct ftx_strbuf out;
+	struct tep_event_filter **filters;
+	int nfilters;
+};
+
+static int look_peek(void *ctx, struct tep_record **next)
+{
+	return ftx_tracedat_peek(ctx, next);
+}
+
+static int look_consume(void *ctx)
+{
+	struct tep_record *r;
+
+	return ftx_tracedat_next(ctx, &r);
+}
+
+static int run_flush(struct run *r)
+{
+	int ret = 0;
+
+	if (r->out.len)
+		ret = r->write(r->wctx, r->out.buf, r->out.len);
+	r->out.len = 0;
+	return ret;
+}
+
+static int run_printf(struct run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int run_printf(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || ftx_strbuf_reserve(&r->out, n))
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(r->out.buf + r->out.len, n + 1, fmt, ap);
+	va_end(ap);
+	r->out.len += n;
+	return 0;
+}
+
+/* trace-cmd's test_filters(): the positive filters, first match wins */
+static bool run_match(struct run *r, struct tep_record *rec)
+{
+	int i, ret = TEP_ERRNO__NO_FILTER;
+
+	for (i = 0; i < r->nfilters; i++) {
+		ret = tep_filter_match(r->filters[i], rec);
+		if (ret == TEP_ERRNO__NO_FILTER || ret == TEP_ERRNO__FILTER_MATCH)
+			return true;
+	}
+	return r->nfilters == 0;
+}
+
+static bool is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '*' || c == '.' || c == '-';
+}
+
+/*
+ * libtraceevent spells an event "system/event"; perf and ftx users write
+ * "system:event" (and "system:event: filter"), so accept that too.
+ */
+static void filter_normalize(char *s)
+{
+	char *p = s, *q;
+
+	while (*p == ' ')
+		p++;
+	q = p;
+	while (is_name_char(*q))
+		q++;
+	if (q == p || *q != ':' || !is_name_char(q[1]))
+		return;
+	p = q + 1;
+	while (is_name_char(*p))
+		p++;
+	if (*p == 0 || *p == ':' || *p == ',')
+		*q = '/';
+}
+
+static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
+{
+	struct tep_event_filter *flt, **n;
+	char err[256], *str;
+	int ret;
+
+	str = strdup(in);
+	if (!str) {
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	filter_normalize(str);
+
+	flt = tep_filter_alloc(tep);
+	if (!flt) {
+		free(str);
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	ret = tep_filter_add_filter_str(flt, str);
+	free(str);
+	if (ret < 0) {
+		tep_filter_strerror(flt, ret, err, sizeof(err));
+		tep_filter_free(flt);
+		errno = EINVAL;
+		/* libtraceevent's message spans lines (it points at the token) */
+		for (char *c = err; *c; c++)
+			if (*c == '\n')
+				*c = ' ';
+		ftx_error_set("bad filter '%s': %s", in, err);
+		return -1;
+	}
+	n = realloc(r->filters, (r->nfilters + 1) * sizeof(*n));
+	if (!n) {
+		tep_filter_free(flt);
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	r->filters = n;
+	r->filters[r->nfilters++] = flt;
+	return 0;
+}
+
+/* --pid: trace-cmd's filter "(common_pid==P)||(pid==P)||(next_pid==P)" over all events */
+static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char *const *pids,
+			      int npids)
+{
+	struct ftx_strbuf s = FTX_STRBUF_INIT;
+	int i, ret;
+
+	for (i = 0; i < npids; i++) {
+		char *end;
+
+		strtol(pids[i], &end, 10);
+		if (end == pids[i] || *end) {
+			errno = EINVAL;
+			ftx_error_set("bad pid '%s'", pids[i]);
+			ftx_strbuf_release(&s);
+			return -1;
+		}
+		if (ftx_strbuf_reserve(&s, 3 * strlen(pids[i]) + 64)) {
+			ftx_strbuf_release(&s);
+			return -1;
+		}
+		s.len += sprintf(s.buf + s.len, "%s(common_pid==%s)||(pid==%s)||(next_pid==%s)",
+				 i ? "||" : ".*:", pids[i], pids[i], pids[i]);
+	}
+	ret = run_add_filter(r, tep, s.buf);
+	ftx_strbuf_release(&s);
+	return ret;
+}
+
+static int run_stat(struct run *r, const struct ftx_report_opts *o)
+{
+	struct ftx_tracedat *td = r->td;
+	struct tep_handle *tep = ftx_tracedat_tep(td);
+	const char *stats = ftx_tracedat_cpustats(td);
+	unsigned long long *counts = NULL, total = 0;
+	struct tep_record *rec;
+	int i, ret, maxid = 0;
+	struct tep_event **evs;
+
+	if (run_printf(r, "\nKernel buffer statistics:\n"
+		       "  Note: \"entries\" are the entries left in the kernel ring buffer and are not\n"
+		       "        recorded in the trace data. They should all be zero.\n\n"))
+		return -1;
+	if (stats ? run_printf(r, "%s\n", stats) : run_printf(r, " No stats in this file\n"))
+		return -1;
+	for (i = 0; i < ftx_tracedat_cpus(td); i++) {
+		uint64_t off = 0, size = 0;
+
+		ftx_tracedat_cpu_data(td, i, &off, &size);
+		if (run_printf(r, "CPU%d data recorded at offset=0x%llx\n    %lld bytes in size\n",
+			       i, (unsigned long long)off, (long long)size))
+			return -1;
+	}
+
+	/* ftx addition: what the file holds, counted per event */
+	evs = tep_list_events(tep, TEP_EVENT_SORT_SYSTEM);
+	for (i = 0; evs && evs[i]; i++)
+		if (evs[i]->id > maxid)
+			maxid = evs[i]->id;
+	counts = calloc(maxid + 1, sizeof(*counts));
+	if (!counts) {
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	while ((ret = ftx_tracedat_next(td, &rec)) > 0) {
+		int type;
+
+		if (!run_match(r, rec))
+			continue;
+		type = rec->size >= 8 ? tep_data_type(tep, rec) : -1;
+		if (type >= 0 && type <= maxid)
+			counts[type]++;
+		total++;
+	}
+	if (ret < 0) {
+		free(counts);
+		return -1;
+	}
+	ret = run_printf(r, "\nEvents in the file:\n");
+	for (i = 0; !ret && evs && evs[i]; i++)
+		if (counts[evs[i]->id])
+			ret = run_printf(r, "  %12llu  %s:%s\n", counts[evs[i]->id],
+					 evs[i]->system, evs[i]->name);
+	if (!ret)
+		ret = run_printf(r, "  %12llu  total\n\nLost events (from the pages' missed-events flags):\n",
+				 total);
+	for (i = 0; !ret && i < ftx_tracedat_cpus(td); i++)
+		ret = run_printf(r, "  CPU%d: %llu events lost on %llu pages\n", i,
+				 ftx_tracedat_lost_events(td, i), ftx_tracedat_lost_pages(td, i));
+	free(counts);
+	(void)o;
+	return ret;
+}
+
+static int run_latency(struct run *r)
+{
+	uint64_t off, len;
+	char buf[65536];
+
+	if (ftx_tracedat_latency_text(r->td, &off, &len))
+		return 0;
+	if (run_flush(r))
+		return -1;
+	while (len) {
+		size_t n = len > sizeof(buf) ? sizeof(buf) : len;
+
+		if (ftx_tracedat_read(r->td, off, buf, n) || r->write(r->wctx, buf, n))
+			return -1;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)
+{
+	struct run r = { .write = write, .wctx = ctx };
+	struct ftx_report_fmt *f = NULL;
+	struct tep_handle *tep;
+	struct tep_record *rec;
+	unsigned int flags;
+	uint64_t off, len;
+	int i, ret = -1;
+
+	r.td = ftx_tracedat_open(o->input ? o->input : "trace.dat",
+				 o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0);
+	if (!r.td)
+		return -1;
+	tep = ftx_tracedat_tep(r.td);
+	if (o->cpus)
+		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
+	for (i = 0; i < o->nfilters; i++)
+		if (run_add_filter(&r, tep, o->filters[i]))
+			goto out;
+	if (o->npids && run_add_pid_filter(&r, tep, o->pids, o->npids))
+		goto out;
+
+	if (run_printf(&r, "cpus=%d\n", ftx_tracedat_cpus(r.td)))
+		goto out;
+	if (!ftx_tracedat_latency_text(r.td, &off, &len)) {
+		ret = run_latency(&r);
+		goto out;
+	}
+	if (o->stat) {
+		ret = run_stat(&r, o);
+		goto out;
+	}
+	flags = o->fmt_flags;
+	if (!ftx_tracedat_ts_in_usecs(r.td))
+		flags |= FTX_REPORT_RAW_TS;
+	f = ftx_report_fmt_alloc(tep, flags);
+	if (!f)
+		goto out;
+	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, r.td);
+	for (;;) {
+		int n = ftx_tracedat_next(r.td, &rec);
+
+		if (n < 0)
+			goto out;
+		if (!n)
+			break;
+		if (r.nfilters && !run_match(&r, rec))
+			continue;
+		if (ftx_report_fmt_record(f, rec, &r.out))
+			goto out;
+		if (r.out.len >= FLUSH_AT && run_flush(&r))
+			goto out;
+	}
+	ret = 0;
+out:
+	if (run_flush(&r))
+		ret = -1;
+	ftx_strbuf_release(&r.out);
+	for (i = 0; i < r.nfilters; i++)
+		tep_filter_free(r.filters[i]);
+	free(r.filters);
+	ftx_report_fmt_free(f);
+	ftx_tracedat_close(r.td);
+	return ret;
+}
+
+int ftx_report_parse_cpus(const char *s, bool **mask, int *n)
+{
+	const char *p = s;
+	unsigned long a, b;
+	bool *m = NULL;
+	int max = -1;
+	char *end;
+
+	*mask = NULL;
+	*n = 0;
+	/* two passes: find the highest CPU, then set the bits */
+	for (int pass = 0; pass < 2; pass++) {
+		p = s;
+		do {
+			if (*p < '0' || *p > '9')
+				goto bad;
+			a = b = strtoul(p, &end, 10);
+			p = end;
+			if (*p == '-') {
+				p++;
+				if (*p < '0' || *p > '9')
+					goto bad;
+				b = strtoul(p, &end, 10);
+				p = end;
+			}
+			if (a > b || b >= 8192)
+				goto bad;
+			if (pass == 0) {
+				if ((int)b > max)
+					max = b;
+			} else {
+				while (a <= b)
+					m[a++] = true;
+			}
+			if (*p == ',')
+				p++;
+			else if (*p)
+				goto bad;
+		} while (*p);
+		if (pass == 0) {
+			m = calloc(max + 1, sizeof(*m));
+			if (!m) {
+				errno = ENOMEM;
+				ftx_error_set("out of memory");
+				return -1;
+			}
+		}
+	}
+	*mask = m;
+	*n = max + 1;
+	return 0;
+bad:
+	free(m);
+	errno = EINVAL;
+	ftx_error_set("bad CPU list '%s' (expected e.g. 0-3,6)", s);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- fuzzing */
+
+static int null_write(void *ctx, const char *buf, size_t len)
+{
+	(void)ctx;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size)
+{
+	struct ftx_tracedat *td;
+	struct ftx_report_fmt *f;
+	struct ftx_strbuf out = FTX_STRBUF_INIT;
+	struct tep_record *rec;
+	int n, ret = -1;
+
+	td = ftx_tracedat_open_mem(data, size, "fuzz.dat", FTX_TRACEDAT_NO_PLUGINS);
+	if (!td)
+		return -1;
+	f = ftx_report_fmt_alloc(ftx_tracedat_tep(td), 0);
+	if (!f)
+		goto out;
+	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, td);
+	while ((n = ftx_tracedat_next(td, &rec)) > 0) {
+		if (ftx_report_fmt_record(f, rec, &out))
+			goto out;
+		if (out.len > FLUSH_AT) {
+			null_write(NULL, out.buf, out.len);
+			out.len = 0;
+		}
+	}
+	ret = n < 0 ? -1 : 0;
+out:
+	ftx_strbuf_release(&out);
+	ftx_report_fmt_free(f);
+	ftx_tracedat_close(td);
+	return ret;
+}

@@ -1,0 +1,1450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.dat reader: v6 and v7 (none/zstd/zlib), either endianness, 32- and
+ * 64-bit kernels. Layout: shared/docs/trace-dat-format.md.
+ *
+ * Memory use is flat in the trace size: per CPU two blocks of pages (the
+ * current one and the one before, so a borrowed record survives one more
+ * step), filled with pread (v6, uncompressed v7) or by decompressing one chunk
+ * (compressed v7).
+ */
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "ftx/error.h"
+#include "ftx/tracedat.h"
+#include "ftx/util.h"
+
+#define MAGIC_LEN	10		/* 0x17 0x08 0x44 "tracing" */
+#define MAX_CPUS	8192
+#define MAX_PAGE	(1u << 20)
+#define MAX_META	(512ull << 20)	/* one uncompressed metadata block */
+#define MAX_CHUNK	(64u << 20)	/* one uncompressed CPU data chunk */
+#define BLOCK_BYTES	(64u << 10)	/* pages read at once from uncompressed data */
+/*
+ * Zero bytes kept after every block of pages: libtraceevent trusts the
+ * __data_loc offsets/lengths inside a record (up to 64 KiB), so a corrupted
+ * record can make it read past the page; it then reads zeros, not the heap.
+ */
+#define BLOCK_PAD	((64u << 10) + 64)
+
+enum {
+	OPT_DONE = 0, OPT_DATE, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
+	OPT_OFFSET, OPT_CPUCOUNT, OPT_VERSION, OPT_PROCMAPS, OPT_TRACEID, OPT_TIME_SHIFT,
+	OPT_GUEST, OPT_TSC2NSEC, OPT_STRINGS, OPT_HEADER_INFO, OPT_FTRACE_EVENTS,
+	OPT_EVENT_FORMATS, OPT_KALLSYMS, OPT_PRINTK, OPT_CMDLINES, OPT_BUFFER_TEXT,
+};
+
+enum { COMP_NONE, COMP_ZSTD, COMP_ZLIB };
+
+struct td_cpu {
+	int cpu;			/* CPU id */
+	uint64_t off, size;		/* data in the file */
+	/* reading position */
+	uint64_t pos;			/* next byte of [off, off+size) to read */
+	uint32_t chunks_left;		/* compressed: chunks not yet read */
+	bool started, done, selected;
+	uint8_t *blk[2];
+	size_t blk_cap[2];
+	int cur;			/* block in use */
+	size_t blk_len;			/* bytes of pages in the current block */
+	size_t pg;			/* offset of the next page in the block */
+	uint64_t blk_foff;		/* file offset of the block (for messages) */
+	uint64_t page_foff;		/* file offset of the current page */
+	struct kbuffer *kbuf;
+	bool page_loaded, advance;
+	struct tep_record rec;
+	bool have;
+	unsigned long long lost_events, lost_pages;
+};
+
+struct td_buffer {
+	char *name;
+};
+
+struct ftx_tracedat {
+	const char *name;
+	char *name_alloc;
+	int fd;
+	const uint8_t *mem;
+	uint64_t fsize;
+	unsigned int flags;
+
+	int version;
+	bool big_endian, swap;
+	int user_long_size;
+	int long_size;			/* kernel long: size of header_page's commit */
+	uint32_t page_size;
+	int comp;
+
+	struct tep_handle *tep;
+	struct tep_plugin_list *plugins;
+
+	int hdr_cpus;			/* CPU count from the header / CPUCOUNT */
+	int ncpus;			/* entries in cpu[] ("cpus=N") */
+	struct td_cpu *cpu;
+	bool data_compressed;
+	bool latency;
+	uint64_t latency_off;
+
+	char *clock;
+	bool use_trace_clock;
+	bool in_usecs;
+	long long ts_offset;
+	char *cpustats;
+	size_t cpustats_len;
+	char *uname;
+	char *tool_version;
+	struct td_buffer *buffers;
+	int nr_buffers;
+
+	/* v7 section offsets from the options */
+	uint64_t sec_off[OPT_BUFFER_TEXT + 1];
+	bool have_top_buffer;
+
+	uint8_t *zbuf;			/* compressed chunk scratch */
+	size_t zbuf_cap;
+
+	struct tep_record slot[2];
+	int slot_i;
+	int pending;			/* CPU index whose head was returned, -1 none */
+	bool failed;
+};
+
+/* ---------------------------------------------------------------- errors */
+
+static int __attribute__((format(printf, 3, 4)))
+td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
+{
+	char msg[FTX_ERROR_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ftx_error_set("%s: offset %llu: %s", td->name, (unsigned long long)off, msg);
+	td->failed = true;
+	errno = EINVAL;
+	return -1;
+}
+
+static int td_nomem(struct ftx_tracedat *td)
+{
+	ftx_error_set("%s: out of memory", td->name);
+	errno = ENOMEM;
+	td->failed = true;
+	return -1;
+}
+
+/* ---------------------------------------------------------------- raw I/O */
+
+static int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	if (off > td->fsize || len > td->fsize - off)
+		return td_fail(td, off, "truncated file: %zu bytes needed, file size %llu",
+			       len, (unsigned long long)td->fsize);
+	if (td->mem) {
+		memcpy(buf, td->mem + off, len);
+		return 0;
+	}
+	while (done < len) {
+		r = pread(td->fd, (char *)buf + done, len - done, off + done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int e = r < 0 ? errno : EIO;
+
+			ftx_error_set("%s: offset %llu: read error: %s", td->name,
+				      (unsigned long long)(off + done), strerror(e));
+			td->failed = true;
+			errno = e;
+			return -1;
+		}
+		done += r;
+	}
+	return 0;
+}
+
+static uint64_t td_num(struct ftx_tracedat *td, const void *p, int size)
+{
+	uint64_t v8;
+	uint32_t v4;
+	uint16_t v2;
+
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return td->swap ? __builtin_bswap16(v2) : v2;
+	case 4:
+		memcpy(&v4, p, 4);
+		return td->swap ? __builtin_bswap32(v4) : v4;
+	default:
+		memcpy(&v8, p, 8);
+		return td->swap ? __builtin_bswap64(v8) : v8;
+	}
+}
+
+/* ---------------------------------------------------------------- cursors */
+
+/*
+ * A cursor reads either the file (mem == NULL, positions are file offsets)
+ * or a decompressed section in memory (positions index mem; errors name the
+ * section's file offset).
+ */
+struct cur {
+	struct ftx_tracedat *td;
+	const uint8_t *mem;
+	uint64_t pos, end;
+	uint64_t sec_off;
+};
+
+static uint64_t cur_err_off(const struct cur *c)
+{
+	return c->mem ? c->sec_off : c->pos;
+}
+
+static int cur_read(struct cur *c, void *buf, size_t len, const char *what)
+{
+	if (c->pos > c->end || len > c->end - c->pos) {
+		if (c->mem)
+			return td_fail(c->td, c->sec_off,
+				       "%s: section too short (%zu bytes needed at %llu of %llu)",
+				       what, len, (unsigned long long)c->pos,
+				       (unsigned long long)c->end);
+		return td_fail(c->td, c->pos, "%s: truncated (%zu bytes needed, %llu left)",
+			       what, len, (unsigned long long)(c->end - c->pos));
+	}
+	if (c->mem)
+		memcpy(buf, c->mem + c->pos, len);
+	else if (td_pread(c->td, c->pos, buf, len))
+		return -1;
+	c->pos += len;
+	return 0;
+}
+
+static int cur_num(struct cur *c, int size, uint64_t *val, const char *what)
+{
+	uint8_t b[8];
+
+	if (cur_read(c, b, size, what))
+		return -1;
+	*val = td_num(c->td, b, size);
+	return 0;
+}
+
+/* A NUL-terminated string of at most 4 KiB; *out is malloc()ed */
+static int cur_str(struct cur *c, char **out, const char *what)
+{
+	char buf[4096];
+	size_t n = 0;
+	uint64_t start = c->pos;
+
+	for (;;) {
+		if (n == sizeof(buf)) {
+			c->pos = start;
+			return td_fail(c->td, cur_err_off(c), "%s: string too long", what);
+		}
+		if (cur_read(c, buf + n, 1, what))
+			return -1;
+		if (!buf[n])
+			break;
+		n++;
+	}
+	*out = strdup(buf);
+	if (!*out)
+		return td_nomem(c->td);
+	return 0;
+}
+
+/* @len bytes + a NUL into a malloc()ed buffer; the size is checked first */
+static int cur_blob(struct cur *c, uint64_t len, char **out, const char *what)
+{
+	char *buf;
+
+	if (c->pos > c->end || len > c->end - c->pos) {
+		return td_fail(c->td, cur_err_off(c),
+			       "%s: size %llu is larger than the %llu bytes left", what,
+			       (unsigned long long)len, (unsigned long long)(c->end - c->pos));
+	}
+	buf = malloc(len + 1);
+	if (!buf)
+		return td_nomem(c->td);
+	if (cur_read(c, buf, len, what)) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = 0;
+	*out = buf;
+	return 0;
+}
+
+static int cur_expect(struct cur *c, const char *magic, size_t len, const char *what)
+{
+	char buf[32];
+	uint64_t at = cur_err_off(c);
+
+	if (cur_read(c, buf, len, what))
+		return -1;
+	if (memcmp(buf, magic, len))
+		return td_fail(c->td, at, "%s expected", what);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- compression */
+
+static int decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
+		      void *dst, size_t dlen)
+{
+	if (td->comp == COMP_ZSTD) {
+		size_t r = ZSTD_decompress(dst, dlen, src, slen);
+
+		if (ZSTD_isError(r))
+			return td_fail(td, at, "zstd: %s", ZSTD_getErrorName(r));
+		if (r != dlen)
+			return td_fail(td, at, "zstd: %zu bytes instead of %zu", r, dlen);
+		return 0;
+	}
+	if (td->comp == COMP_ZLIB) {
+		uLongf out = dlen;
+		int r = uncompress(dst, &out, src, slen);
+
+		if (r != Z_OK)
+			return td_fail(td, at, "zlib: %s", zError(r));
+		if (out != dlen)
+			return td_fail(td, at, "zlib: %lu bytes instead of %zu", out, dlen);
+		return 0;
+	}
+	return td_fail(td, at, "compressed section in an uncompressed file");
+}
+
+/*
+ * Open the v7 section whose header is at @off: check its id, and set @c to
+ * its body (decompressed into *@owned when compressed).
+ */
+static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want_id,
+			struct cur *c, uint8_t **owned, const char *what)
+{
+	struct cur h = { .td = td, .pos = off, .end = td->fsize };
+	uint64_t id, flags, desc, size, csize, usize;
+	uint8_t *src, *dst;
+
+	*owned = NULL;
+	if (cur_num(&h, 2, &id, what) || cur_num(&h, 2, &flags, what) ||
+	    cur_num(&h, 4, &desc, what) || cur_num(&h, 8, &size, what))
+		return -1;
+	if (id != want_id)
+		return td_fail(td, off, "%s: section id %llu, expected %u", what,
+			       (unsigned long long)id, want_id);
+	if (size > td->fsize - h.pos)
+		return td_fail(td, off, "%s: section size %llu is beyond the end of the file",
+			       what, (unsigned long long)size);
+	if (!(flags & 1)) {
+		*c = (struct cur){ .td = td, .pos = h.pos, .end = h.pos + size };
+		return 0;
+	}
+	if (cur_num(&h, 4, &csize, what) || cur_num(&h, 4, &usize, what))
+		return -1;
+	if (csize > size - 8)
+		return td_fail(td, off, "%s: compressed size %llu larger than the section",
+			       what, (unsigned long long)csize);
+	if (usize > MAX_META)
+		return td_fail(td, off, "%s: uncompressed size %llu is too large", what,
+			       (unsigned long long)usize);
+	src = malloc(csize ? csize : 1);
+	dst = malloc(usize ? usize : 1);
+	if (!src || !dst) {
+		free(src);
+		free(dst);
+		return td_nomem(td);
+	}
+	if (td_pread(td, h.pos, src, csize) ||
+	    decompress(td, off, src, csize, dst, usize)) {
+		free(src);
+		free(dst);
+		return -1;
+	}
+	free(src);
+	*owned = dst;
+	*c = (struct cur){ .td = td, .mem = dst, .pos = 0, .end = usize, .sec_off = off };
+	return 0;
+}
+
+/* ---------------------------------------------------------------- headers */
+
+static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
+{
+	uint64_t size;
+	char *buf;
+	int commit;
+
+	if (cur_expect(c, "header_page", 12, "header_page") ||
+	    cur_num(c, 8, &size, "header_page size") ||
+	    cur_blob(c, size, &buf, "header_page"))
+		return -1;
+	if (tep_parse_header_page(td->tep, buf, size, td->user_long_size)) {
+		free(buf);
+		return td_fail(td, cur_err_off(c), "cannot parse header_page");
+	}
+	free(buf);
+	commit = tep_get_header_page_size(td->tep);
+	/* The kernel's long is the size of the commit field, not the recorder's */
+	if (commit == 4 || commit == 8)
+		td->long_size = commit;
+	else
+		td->long_size = td->user_long_size;
+	tep_set_long_size(td->tep, td->long_size);
+
+	if (cur_expect(c, "header_event", 13, "header_event") ||
+	    cur_num(c, 8, &size, "header_event size"))
+		return -1;
+	if (size > c->end - c->pos)
+		return td_fail(td, cur_err_off(c), "header_event: size %llu beyond the end",
+			       (unsigned long long)size);
+	c->pos += size;
+	return 0;
+}
+
+static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *system)
+{
+	uint64_t count, size, i;
+	char *buf;
+
+	if (cur_num(c, 4, &count, "event count"))
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (cur_num(c, 8, &size, "event format size") ||
+		    cur_blob(c, size, &buf, "event format"))
+			return -1;
+		/* trace-cmd goes on when one format does not parse; so do we */
+		tep_parse_event(td->tep, buf, size, system);
+		free(buf);
+	}
+	return 0;
+}
+
+static int parse_event_systems(struct ftx_tracedat *td, struct cur *c)
+{
+	uint64_t nsys, i;
+	char *sys;
+	int ret;
+
+	if (cur_num(c, 4, &nsys, "system count"))
+		return -1;
+	for (i = 0; i < nsys; i++) {
+		if (cur_str(c, &sys, "system name"))
+			return -1;
+		ret = parse_formats(td, c, sys);
+		free(sys);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_bytes, int which)
+{
+	uint64_t size;
+	char *buf;
+
+	if (cur_num(c, size_bytes, &size, "size") || cur_blob(c, size, &buf, "text block"))
+		return -1;
+	if (size) {
+		switch (which) {
+		case OPT_KALLSYMS:
+			tep_parse_kallsyms(td->tep, buf);
+			break;
+		case OPT_PRINTK:
+			tep_parse_printk_formats(td->tep, buf);
+			break;
+		case OPT_CMDLINES:
+			tep_parse_saved_cmdlines(td->tep, buf);
+			break;
+		}
+	}
+	free(buf);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- options */
+
+static void parse_trace_clock(struct ftx_tracedat *td, const char *text)
+{
+	const char *p = strchr(text, '['), *e;
+
+	if (!p)
+		return;
+	e = strchr(p + 1, ']');
+	if (!e)
+		return;
+	free(td->clock);
+	td->clock = strndup(p + 1, e - p - 1);
+}
+
+static int add_cpu_data(struct ftx_tracedat *td, uint64_t at, int cpu, uint64_t off,
+			uint64_t size)
+{
+	if (cpu < 0 || cpu >= MAX_CPUS)
+		return td_fail(td, at, "CPU id %d out of range", cpu);
+	if (off > td->fsize || size > td->fsize - off)
+		return td_fail(td, at, "CPU %d data (offset %llu, size %llu) beyond the end of the file",
+			       cpu, (unsigned long long)off, (unsigned long long)size);
+	if (cpu >= td->ncpus) {
+		struct td_cpu *n = realloc(td->cpu, (cpu + 1) * sizeof(*n));
+
+		if (!n)
+			return td_nomem(td);
+		memset(n + td->ncpus, 0, (cpu + 1 - td->ncpus) * sizeof(*n));
+		for (int i = td->ncpus; i <= cpu; i++)
+			n[i].cpu = i;
+		td->cpu = n;
+		td->ncpus = cpu + 1;
+	}
+	if (td->cpu[cpu].size)
+		return td_fail(td, at, "CPU %d has two data blocks", cpu);
+	td->cpu[cpu].off = off;
+	td->cpu[cpu].size = size;
+	return 0;
+}
+
+static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, bool text)
+{
+	uint64_t off, psize, n, cpu, coff, csize, i;
+	char *name = NULL, *clock = NULL;
+	int ret = -1;
+
+	if (cur_num(o, 8, &off, "buffer offset") || cur_str(o, &name, "buffer name") ||
+	    cur_str(o, &clock, "buffer clock"))
+		goto out;
+	if (*name) {
+		struct td_buffer *b = realloc(td->buffers, (td->nr_buffers + 1) * sizeof(*b));
+
+		if (!b) {
+			ret = td_nomem(td);
+			goto out;
+		}
+		td->buffers = b;
+		b[td->nr_buffers++].name = name;
+		name = NULL;
+		ret = 0;
+		goto out;
+	}
+	if (td->have_top_buffer) {
+		/* a later OPTIONS section may repeat it: the last one counts */
+		free(td->cpu);
+		td->cpu = NULL;
+		td->ncpus = 0;
+	}
+	td->have_top_buffer = true;
+	td->sec_off[text ? OPT_BUFFER_TEXT : OPT_BUFFER] = off;
+	if (!td->clock) {
+		td->clock = clock;
+		clock = NULL;
+	}
+	if (text) {
+		td->latency = true;
+		ret = 0;
+		goto out;
+	}
+	if (cur_num(o, 4, &psize, "buffer page size") || cur_num(o, 4, &n, "buffer CPU count"))
+		goto out;
+	if (psize)
+		td->page_size = psize;
+	if (n > MAX_CPUS) {
+		ret = td_fail(td, at, "buffer CPU count %llu out of range", (unsigned long long)n);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (cur_num(o, 4, &cpu, "buffer CPU") || cur_num(o, 8, &coff, "CPU data offset") ||
+		    cur_num(o, 8, &csize, "CPU data size"))
+			goto out;
+		if (add_cpu_data(td, at, (int)cpu, coff, csize))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(name);
+	free(clock);
+	return ret;
+}
+
+static int parse_option(struct ftx_tracedat *td, unsigned int id, struct cur *o, uint64_t at)
+{
+	uint64_t len = o->end - o->pos, v;
+	char *buf;
+
+	switch (id) {
+	case OPT_DATE:
+	case OPT_OFFSET:
+		if (cur_blob(o, len, &buf, "option"))
+			return -1;
+		v = strtoll(buf, NULL, 0);
+		td->ts_offset += id == OPT_DATE ? (long long)v * 1000 : (long long)v;
+		free(buf);
+		break;
+	case OPT_CPUSTAT: {
+		char *n;
+
+		if (!len)
+			break;
+		if (cur_blob(o, len, &buf, "CPUSTAT option"))
+			return -1;
+		/* trace-cmd turns the final NUL into a newline and concatenates */
+		buf[len - 1] = '\n';
+		n = realloc(td->cpustats, td->cpustats_len + len + 1);
+		if (!n) {
+			free(buf);
+			return td_nomem(td);
+		}
+		memcpy(n + td->cpustats_len, buf, len);
+		td->cpustats_len += len;
+		n[td->cpustats_len] = 0;
+		td->cpustats = n;
+		free(buf);
+		break;
+	}
+	case OPT_BUFFER:
+	case OPT_BUFFER_TEXT:
+		if (td->version >= 7)
+			return parse_buffer_v7(td, o, at, id == OPT_BUFFER_TEXT);
+		if (cur_num(o, 8, &v, "buffer offset") || cur_str(o, &buf, "buffer name"))
+			return -1;
+		{
+			struct td_buffer *b = realloc(td->buffers, (td->nr_buffers + 1) * sizeof(*b));
+
+			if (!b) {
+				free(buf);
+				return td_nomem(td);
+			}
+			td->buffers = b;
+			b[td->nr_buffers++].name = buf;
+		}
+		break;
+	case OPT_TRACECLOCK:
+		if (cur_blob(o, len, &buf, "TRACECLOCK option"))
+			return -1;
+		parse_trace_clock(td, buf);
+		td->use_trace_clock = true;
+		free(buf);
+		break;
+	case OPT_UNAME:
+	case OPT_VERSION:
+		if (cur_blob(o, len, &buf, "option"))
+			return -1;
+		if (id == OPT_UNAME) {
+			free(td->uname);
+			td->uname = buf;
+		} else {
+			free(td->tool_version);
+			td->tool_version = buf;
+		}
+		break;
+	case OPT_CPUCOUNT:
+		if (len < 4)
+			return td_fail(td, at, "CPUCOUNT option too short");
+		if (cur_num(o, 4, &v, "CPUCOUNT"))
+			return -1;
+		if (v > MAX_CPUS)
+			return td_fail(td, at, "CPU count %llu out of range", (unsigned long long)v);
+		td->hdr_cpus = v;
+		break;
+	case OPT_HEADER_INFO ... OPT_CMDLINES:
+		if (len < 8)
+			return td_fail(td, at, "section option %u too short", id);
+		if (cur_num(o, 8, &v, "section offset"))
+			return -1;
+		td->sec_off[id] = v;
+		break;
+	default:
+		/* HOOK, PROCMAPS, guests, unknown ids: not needed to report */
+		break;
+	}
+	return 0;
+}
+
+/* v6 options: {u16 id, u32 size, data} until a bare u16 0 */
+static int parse_options_v6(struct ftx_tracedat *td, struct cur *c)
+{
+	uint64_t id, size;
+	struct cur o;
+
+	for (;;) {
+		uint64_t at = c->pos;
+
+		if (cur_num(c, 2, &id, "option id"))
+			return -1;
+		if (id == OPT_DONE)
+			return 0;
+		if (cur_num(c, 4, &size, "option size"))
+			return -1;
+		if (size > c->end - c->pos)
+			return td_fail(td, at, "option %llu: size %llu beyond the end of the file",
+				       (unsigned long long)id, (unsigned long long)size);
+		o = (struct cur){ .td = td, .pos = c->pos, .end = c->pos + size };
+		if (parse_option(td, id, &o, at))
+			return -1;
+		c->pos += size;
+	}
+}
+
+/* v7: a chain of OPTIONS sections, each ending with DONE = next offset */
+static int parse_options_v7(struct ftx_tracedat *td, uint64_t off)
+{
+	int sections = 0;
+
+	while (off) {
+		uint64_t id, size, next = 0;
+		uint8_t *owned;
+		struct cur c, o;
+		bool done = false;
+
+		if (++sections > 1024)
+			return td_fail(td, off, "too many OPTIONS sections (loop?)");
+		if (section_open(td, off, OPT_DONE, &c, &owned, "OPTIONS section"))
+			return -1;
+		while (!done) {
+			uint64_t at = c.mem ? off : c.pos;
+
+			if (cur_num(&c, 2, &id, "option id") || cur_num(&c, 4, &size, "option size"))
+				goto fail;
+			if (size > c.end - c.pos) {
+				td_fail(td, at, "option %llu: size %llu beyond the end of its section",
+					(unsigned long long)id, (unsigned long long)size);
+				goto fail;
+			}
+			o = c;
+			o.end = c.pos + size;
+			if (id == OPT_DONE) {
+				if (size < 8 || cur_num(&o, 8, &next, "next options offset"))
+					goto fail;
+				done = true;
+			} else if (parse_option(td, id, &o, at)) {
+				goto fail;
+			}
+			c.pos += size;
+		}
+		free(owned);
+		if (next && next <= off)
+			return td_fail(td, off, "OPTIONS chain goes backwards");
+		off = next;
+		continue;
+fail:
+		free(owned);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- open */
+
+static int parse_v6(struct ftx_tracedat *td, struct cur *c)
+{
+	uint64_t v, cpus, off, size, i;
+	char kind[10];
+
+	if (parse_header_info(td, c) || parse_formats(td, c, "ftrace") ||
+	    parse_event_systems(td, c) || parse_text_block(td, c, 4, OPT_KALLSYMS) ||
+	    parse_text_block(td, c, 4, OPT_PRINTK) || parse_text_block(td, c, 8, OPT_CMDLINES))
+		return -1;
+	if (cur_num(c, 4, &cpus, "CPU count"))
+		return -1;
+	if (cpus > MAX_CPUS)
+		return td_fail(td, c->pos - 4, "CPU count %llu out of range",
+			       (unsigned long long)cpus);
+	td->hdr_cpus = cpus;
+	v = c->pos;
+	if (cur_read(c, kind, 10, "options/flyrecord tag"))
+		return -1;
+	if (!memcmp(kind, "options  ", 10)) {
+		if (parse_options_v6(td, c))
+			return -1;
+		v = c->pos;
+		if (cur_read(c, kind, 10, "flyrecord tag"))
+			return -1;
+	}
+	if (!memcmp(kind, "latency  ", 10)) {
+		td->latency = true;
+		td->latency_off = c->pos;
+		td->ncpus = td->hdr_cpus;
+		return 0;
+	}
+	if (memcmp(kind, "flyrecord", 10))
+		return td_fail(td, v, "neither \"flyrecord\" nor \"latency\"");
+	/* the CPU count option overrides the header's count (instances) */
+	cpus = td->hdr_cpus;
+	for (i = 0; i < cpus; i++) {
+		uint64_t at = c->pos;
+
+		if (cur_num(c, 8, &off, "CPU data offset") || cur_num(c, 8, &size, "CPU data size"))
+			return -1;
+		if (off > td->fsize || size > td->fsize - off)
+			return td_fail(td, at, "CPU %llu data (offset %llu, size %llu) beyond the end of the file",
+				       (unsigned long long)i, (unsigned long long)off,
+				       (unsigned long long)size);
+	}
+	/* second pass: allocate now that the table is known to be sane */
+	td->cpu = calloc(cpus ? cpus : 1, sizeof(*td->cpu));
+	if (!td->cpu)
+		return td_nomem(td);
+	td->ncpus = cpus;
+	c->pos -= 16 * cpus;
+	for (i = 0; i < cpus; i++) {
+		cur_num(c, 8, &off, "CPU data offset");
+		cur_num(c, 8, &size, "CPU data size");
+		td->cpu[i].cpu = i;
+		td->cpu[i].off = off;
+		td->cpu[i].size = size;
+	}
+	return 0;
+}
+
+static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
+{
+	static const struct { int id; const char *what; bool required; } secs[] = {
+		{ OPT_HEADER_INFO, "HEADER_INFO", true },
+		{ OPT_FTRACE_EVENTS, "FTRACE_EVENTS", true },
+		{ OPT_EVENT_FORMATS, "EVENT_FORMATS", true },
+		{ OPT_KALLSYMS, "KALLSYMS", false },
+		{ OPT_PRINTK, "PRINTK", false },
+		{ OPT_CMDLINES, "CMDLINES", false },
+	};
+	uint64_t id, flags;
+	struct cur c;
+	uint8_t *owned;
+	size_t i;
+	int ret;
+
+	if (parse_options_v7(td, opt_off))
+		return -1;
+	for (i = 0; i < FTX_ARRAY_SIZE(secs); i++) {
+		uint64_t off = td->sec_off[secs[i].id];
+
+		if (!off) {
+			if (secs[i].required)
+				return td_fail(td, opt_off, "no %s section", secs[i].what);
+			continue;
+		}
+		if (section_open(td, off, secs[i].id, &c, &owned, secs[i].what))
+			return -1;
+		switch (secs[i].id) {
+		case OPT_HEADER_INFO:
+			ret = parse_header_info(td, &c);
+			break;
+		case OPT_FTRACE_EVENTS:
+			ret = parse_formats(td, &c, "ftrace");
+			break;
+		case OPT_EVENT_FORMATS:
+			ret = parse_event_systems(td, &c);
+			break;
+		case OPT_CMDLINES:
+			ret = parse_text_block(td, &c, 8, secs[i].id);
+			break;
+		default:
+			ret = parse_text_block(td, &c, 4, secs[i].id);
+			break;
+		}
+		free(owned);
+		if (ret)
+			return -1;
+	}
+	if (!td->have_top_buffer)
+		return td_fail(td, opt_off, "no BUFFER option for the top instance");
+	if (td->latency) {
+		struct cur h = { .td = td, .pos = td->sec_off[OPT_BUFFER_TEXT], .end = td->fsize };
+
+		if (cur_num(&h, 2, &id, "BUFFER_TEXT section") ||
+		    cur_num(&h, 2, &flags, "BUFFER_TEXT section"))
+			return -1;
+		if (flags & 1)
+			return td_fail(td, h.pos - 4, "compressed latency text is not supported");
+		td->latency_off = h.pos + 12;
+		if (td->latency_off > td->fsize)
+			return td_fail(td, h.pos, "BUFFER_TEXT section truncated");
+		return 0;
+	}
+	/* the BUFFER section's flag says whether CPU data is chunk-compressed */
+	{
+		struct cur h = { .td = td, .pos = td->sec_off[OPT_BUFFER], .end = td->fsize };
+
+		if (cur_num(&h, 2, &id, "BUFFER section") || cur_num(&h, 2, &flags, "BUFFER section"))
+			return -1;
+		if (id != OPT_BUFFER)
+			return td_fail(td, td->sec_off[OPT_BUFFER], "BUFFER section id %llu, expected 3",
+				       (unsigned long long)id);
+		td->data_compressed = flags & 1;
+		if (td->data_compressed && td->comp == COMP_NONE)
+			return td_fail(td, td->sec_off[OPT_BUFFER],
+				       "compressed CPU data in a file without compression");
+	}
+	return 0;
+}
+
+static int td_setup_cpus(struct ftx_tracedat *td)
+{
+	enum kbuffer_long_size ls = td->long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
+	enum kbuffer_endian en = td->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
+	int i;
+
+	for (i = 0; i < td->ncpus; i++) {
+		struct td_cpu *c = &td->cpu[i];
+
+		c->selected = true;
+		c->pos = c->off;
+		if (!c->size) {
+			c->done = true;
+			continue;
+		}
+		c->kbuf = kbuffer_alloc(ls, en);
+		if (!c->kbuf)
+			return td_nomem(td);
+		if (tep_is_old_format(td->tep))
+			kbuffer_set_old_format(c->kbuf);
+	}
+	return 0;
+}
+
+static bool clock_in_usecs(const char *clock)
+{
+	return !strcmp(clock, "local") || !strcmp(clock, "global") ||
+	       !strcmp(clock, "uptime") || !strcmp(clock, "perf") ||
+	       !strncmp(clock, "mono", 4) || !strcmp(clock, "tai") ||
+	       !strcmp(clock, "tsc2nsec");
+}
+
+static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
+{
+	uint8_t magic[MAGIC_LEN] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+	struct cur c = { .td = td, .pos = 0, .end = td->fsize };
+	char *ver = NULL, *cname = NULL, *cver = NULL;
+	uint64_t v, opt_off = 0;
+	char *end;
+	long version;
+
+	td->pending = -1;
+	if (cur_expect(&c, (const char *)magic, MAGIC_LEN, "trace.dat magic")) {
+		ftx_error_set("%s: offset 0: bad magic (not a trace.dat file)", td->name);
+		goto fail;
+	}
+	if (cur_str(&c, &ver, "version"))
+		goto fail;
+	version = strtol(ver, &end, 10);
+	if (end == ver || version < 6 || version > 7) {
+		td_fail(td, MAGIC_LEN, "unsupported file version \"%.16s\" (6 and 7 are known)", ver);
+		goto fail;
+	}
+	td->version = version;
+	if (cur_num(&c, 1, &v, "endianness"))
+		goto fail;
+	if (v > 1) {
+		td_fail(td, c.pos - 1, "bad endianness byte %llu", (unsigned long long)v);
+		goto fail;
+	}
+	td->big_endian = v;
+	td->swap = td->big_endian != (__BYTE_ORDER == __BIG_ENDIAN);
+	if (cur_num(&c, 1, &v, "long size"))
+		goto fail;
+	if (v != 4 && v != 8) {
+		td_fail(td, c.pos - 1, "bad long size %llu", (unsigned long long)v);
+		goto fail;
+	}
+	td->user_long_size = td->long_size = v;
+	if (cur_num(&c, 4, &v, "page size"))
+		goto fail;
+	if (v < 64 || v > MAX_PAGE) {
+		td_fail(td, c.pos - 4, "bad page size %llu", (unsigned long long)v);
+		goto fail;
+	}
+	td->page_size = v;
+
+	td->tep = tep_alloc();
+	if (!td->tep) {
+		td_nomem(td);
+		goto fail;
+	}
+	tep_set_file_bigendian(td->tep, td->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(td->tep, __BYTE_ORDER == __BIG_ENDIAN ?
+				TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(td->tep, td->long_size);
+	tep_set_page_size(td->tep, td->page_size);
+
+	if (td->version >= 7) {
+		uint64_t at = c.pos;
+
+		if (cur_str(&c, &cname, "compression name") ||
+		    cur_str(&c, &cver, "compression version"))
+			goto fail;
+		if (!strcmp(cname, "none"))
+			td->comp = COMP_NONE;
+		else if (!strcmp(cname, "zstd"))
+			td->comp = COMP_ZSTD;
+		else if (!strcmp(cname, "zlib"))
+			td->comp = COMP_ZLIB;
+		else {
+			td_fail(td, at, "unknown compression \"%.32s\"", cname);
+			goto fail;
+		}
+		if (cur_num(&c, 8, &opt_off, "options offset"))
+			goto fail;
+		if (parse_v7(td, opt_off))
+			goto fail;
+	} else if (parse_v6(td, &c)) {
+		goto fail;
+	}
+	if (!(td->flags & FTX_TRACEDAT_NO_PLUGINS))
+		td->plugins = tep_load_plugins(td->tep);
+	if (td->hdr_cpus)
+		tep_set_cpus(td->tep, td->hdr_cpus);
+	if (!td->clock)
+		td->clock = strdup("local");
+	if (!td->clock) {
+		td_nomem(td);
+		goto fail;
+	}
+	td->in_usecs = !td->use_trace_clock || clock_in_usecs(td->clock);
+	if (!td->latency && td_setup_cpus(td))
+		goto fail;
+	free(ver);
+	free(cname);
+	free(cver);
+	td->failed = false;
+	return td;
+fail:
+	free(ver);
+	free(cname);
+	free(cver);
+	ftx_tracedat_close(td);
+	errno = EINVAL;
+	return NULL;
+}
+
+struct ftx_tracedat *ftx_tracedat_open(const char *path, unsigned int flags)
+{
+	struct ftx_tracedat *td;
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		ftx_error_set("%s: %s", path, strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		e = errno;
+		ftx_error_set("%s: not a regular file", path);
+		close(fd);
+		errno = S_ISREG(st.st_mode) ? e : EINVAL;
+		return NULL;
+	}
+	td = calloc(1, sizeof(*td));
+	if (!td) {
+		close(fd);
+		ftx_error_set("%s: out of memory", path);
+		errno = ENOMEM;
+		return NULL;
+	}
+	td->name_alloc = strdup(path);
+	td->name = td->name_alloc ? td->name_alloc : "trace.dat";
+	td->fd = fd;
+	td->fsize = st.st_size;
+	td->flags = flags;
+	return td_open(td);
+}
+
+struct ftx_tracedat *ftx_tracedat_open_mem(const void *data, size_t size, const char *name,
+					   unsigned int flags)
+{
+	struct ftx_tracedat *td = calloc(1, sizeof(*td));
+
+	if (!td) {
+		ftx_error_set("%s: out of memory", name);
+		errno = ENOMEM;
+		return NULL;
+	}
+	td->name_alloc = strdup(name ? name : "trace.dat");
+	td->name = td->name_alloc ? td->name_alloc : "trace.dat";
+	td->fd = -1;
+	td->mem = data;
+	td->fsize = size;
+	td->flags = flags;
+	return td_open(td);
+}
+
+void ftx_tracedat_close(struct ftx_tracedat *td)
+{
+	int i;
+
+	if (!td)
+		return;
+	for (i = 0; i < td->ncpus && td->cpu; i++) {
+		kbuffer_free(td->cpu[i].kbuf);
+		free(td->cpu[i].blk[0]);
+		free(td->cpu[i].blk[1]);
+	}
+	free(td->cpu);
+	for (i = 0; i < td->nr_buffers; i++)
+		free(td->buffers[i].name);
+	free(td->buffers);
+	if (td->plugins)
+		tep_unload_plugins(td->plugins, td->tep);
+	tep_free(td->tep);
+	free(td->clock);
+	free(td->cpustats);
+	free(td->uname);
+	free(td->tool_version);
+	free(td->zbuf);
+	if (td->fd >= 0 && !td->mem)
+		close(td->fd);
+	free(td->name_alloc);
+	free(td);
+}
+
+/* ---------------------------------------------------------------- data */
+
+static int blk_reserve(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t len)
+{
+	uint8_t *n;
+
+	if (c->blk_cap[b] >= len + BLOCK_PAD)
+		return 0;
+	n = realloc(c->blk[b], len + BLOCK_PAD);
+	if (!n)
+		return td_nomem(td);
+	c->blk[b] = n;
+	c->blk_cap[b] = len + BLOCK_PAD;
+	return 0;
+}
+
+/* Fill the other block with the next pages of @c; 0 ok, 1 no more data, -1 error */
+static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
+{
+	/* compressed: the size in the BUFFER option leaves out the chunk count */
+	uint64_t end = c->off + c->size + (td->data_compressed ? 4 : 0);
+	int b = c->cur ^ 1;
+	size_t len;
+
+	if (!td->data_compressed) {
+		uint64_t left = end - c->pos;
+
+		len = left > BLOCK_BYTES ? BLOCK_BYTES : left;
+		len -= len % td->page_size;
+		if (len < td->page_size)
+			len = 0;
+		if (!len)
+			return 1;
+		if (blk_reserve(td, c, b, len) || td_pread(td, c->pos, c->blk[b], len))
+			return -1;
+		c->blk_foff = c->pos;
+		c->pos += len;
+	} else {
+		uint64_t csize, usize, at;
+		uint8_t hdr[8];
+
+		if (end > td->fsize)
+			end = td->fsize;
+		if (!c->started) {
+			if (end - c->off < 4)
+				return td_fail(td, c->off, "CPU %d: compressed data too short", c->cpu);
+			if (td_pread(td, c->pos, hdr, 4))
+				return -1;
+			c->chunks_left = td_num(td, hdr, 4);
+			c->pos += 4;
+			c->started = true;
+		}
+		if (!c->chunks_left)
+			return 1;
+		at = c->pos;
+		if (end - c->pos < 8)
+			return td_fail(td, at, "CPU %d: truncated chunk header", c->cpu);
+		if (td_pread(td, c->pos, hdr, 8))
+			return -1;
+		csize = td_num(td, hdr, 4);
+		usize = td_num(td, hdr + 4, 4);
+		c->pos += 8;
+		if (csize > end - c->pos)
+			return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
+				       c->cpu, (unsigned long long)csize);
+		if (usize > MAX_CHUNK)
+			return td_fail(td, at, "CPU %d: chunk of %llu bytes is too large",
+				       c->cpu, (unsigned long long)usize);
+		if (td->zbuf_cap < csize) {
+			uint8_t *z = realloc(td->zbuf, csize);
+
+			if (!z)
+				return td_nomem(td);
+			td->zbuf = z;
+			td->zbuf_cap = csize;
+		}
+		if (blk_reserve(td, c, b, usize) || td_pread(td, c->pos, td->zbuf, csize) ||
+		    decompress(td, at, td->zbuf, csize, c->blk[b], usize))
+			return -1;
+		c->pos += csize;
+		c->chunks_left--;
+		c->blk_foff = at;
+		len = usize - usize % td->page_size;
+	}
+	memset(c->blk[b] + len, 0, BLOCK_PAD);
+	c->cur = b;
+	c->blk_len = len;
+	c->pg = 0;
+	return 0;
+}
+
+static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
+{
+	unsigned int hdr = 8 + td->long_size;
+	uint64_t commit, size;
+	uint8_t *page;
+	int r;
+
+	while (c->pg + td->page_size > c->blk_len) {
+		r = load_block(td, c);
+		if (r)
+			return r;
+	}
+	page = c->blk[c->cur] + c->pg;
+	c->page_foff = td->data_compressed ? c->blk_foff : c->blk_foff + c->pg;
+	commit = td_num(td, page + 8, td->long_size);
+	size = commit & ((1u << 27) - 1);
+	if (size > td->page_size - hdr)
+		return td_fail(td, c->page_foff,
+			       "CPU %d: corrupted page: %llu data bytes in a %u-byte page",
+			       c->cpu, (unsigned long long)size, td->page_size);
+	if ((commit & (1ull << 31)) && (commit & (1ull << 30)) &&
+	    size + td->long_size > td->page_size - hdr)
+		return td_fail(td, c->page_foff, "CPU %d: corrupted page: no room for the lost-events count",
+			       c->cpu);
+	kbuffer_load_subbuffer(c->kbuf, page);
+	if (commit & (1ull << 31)) {
+		c->lost_pages++;
+		if (commit & (1ull << 30))
+			c->lost_events += td_num(td, page + hdr + size, td->long_size);
+		else
+			c->lost_events += 1;
+	}
+	c->pg += td->page_size;
+	c->page_loaded = true;
+	c->advance = false;
+	return 0;
+}
+
+/* Make c->rec the CPU's next record; 0 ok (c->have or c->done), -1 error */
+static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
+{
+	unsigned long long ts;
+	void *data;
+	int r;
+
+	while (!c->have && !c->done) {
+		if (c->page_loaded) {
+			bool adv = c->advance;
+			int prev = kbuffer_curr_index(c->kbuf);
+
+			data = adv ? kbuffer_next_event(c->kbuf, &ts) : kbuffer_read_event(c->kbuf, &ts);
+			c->advance = false;
+			if (data) {
+				int idx = kbuffer_curr_index(c->kbuf);
+				int sub = kbuffer_subbuffer_size(c->kbuf);
+				int esize = kbuffer_event_size(c->kbuf);
+				uint8_t *page = c->blk[c->cur] + c->pg - td->page_size;
+				size_t doff = (uint8_t *)data - page;
+
+				if ((adv && idx <= prev) || esize < 0 ||
+				    doff + (size_t)esize > (size_t)kbuffer_start_of_data(c->kbuf) + sub ||
+				    idx + kbuffer_curr_size(c->kbuf) > sub)
+					return td_fail(td, c->page_foff + kbuffer_curr_offset(c->kbuf),
+						       "CPU %d: corrupted event (size %d)", c->cpu,
+						       esize);
+				c->rec.ts = ts + td->ts_offset;
+				c->rec.size = esize;
+				c->rec.record_size = kbuffer_curr_size(c->kbuf);
+				c->rec.data = data;
+				c->rec.cpu = c->cpu;
+				c->rec.offset = c->page_foff + kbuffer_curr_offset(c->kbuf);
+				c->rec.missed_events = kbuffer_missed_events(c->kbuf);
+				c->rec.ref_count = 1;
+				c->rec.locked = 1;
+				c->have = true;
+				c->advance = true;
+				return 0;
+			}
+			c->page_loaded = false;
+		}
+		r = load_page(td, c);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			c->done = true;
+	}
+	return 0;
+}
+
+static int td_head(struct ftx_tracedat *td, int *best)
+{
+	struct td_cpu *b = NULL;
+	int i;
+
+	if (td->failed)
+		return -1;
+	if (td->pending >= 0) {
+		td->cpu[td->pending].have = false;
+		td->pending = -1;
+	}
+	*best = -1;
+	for (i = 0; i < td->ncpus; i++) {
+		struct td_cpu *c = &td->cpu[i];
+
+		if (!c->selected || c->done)
+			continue;
+		if (!c->have && cpu_fill(td, c))
+			return -1;
+		if (c->have && (!b || c->rec.ts < b->rec.ts)) {
+			b = c;
+			*best = i;
+		}
+	}
+	return b ? 1 : 0;
+}
+
+int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
+{
+	int i, r;
+
+	if (td->latency) {
+		*rec = NULL;
+		return 0;
+	}
+	r = td_head(td, &i);
+	if (r <= 0) {
+		*rec = NULL;
+		return r;
+	}
+	td->slot_i ^= 1;
+	td->slot[td->slot_i] = td->cpu[i].rec;
+	td->pending = i;
+	*rec = &td->slot[td->slot_i];
+	return 1;
+}
+
+int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec)
+{
+	int i, r;
+
+	if (td->latency) {
+		*rec = NULL;
+		return 0;
+	}
+	r = td_head(td, &i);
+	*rec = r > 0 ? &td->cpu[i].rec : NULL;
+	return r;
+}
+
+void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n)
+{
+	int i;
+
+	for (i = 0; i < td->ncpus; i++)
+		td->cpu[i].selected = !mask || (td->cpu[i].cpu < n && mask[td->cpu[i].cpu]);
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+struct tep_handle *ftx_tracedat_tep(struct ftx_tracedat *td)
+{
+	return td->tep;
+}
+
+int ftx_tracedat_cpus(struct ftx_tracedat *td)
+{
+	return td->ncpus;
+}
+
+int ftx_tracedat_version(struct ftx_tracedat *td)
+{
+	return td->version;
+}
+
+const char *ftx_tracedat_clock(struct ftx_tracedat *td)
+{
+	return td->clock;
+}
+
+bool ftx_tracedat_ts_in_usecs(struct ftx_tracedat *td)
+{
+	return td->in_usecs;
+}
+
+const char *ftx_tracedat_cpustats(struct ftx_tracedat *td)
+{
+	return td->cpustats;
+}
+
+const char *ftx_tracedat_uname(struct ftx_tracedat *td)
+{
+	return td->uname;
+}
+
+const char *ftx_tracedat_tool_version(struct ftx_tracedat *td)
+{
+	return td->tool_version;
+}
+
+int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size)
+{
+	if (idx < 0 || idx >= td->ncpus || !td->cpu[idx].size)
+		return -1;
+	*offset = td->cpu[idx].off;
+	*size = td->cpu[idx].size;
+	return 0;
+}
+
+unsigned long long ftx_tracedat_lost_events(struct ftx_tracedat *td, int cpu)
+{
+	return cpu >= 0 && cpu < td->ncpus ? td->cpu[cpu].lost_events : 0;
+}
+
+unsigned long long ftx_tracedat_lost_pages(struct ftx_tracedat *td, int cpu)
+{
+	return cpu >= 0 && cpu < td->ncpus ? td->cpu[cpu].lost_pages : 0;
+}
+
+int ftx_tracedat_nr_buffers(struct ftx_tracedat *td)
+{
+	return td->nr_buffers;
+}
+
+const char *ftx_tracedat_buffer_name(struct ftx_tracedat *td, int i)
+{
+	return i >= 0 && i < td->nr_buffers ? td->buffers[i].name : NULL;
+}
+
+int ftx_tracedat_latency_text(struct ftx_tracedat *td, uint64_t *off, uint64_t *len)
+{
+	if (!td->latency)
+		return -1;
+	*off = td->latency_off;
+	*len = td->fsize - td->latency_off;
+	return 0;
+}
+
+int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
+{
+	return td_pread(td, off, buf, len);
+}

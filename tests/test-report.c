@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Golden tests: ftx's report of every fixture must equal, byte for byte, what
+ * trace-cmd 3.1.6 printed for it (fixtures/<kernel>/<name>.report*.txt), with
+ * libtraceevent's plugins loaded and without them (-N). Run from tests/.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "ftx/error.h"
+#include "ftx/report.h"
+#include "ftx/tracedat.h"
+#include "ftx/util.h"
+
+static const char *const fixtures[] = {
+	"fixtures/linux-6.1-amd64/sched_syscalls.v7",
+	"fixtures/linux-6.1-amd64/kprobe_openat2.v6",
+	"fixtures/linux-6.1-amd64/function_vfs.v6",
+	"fixtures/linux-6.1-amd64/fgraph_openat2.v6",
+	"fixtures/linux-6.1-arm64/kprobe_openat2.v6",
+	"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
+};
+
+static int sb_write(void *ctx, const char *buf, size_t len)
+{
+	struct ftx_strbuf *sb = ctx;
+
+	if (ftx_strbuf_reserve(sb, len))
+		return -1;
+	memcpy(sb->buf + sb->len, buf, len);
+	sb->len += len;
+	sb->buf[sb->len] = 0;
+	return 0;
+}
+
+/* First differing line, for a readable failure */
+static void report_diff(const char *name, const char *got, size_t glen, const char *want,
+			size_t wlen)
+{
+	size_t i = 0, line = 1, ls = 0;
+
+	while (i < glen && i < wlen && got[i] == want[i]) {
+		if (got[i] == '\n') {
+			line++;
+			ls = i + 1;
+		}
+		i++;
+	}
+	ck_abort_msg("%s: differs at line %zu:\n got: %.160s\nwant: %.160s", name, line,
+		     got + ls, ls < wlen ? want + ls : "(end)");
+}
+
+static void check_golden(const char *base, bool no_plugins, unsigned int flags,
+			 const char *suffix)
+{
+	struct ftx_report_opts o = { .no_plugins = no_plugins, .fmt_flags = flags };
+	struct ftx_strbuf got = FTX_STRBUF_INIT;
+	char path[256], gpath[256];
+	size_t wlen;
+	char *want;
+
+	snprintf(path, sizeof(path), "%s.dat", base);
+	snprintf(gpath, sizeof(gpath), "%s.%s.txt", base, suffix);
+	o.input = path;
+	want = ftx_read_file(gpath, &wlen);
+	ck_assert_msg(want, "cannot read %s", gpath);
+	ck_assert_msg(ftx_report_run(&o, sb_write, &got) == 0, "%s: %s", path, ftx_error());
+	if (got.len != wlen || memcmp(got.buf, want, wlen))
+		report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	ftx_strbuf_release(&got);
+	free(want);
+}
+
+/* Plugins are a Debian package detail: skip (saying why) when not installed */
+static bool plugins_present(void)
+{
+	struct ftx_tracedat *td = ftx_tracedat_open(
+		"fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", 0);
+	struct tep_event *ev;
+	bool ok;
+
+	ck_assert_ptr_nonnull(td);
+	ev = tep_find_event_by_name(ftx_tracedat_tep(td), "sched", "sched_switch");
+	ok = ev && ev->handler;
+	ftx_tracedat_close(td);
+	return ok;
+}
+
+START_TEST(test_golden_plugins)
+{
+	if (!plugins_present()) {
+		printf("SKIP golden with plugins: libtraceevent plugins not installed "
+		       "(sched_switch has no plugin handler)\n");
+		return;
+	}
+	check_golden(fixtures[_i], false, 0, "report");
+}
+END_TEST
+
+START_TEST(test_golden_noplugins)
+{
+	check_golden(fixtures[_i], true, 0, "report-noplugins");
+}
+END_TEST
+
+/* The slow path (libtraceevent for every info) must give the same text */
+START_TEST(test_golden_nofast)
+{
+	check_golden(fixtures[_i], true, FTX_REPORT_NO_FAST, "report-noplugins");
+}
+END_TEST
+
+START_TEST(test_parse_cpus)
+{
+	bool *m;
+	int n;
+
+	ck_assert_int_eq(ftx_report_parse_cpus("0-2,5", &m, &n), 0);
+	ck_assert_int_eq(n, 6);
+	ck_assert(m[0] && m[1] && m[2] && !m[3] && !m[4] && m[5]);
+	free(m);
+	ck_assert_int_eq(ftx_report_parse_cpus("3", &m, &n), 0);
+	ck_assert_int_eq(n, 4);
+	ck_assert(!m[0] && m[3]);
+	free(m);
+	ck_assert_int_eq(ftx_report_parse_cpus("2-1", &m, &n), -1);
+	ck_assert_int_eq(ftx_report_parse_cpus("a", &m, &n), -1);
+	ck_assert_int_eq(ftx_report_parse_cpus("1,", &m, &n), 0);
+	free(m);
+	ck_assert_int_eq(ftx_report_parse_cpus("", &m, &n), -1);
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+/* Count lines of a report run with @o */
+static size_t report_lines(struct ftx_report_opts *o, struct ftx_strbuf *got)
+{
+	size_t n = 0, i;
+
+	got->len = 0;
+	ck_assert_msg(ftx_report_run(o, sb_write, got) == 0, "%s", ftx_error());
+	for (i = 0; i < got->len; i++)
+		n += got->buf[i] == '\n';
+	return n;
+}
+
+START_TEST(test_cpu_filter)
+{
+	struct ftx_report_opts o = {
+		.input = "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", .no_plugins = true,
+	};
+	struct ftx_strbuf got = FTX_STRBUF_INIT;
+	size_t all, c0, c1;
+	bool m0[] = { true, false }, m1[] = { false, true };
+
+	all = report_lines(&o, &got);
+	o.cpus = m0;
+	o.ncpus = 2;
+	c0 = report_lines(&o, &got);
+	ck_assert_ptr_null(strstr(got.buf, "[001]"));
+	o.cpus = m1;
+	c1 = report_lines(&o, &got);
+	ck_assert_ptr_null(strstr(got.buf, "[000]"));
+	/* each has its own "cpus=2" line */
+	ck_assert_uint_eq(c0 + c1, all + 1);
+	ftx_strbuf_release(&got);
+}
+END_TEST
+
+START_TEST(test_event_filter)
+{
+	const char *flt[] = { "sched:sched_switch" };
+	const char *bad[] = { "no_such_event_xyz" };
+	const char *pids[] = { "137" };
+	struct ftx_report_opts o = {
+		.input = "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", .no_plugins = true,
+		.filters = flt, .nfilters = 1,
+	};
+	struct ftx_strbuf got = FTX_STRBUF_INIT;
+	char *line, *save;
+	size_t n;
+
+	n = report_lines(&o, &got);
+	ck_assert_uint_gt(n, 100);
+	line = strtok_r(got.buf, "\n", &save);
+	ck_assert_str_eq(line, "cpus=2");
+	while ((line = strtok_r(NULL, "\n", &save)))
+		ck_assert_msg(strstr(line, " sched_switch: "), "unexpected line %s", line);
+
+	o.filters = bad;
+	ck_assert_int_eq(ftx_report_run(&o, sb_write, &got), -1);
+	ck_assert_int_eq(errno, EINVAL);
+
+	o.filters = NULL;
+	o.nfilters = 0;
+	o.pids = pids;
+	o.npids = 1;
+	n = report_lines(&o, &got);
+	ck_assert_uint_gt(n, 10);
+	line = strtok_r(got.buf, "\n", &save);
+	while ((line = strtok_r(NULL, "\n", &save)))
+		ck_assert_msg(strstr(line, "-137 ") || strstr(line, "pid=137 ") ||
+			      strstr(line, "next_pid=137"), "unexpected line %s", line);
+	ftx_strbuf_release(&got);
+}
+END_TEST
+
+START_TEST(test_stat)
+{
+	struct ftx_report_opts o = {
+		.input = "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", .no_plugins = true,
+		.stat = true,
+	};
+	struct ftx_strbuf got = FTX_STRBUF_INIT;
+
+	report_lines(&o, &got);
+	ck_assert_ptr_nonnull(strstr(got.buf, "Kernel buffer statistics:"));
+	ck_assert_ptr_nonnull(strstr(got.buf, "CPU: 1\nentries: 19075\n"));
+	ck_assert_ptr_nonnull(strstr(got.buf, "CPU1 data recorded at offset=0x"));
+	ck_assert_ptr_nonnull(strstr(got.buf, "sched:sched_switch"));
+	ftx_strbuf_release(&got);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("golden");
+	TCase *opt = tcase_create("options");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_golden_plugins, 0, FTX_ARRAY_SIZE(fixtures));
+	tcase_add_loop_test(tc, test_golden_noplugins, 0, FTX_ARRAY_SIZE(fixtures));
+	tcase_add_loop_test(tc, test_golden_nofast, 0, FTX_ARRAY_SIZE(fixtures));
+	suite_add_tcase(s, tc);
+	tcase_set_timeout(opt, 60);
+	tcase_add_test(opt, test_parse_cpus);
+	tcase_add_test(opt, test_cpu_filter);
+	tcase_add_test(opt, test_event_filter);
+	tcase_add_test(opt, test_stat);
+	suite_add_tcase(s, opt);
+	return s;
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.dat reader: iteration over the fixtures, and bad input (truncated,
+ * corrupted, wrong magic/version) failing with -1 and a reason naming the
+ * offset, never crashing or hanging.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "ftx/error.h"
+#include "ftx/tracedat.h"
+#include "ftx/util.h"
+
+#define V6 "fixtures/linux-6.1-arm64/kprobe_openat2.v6.dat"
+#define V7 "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat"
+
+static uint8_t *load(const char *path, size_t *len)
+{
+	char *buf = ftx_read_file(path, len);
+
+	ck_assert_msg(buf, "cannot read %s", path);
+	return (uint8_t *)buf;
+}
+
+START_TEST(test_iterate_v7)
+{
+	struct ftx_tracedat *td = ftx_tracedat_open(V7, FTX_TRACEDAT_NO_PLUGINS);
+	unsigned long long last = 0, n = 0, percpu[2] = { 0, 0 };
+	struct tep_record *rec, *peek;
+	int r;
+
+	ck_assert_msg(td, "%s", ftx_error());
+	ck_assert_int_eq(ftx_tracedat_version(td), 7);
+	ck_assert_int_eq(ftx_tracedat_cpus(td), 2);
+	ck_assert_str_eq(ftx_tracedat_clock(td), "global");
+	ck_assert(ftx_tracedat_ts_in_usecs(td));
+	ck_assert_ptr_nonnull(ftx_tracedat_cpustats(td));
+	for (;;) {
+		r = ftx_tracedat_peek(td, &peek);
+		ck_assert_int_ge(r, 0);
+		r = ftx_tracedat_next(td, &rec);
+		ck_assert_int_ge(r, 0);
+		if (!r)
+			break;
+		ck_assert_ptr_eq(rec->data, peek->data);
+		ck_assert_uint_ge(rec->ts, last);
+		last = rec->ts;
+		ck_assert_int_lt(rec->cpu, 2);
+		percpu[rec->cpu]++;
+		n++;
+	}
+	/* trace-cmd report prints one line per record (no drops in this file) */
+	ck_assert_uint_eq(n, 44886 - 1);
+	ck_assert_uint_gt(percpu[0], 0);
+	ck_assert_uint_gt(percpu[1], 0);
+	ck_assert_int_eq(ftx_tracedat_next(td, &rec), 0);
+	ftx_tracedat_close(td);
+}
+END_TEST
+
+START_TEST(test_borrowed_lifetime)
+{
+	/* a record stays valid while the next one is read (fgraph leaf peeking) */
+	struct ftx_tracedat *td = ftx_tracedat_open(V7, FTX_TRACEDAT_NO_PLUGINS);
+	struct tep_record *a, *b;
+	uint8_t copy[256];
+	size_t len;
+	int r;
+
+	ck_assert_ptr_nonnull(td);
+	ck_assert_int_eq(ftx_tracedat_next(td, &a), 1);
+	for (;;) {
+		len = a->size < (int)sizeof(copy) ? (size_t)a->size : sizeof(copy);
+		memcpy(copy, a->data, len);
+		ck_assert_int_ge(ftx_tracedat_peek(td, &b), 0);
+		ck_assert(!memcmp(copy, a->data, len));
+		r = ftx_tracedat_next(td, &b);
+		ck_assert_int_ge(r, 0);
+		ck_assert(!memcmp(copy, a->data, len));
+		if (!r)
+			break;
+		a = b;
+	}
+	ftx_tracedat_close(td);
+}
+END_TEST
+
+START_TEST(test_bad_magic_version)
+{
+	size_t len;
+	uint8_t *buf = load(V6, &len);
+
+	buf[1] ^= 0xff;
+	ck_assert_ptr_null(ftx_tracedat_open_mem(buf, len, "x.dat", 0));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_str_eq(ftx_error(), "x.dat: offset 0: bad magic (not a trace.dat file)");
+	buf[1] ^= 0xff;
+	buf[10] = '9';
+	ck_assert_ptr_null(ftx_tracedat_open_mem(buf, len, "x.dat", 0));
+	ck_assert_ptr_nonnull(strstr(ftx_error(), "x.dat: offset 10: unsupported file version"));
+	free(buf);
+
+	ck_assert_ptr_null(ftx_tracedat_open("fixtures/no-such-file.dat", 0));
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_ptr_nonnull(strstr(ftx_error(), "no-such-file.dat"));
+}
+END_TEST
+
+/* Cut a file at many places: always -1 with "<name>: offset N: ..." */
+static void truncations(const char *path, int steps)
+{
+	size_t len, cut;
+	uint8_t *buf = load(path, &len);
+	int i;
+
+	for (i = 0; i < steps; i++) {
+		cut = (size_t)((double)len * i / steps);
+		if (i < 64)
+			cut = i * 7;	/* dense in the header */
+		ftx_error_clear();
+		ck_assert_msg(ftx_tracedat_fuzz_one(buf, cut) == -1, "%s cut at %zu accepted",
+			      path, cut);
+		ck_assert_msg(strncmp(ftx_error(), "fuzz.dat: offset ", 17) == 0,
+			      "cut at %zu: reason '%s'", cut, ftx_error());
+	}
+	ck_assert_int_eq(ftx_tracedat_fuzz_one(buf, len), 0);
+	free(buf);
+}
+
+START_TEST(test_truncated_v6)
+{
+	truncations(V6, 160);
+}
+END_TEST
+
+START_TEST(test_truncated_v7)
+{
+	truncations(V7, 160);
+}
+END_TEST
+
+/* Flip bytes all over (header, formats, pages): no crash, -1 has a reason */
+static void flips(const char *path, unsigned int seed, int rounds)
+{
+	size_t len, pos;
+	uint8_t *buf = load(path, &len), *work = malloc(len);
+	int i, j, ret;
+
+	ck_assert_ptr_nonnull(work);
+	srandom(seed);
+	for (i = 0; i < rounds; i++) {
+		memcpy(work, buf, len);
+		for (j = 0; j < 8; j++) {
+			/* half of the flips land in the first 4 KiB (the headers) */
+			pos = (j & 1) ? random() % (len < 4096 ? len : 4096) : random() % len;
+			work[pos] ^= 1u << (random() % 8);
+		}
+		ftx_error_clear();
+		ret = ftx_tracedat_fuzz_one(work, len);
+		ck_assert(ret == 0 || ret == -1);
+		if (ret)
+			ck_assert_msg(strstr(ftx_error(), "fuzz.dat"), "reason: %s", ftx_error());
+	}
+	free(work);
+	free(buf);
+}
+
+START_TEST(test_flips_v6)
+{
+	flips(V6, 1, 60);
+}
+END_TEST
+
+START_TEST(test_flips_v7)
+{
+	flips(V7, 2, 60);
+}
+END_TEST
+
+/* A corrupted page (commit larger than the page) is named by its offset */
+START_TEST(test_corrupt_page)
+{
+	struct ftx_tracedat *td;
+	struct tep_record *rec;
+	uint64_t off, size;
+	size_t len;
+	uint8_t *buf = load(V6, &len);
+	char want[64];
+	int r, cpu;
+
+	td = ftx_tracedat_open_mem(buf, len, "p.dat", FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_ptr_nonnull(td);
+	for (cpu = 0; cpu < ftx_tracedat_cpus(td); cpu++)
+		if (!ftx_tracedat_cpu_data(td, cpu, &off, &size))
+			break;
+	ck_assert_int_lt(cpu, ftx_tracedat_cpus(td));
+	ftx_tracedat_close(td);
+	/* little-endian 64-bit commit at page offset 8: 0x7ffffff bytes */
+	memset(buf + off + 8, 0xff, 3);
+	buf[off + 11] = 0x07;
+	td = ftx_tracedat_open_mem(buf, len, "p.dat", FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_ptr_nonnull(td);
+	while ((r = ftx_tracedat_next(td, &rec)) > 0)
+		;
+	ck_assert_int_eq(r, -1);
+	snprintf(want, sizeof(want), "p.dat: offset %llu: CPU %d: corrupted page",
+		 (unsigned long long)off, cpu);
+	ck_assert_msg(!strncmp(ftx_error(), want, strlen(want)), "%s", ftx_error());
+	ftx_tracedat_close(td);
+	free(buf);
+}
+END_TEST
+
+Suite *tracedat_suite(void)
+{
+	Suite *s = suite_create("tracedat");
+	TCase *tc = tcase_create("read");
+	TCase *bad = tcase_create("bad-input");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_iterate_v7);
+	tcase_add_test(tc, test_borrowed_lifetime);
+	suite_add_tcase(s, tc);
+	tcase_set_timeout(bad, 300);
+	tcase_add_test(bad, test_bad_magic_version);
+	tcase_add_test(bad, test_truncated_v6);
+	tcase_add_test(bad, test_truncated_v7);
+	tcase_add_test(bad, test_flips_v6);
+	tcase_add_test(bad, test_flips_v7);
+	tcase_add_test(bad, test_corrupt_page);
+	suite_add_tcase(s, bad);
+	return s;
+}
