@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -293,8 +294,15 @@ static unsigned long long record_summary(struct ftx_recorder *r, bool quiet)
 				    (unsigned long long)st->missed_pages);
 	}
 	if (!quiet) {
+		struct rusage ru;
+
 		human_size(b, sizeof(b), tbytes);
 		fprintf(stderr, "%-6s %12llu %10s %10llu\n", "total", tev, b, tlost);
+		/* the drain threads' cost: what recording took from the traced system */
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(stderr, "recorder CPU time: %ld.%02lds user, %ld.%02lds system\n",
+				(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 10000,
+				(long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec / 10000);
 	}
 	return tlost;
 }

@@ -51,7 +51,7 @@ struct ftx_recorder_opts {
 	const pid_t *pids;		/* set_event_pid; none: every task */
 	size_t nr_pids;
 	bool follow_fork;		/* options/event-fork: children join the pid filter */
-	int buffer_percent;		/* wake-up watermark; -1: 50 (record), 0 (stream) */
+	int buffer_percent;		/* wake-up watermark; -1: 20 (record), 0 (stream) */
 	unsigned int nr_threads;	/* drain threads; 0: one per 16 CPUs */
 	const char *tmpdir;		/* where per-CPU temp files go; NULL: "." */
 	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
