@@ -4,19 +4,16 @@
  * until SIGINT or until a command exits. Options follow trace-cmd record.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include "cmd.h"
 #include "ftx/error.h"
@@ -307,65 +304,16 @@ static unsigned long long record_summary(struct ftx_recorder *r, bool quiet)
 	return tlost;
 }
 
-/*
- * The command waits on @sync until tracing is on (and its pid is in the
- * filter); an exec failure comes back through the CLOEXEC @err pipe.
- */
-static pid_t spawn_command(char **argv, int sync[2], int errp[2])
-{
-	pid_t pid;
-
-	if (pipe2(sync, O_CLOEXEC) < 0)
-		return -1;
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		close(sync[0]);
-		close(sync[1]);
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		struct sigaction dfl = { .sa_handler = SIG_DFL };
-		sigset_t none;
-		char c;
-		int e;
-
-		close(sync[1]);
-		close(errp[0]);
-		sigaction(SIGINT, &dfl, NULL);
-		sigaction(SIGTERM, &dfl, NULL);
-		sigaction(SIGHUP, &dfl, NULL);
-		sigaction(SIGPIPE, &dfl, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		while (read(sync[0], &c, 1) < 0 && errno == EINTR)
-			;
-		if (c != 'g')
-			_exit(127);	/* the recorder gave up */
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(errp[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(sync[0]);
-	close(errp[1]);
-	return pid;
-}
-
-/* Wait for the command or a stop signal; returns the wait status or -1 if stopped. */
-static int wait_command(pid_t pid)
+/* Wait for the command or a stop signal; returns 0 when it exited, -1 if stopped. */
+static int wait_command(struct ftx_child *c)
 {
 	int status;
 
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WNOHANG);
+		int ret = ftx_child_poll(c, &status);
 
-		if (w == pid)
-			return status;
-		if (w < 0 && errno != EINTR)
-			return -1;
+		if (ret != 0)
+			return ret > 0 ? 0 : -1;
 		if (ftx_session_stop_requested())
 			return -1;
 		poll(NULL, 0, 50);
@@ -381,13 +329,12 @@ static void wait_signal(void)
 static int record_run(int argc, char **argv)
 {
 	struct ftx_recorder_opts o = { 0 };
+	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
 	struct ftx_session *s = NULL;
 	struct ftx_recorder *r = NULL;
 	struct record_params p;
-	int sync[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	int ret = FTX_EXIT_FAIL, pr, status = -1, child_err = 0;
+	int ret = FTX_EXIT_FAIL, pr;
 	char *outdir = NULL, *tmp;
-	pid_t child = -1;
 	struct stat stt;
 
 	pr = record_parse(argc, argv, &p);
@@ -404,6 +351,7 @@ static int record_run(int argc, char **argv)
 		return FTX_EXIT_FAIL;
 	}
 	free(tmp);
+	errno = 0;
 	if (stat(outdir, &stt) < 0 || !S_ISDIR(stt.st_mode) || access(outdir, W_OK) < 0) {
 		ftx_cmd_err("cannot write to directory %s: %s", outdir,
 			    errno ? strerror(errno) : "not a directory");
@@ -412,11 +360,7 @@ static int record_run(int argc, char **argv)
 	}
 
 	s = ftx_session_create(0);
-	if (!s) {
-		ftx_cmd_err("%s", ftx_error());
-		goto out;
-	}
-	if (ftx_session_catch_signals(s) < 0) {
+	if (!s || ftx_session_catch_signals(s) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
@@ -439,12 +383,11 @@ static int record_run(int argc, char **argv)
 	}
 
 	if (p.command) {
-		child = spawn_command(p.command, sync, errp);
-		if (child < 0) {
-			ftx_cmd_err("cannot start %s: %s", p.command[0], strerror(errno));
+		if (ftx_child_spawn(&child, p.command) < 0) {
+			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
-		if (p.only_command && ftx_recorder_add_pid(r, child) < 0) {
+		if (p.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
@@ -453,39 +396,20 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
+	if (p.command && ftx_child_release(&child, p.command[0]) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
 	if (!p.quiet)
 		fprintf(stderr, "ftx record: recording%s%s; Ctrl-C to stop\n",
 			p.command ? " " : "", p.command ? p.command[0] : "");
-	if (child > 0) {
-		ssize_t n;
-
-		if (write(sync[1], "g", 1) != 1) {
-			ftx_cmd_err("cannot start %s: %s", p.command[0], strerror(errno));
-			goto out;
-		}
-		close(sync[1]);
-		sync[1] = -1;
-		do
-			n = read(errp[0], &child_err, sizeof(child_err));
-		while (n < 0 && errno == EINTR);
-		if (n != (ssize_t)sizeof(child_err))
-			child_err = 0;
-		if (child_err)
-			waitpid(child, NULL, 0);
-		else
-			status = wait_command(child);
-		if (status >= 0 || child_err)
-			child = -1;	/* reaped */
-	} else {
+	if (p.command)
+		wait_command(&child);
+	else
 		wait_signal();
-	}
 
 	if (ftx_recorder_stop(r) < 0) {
 		ftx_cmd_err("recording failed: %s", ftx_error());
-		goto out;
-	}
-	if (child_err) {
-		ftx_cmd_err("cannot run %s: %s", p.command[0], strerror(child_err));
 		goto out;
 	}
 	record_summary(r, p.quiet);
@@ -497,14 +421,10 @@ static int record_run(int argc, char **argv)
 		fprintf(stderr, "ftx record: wrote %s\n", p.output);
 	ret = FTX_EXIT_OK;
 out:
-	if (sync[1] >= 0)
-		close(sync[1]);	/* a waiting command reads EOF and exits */
-	if (errp[0] >= 0)
-		close(errp[0]);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
-	if (child > 0 && waitpid(child, &status, WNOHANG) == 0 && ret == FTX_EXIT_OK)
-		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child);
+	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
+		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);
 	return ret;
 }

@@ -149,4 +149,44 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
  */
 struct tep_handle *ftx_recorder_tep(struct ftx_recorder *r);
 
+/*
+ * A traced command: forked early so its pid can go into the filters, held
+ * on a pipe until tracing is on, then exec'd.
+ */
+struct ftx_child {
+	pid_t pid;
+	int sync_fd;		/* write end: a byte releases the child, EOF kills it */
+	int err_fd;		/* read end of the CLOEXEC pipe that reports a failed exec */
+};
+
+/**
+ * ftx_child_spawn - fork @argv[0] (searched in PATH), held before exec
+ * @c: filled in; release with ftx_child_release() or ftx_child_abandon()
+ * @argv: NULL-terminated, borrowed
+ *
+ * The child gets default SIGINT/SIGTERM/SIGHUP/SIGPIPE and an empty signal
+ * mask. Returns 0, or -1 with errno and ftx_error() set.
+ */
+int ftx_child_spawn(struct ftx_child *c, char *const argv[]);
+
+/**
+ * ftx_child_release - let the held child exec
+ * Returns 0 once the exec succeeded, or -1 with errno set to the exec's
+ * error (the child is reaped) and ftx_error() set.
+ */
+int ftx_child_release(struct ftx_child *c, const char *name);
+
+/**
+ * ftx_child_poll - has the child exited?
+ * Returns 1 (and *@status, the child is reaped), 0 while it runs, -1 on error.
+ */
+int ftx_child_poll(struct ftx_child *c, int *status);
+
+/**
+ * ftx_child_abandon - close the pipes; a child still held exits without
+ * running the command (and is reaped). A running child is left running.
+ * Returns true if it was still running.
+ */
+bool ftx_child_abandon(struct ftx_child *c);
+
 #endif /* FTX_RECORDER_H */
