@@ -127,11 +127,27 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	return 0;
 }
 
+/* The library hands over ~1 MiB blocks: write them without stdio's copy */
 static int write_stdout(void *ctx, const char *buf, size_t len)
 {
+	ssize_t n;
+
 	(void)ctx;
-	if (fwrite(buf, 1, len, stdout) != len)
+	if (fflush(stdout))
 		return -1;
+	while (len) {
+		n = write(STDOUT_FILENO, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			ftx_error_set("error writing output: %s", strerror(errno));
+			return -1;
+		}
+		buf += n;
+		len -= n;
+	}
 	return 0;
 }
 
@@ -147,12 +163,10 @@ static int report_run(int argc, char **argv)
 			return ftx_cmd_help(&ftx_cmd_report);
 		return ftx_cmd_usage_error(&ftx_cmd_report, "%s", ftx_error());
 	}
-	/* big stdio buffer: the library hands over ~1 MiB blocks */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	ret = ftx_report_run(&p.o, write_stdout, NULL);
 	free(p.cpus);
 	if (ret) {
-		if (ferror(stdout) && errno == EPIPE)
+		if (errno == EPIPE)
 			return FTX_EXIT_FAIL;
 		ftx_cmd_err("%s", ftx_error());
 		return FTX_EXIT_FAIL;

@@ -52,6 +52,12 @@ struct ftx_report_fmt {
 
 	struct comm_slot comm[COMM_CACHE];
 	struct ftx_fast *fast;
+
+	/* the common fields, read without libtraceevent's generic lookups */
+	struct tep_event **by_id;
+	int maxid;
+	int type_off, type_size, pid_off, pid_size;
+	bool swap;
 };
 
 /* ---------------------------------------------------------------- strbuf */
@@ -136,6 +142,60 @@ static inline void sb_s64_left(struct ftx_strbuf *sb, long long v, int width)
 
 /* ---------------------------------------------------------------- formatter */
 
+/* An id -> event table and the common_type/common_pid layout (all events share it) */
+static void fmt_index_events(struct ftx_report_fmt *f)
+{
+	struct tep_event **evs = tep_list_events(f->tep, TEP_EVENT_SORT_ID);
+	struct tep_format_field *t, *p;
+	int i;
+
+	if (!evs || !evs[0])
+		return;
+	t = tep_find_common_field(evs[0], "common_type");
+	p = tep_find_common_field(evs[0], "common_pid");
+	if (!t || !p || (t->size != 1 && t->size != 2 && t->size != 4) || p->size != 4)
+		return;
+	for (i = 0; evs[i]; i++) {
+		struct tep_format_field *t2 = tep_find_common_field(evs[i], "common_type");
+		struct tep_format_field *p2 = tep_find_common_field(evs[i], "common_pid");
+
+		if (!t2 || !p2 || t2->offset != t->offset || t2->size != t->size ||
+		    p2->offset != p->offset || p2->size != p->size)
+			return;
+		if (evs[i]->id < 0 || evs[i]->id > (1 << 20))
+			return;
+		if (evs[i]->id > f->maxid)
+			f->maxid = evs[i]->id;
+	}
+	f->by_id = calloc(f->maxid + 1, sizeof(*f->by_id));
+	if (!f->by_id)
+		return;
+	for (i = 0; evs[i]; i++)
+		f->by_id[evs[i]->id] = evs[i];
+	f->type_off = t->offset;
+	f->type_size = t->size;
+	f->pid_off = p->offset;
+	f->pid_size = p->size;
+	f->swap = tep_is_file_bigendian(f->tep) != tep_is_local_bigendian(f->tep);
+}
+
+static inline unsigned int rd_u(const struct ftx_report_fmt *f, const void *p, int size)
+{
+	uint32_t v4;
+	uint16_t v2;
+
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return f->swap ? __builtin_bswap16(v2) : v2;
+	default:
+		memcpy(&v4, p, 4);
+		return f->swap ? __builtin_bswap32(v4) : v4;
+	}
+}
+
 struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int flags)
 {
 	struct ftx_report_fmt *f = calloc(1, sizeof(*f));
@@ -182,8 +242,10 @@ struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int
 	}
 	if (!f->f_common_pid)
 		f->id_fg_ent = -1;
-	if (!(flags & FTX_REPORT_NO_FAST))
+	if (!(flags & FTX_REPORT_NO_FAST)) {
 		f->fast = ftx_fast_alloc(tep);
+		fmt_index_events(f);
+	}
 	return f;
 }
 
@@ -193,6 +255,7 @@ void ftx_report_fmt_free(struct ftx_report_fmt *f)
 		return;
 	trace_seq_destroy(&f->seq);
 	ftx_fast_free(f->fast);
+	free(f->by_id);
 	free(f);
 }
 
@@ -208,14 +271,25 @@ static const char *comm_of(struct ftx_report_fmt *f, int pid, size_t *len)
 {
 	struct comm_slot *c = &f->comm[(unsigned int)pid % COMM_CACHE];
 
-	if (!c->valid || c->pid != pid) {
-		c->comm = tep_data_comm_from_pid(f->tep, pid);
-		c->len = strlen(c->comm);
+	const char *comm;
+
+	if (c->valid && c->pid == pid) {
+		*len = c->len;
+		return c->comm;
+	}
+	comm = tep_data_comm_from_pid(f->tep, pid);
+	*len = strlen(comm);
+	/*
+	 * "<...>" is not cached: the sched_switch plugin registers the comms it
+	 * prints, so the pid may get a name later (known ones never change).
+	 */
+	if (strcmp(comm, "<...>")) {
+		c->comm = comm;
+		c->len = *len;
 		c->pid = pid;
 		c->valid = true;
 	}
-	*len = c->len;
-	return c->comm;
+	return comm;
 }
 
 static unsigned long long field_val(struct tep_format_field *field, struct tep_record *rec)
@@ -379,9 +453,15 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 				   "<...>", 0, rec->cpu, rec->size);
 		return 0;
 	}
-	type = tep_data_type(f->tep, rec);
-	ev = tep_find_event(f->tep, type);
-	pid = tep_data_pid(f->tep, rec);
+	if (f->by_id) {
+		type = rd_u(f, (const uint8_t *)rec->data + f->type_off, f->type_size);
+		ev = type <= f->maxid ? f->by_id[type] : NULL;
+		pid = (int)rd_u(f, (const uint8_t *)rec->data + f->pid_off, 4);
+	} else {
+		type = tep_data_type(f->tep, rec);
+		ev = tep_find_event(f->tep, type);
+		pid = tep_data_pid(f->tep, rec);
+	}
 	comm = comm_of(f, pid, &clen);
 	if (ftx_strbuf_reserve(sb, clen + 128))
 		return -1;

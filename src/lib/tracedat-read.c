@@ -65,6 +65,12 @@ struct td_cpu {
 	uint64_t page_foff;		/* file offset of the current page */
 	struct kbuffer *kbuf;
 	bool page_loaded, advance;
+	uint8_t *page;			/* current page */
+	unsigned int page_start;	/* offset of its data */
+	unsigned int page_data;		/* data bytes (commit) */
+	size_t page_end;		/* page_start + page_data */
+	int prev_idx;			/* index of the last event returned */
+	long long page_lost;		/* what kbuffer_missed_events() says */
 	struct tep_record rec;
 	bool have;
 	unsigned long long lost_events, lost_pages;
@@ -1232,12 +1238,21 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 		return td_fail(td, c->page_foff, "CPU %d: corrupted page: no room for the lost-events count",
 			       c->cpu);
 	kbuffer_load_subbuffer(c->kbuf, page);
+	c->page = page;
+	c->page_start = hdr;
+	c->page_data = size;
+	c->page_end = hdr + size;
+	c->prev_idx = -1;
+	c->page_lost = 0;
 	if (commit & (1ull << 31)) {
 		c->lost_pages++;
-		if (commit & (1ull << 30))
-			c->lost_events += td_num(td, page + hdr + size, td->long_size);
-		else
+		if (commit & (1ull << 30)) {
+			c->page_lost = (long long)td_num(td, page + hdr + size, td->long_size);
+			c->lost_events += c->page_lost;
+		} else {
+			c->page_lost = -1;
 			c->lost_events += 1;
+		}
 	}
 	c->pg += td->page_size;
 	c->page_loaded = true;
@@ -1255,30 +1270,31 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 	while (!c->have && !c->done) {
 		if (c->page_loaded) {
 			bool adv = c->advance;
-			int prev = kbuffer_curr_index(c->kbuf);
 
 			data = adv ? kbuffer_next_event(c->kbuf, &ts) : kbuffer_read_event(c->kbuf, &ts);
 			c->advance = false;
 			if (data) {
 				int idx = kbuffer_curr_index(c->kbuf);
-				int sub = kbuffer_subbuffer_size(c->kbuf);
 				int esize = kbuffer_event_size(c->kbuf);
-				uint8_t *page = c->blk[c->cur] + c->pg - td->page_size;
-				size_t doff = (uint8_t *)data - page;
+				int rsize = kbuffer_curr_size(c->kbuf);
+				size_t doff = (uint8_t *)data - c->page;
 
-				if ((adv && idx <= prev) || esize < 0 ||
-				    doff + (size_t)esize > (size_t)kbuffer_start_of_data(c->kbuf) + sub ||
-				    idx + kbuffer_curr_size(c->kbuf) > sub)
-					return td_fail(td, c->page_foff + kbuffer_curr_offset(c->kbuf),
+				/* kbuffer trusts the lengths in the page: check them */
+				if ((adv && idx <= c->prev_idx) || esize < 0 || rsize <= 0 ||
+				    doff + (size_t)esize > c->page_end ||
+				    (unsigned int)(idx + rsize) > c->page_data)
+					return td_fail(td, c->page_foff + c->page_start + idx,
 						       "CPU %d: corrupted event (size %d)", c->cpu,
 						       esize);
+				c->prev_idx = idx;
 				c->rec.ts = ts + td->ts_offset;
 				c->rec.size = esize;
-				c->rec.record_size = kbuffer_curr_size(c->kbuf);
+				c->rec.record_size = rsize;
 				c->rec.data = data;
 				c->rec.cpu = c->cpu;
-				c->rec.offset = c->page_foff + kbuffer_curr_offset(c->kbuf);
-				c->rec.missed_events = kbuffer_missed_events(c->kbuf);
+				c->rec.offset = c->page_foff + c->page_start + idx;
+				/* as kbuffer_missed_events(): only on the page's first slot */
+				c->rec.missed_events = idx ? 0 : c->page_lost;
 				c->rec.ref_count = 1;
 				c->rec.locked = 1;
 				c->have = true;
