@@ -83,44 +83,6 @@ static const struct option record_long_opts[] = {
 	{ NULL,			0,			NULL, 0 }
 };
 
-static bool valid_cpumask(const char *s)
-{
-	bool digit = false;
-
-	for (; *s; s++) {
-		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))
-			digit = true;
-		else if (*s != ',')
-			return false;
-	}
-	return digit;
-}
-
-static int parse_pids(struct record_params *p, char *arg)
-{
-	char *save = NULL, *tok;
-
-	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		unsigned long long v;
-
-		if (ftx_parse_uint(tok, &v) < 0 || v == 0 || v > INT_MAX) {
-			snprintf(p->err, sizeof(p->err), "bad pid '%s'", tok);
-			return -1;
-		}
-		if (p->nr_pids == RECORD_MAX_PIDS) {
-			snprintf(p->err, sizeof(p->err), "too many pids (at most %d)",
-				 RECORD_MAX_PIDS);
-			return -1;
-		}
-		p->pids[p->nr_pids++] = v;
-	}
-	if (!p->nr_pids) {
-		snprintf(p->err, sizeof(p->err), "-P needs a pid");
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * record_parse - the pure option parser (no I/O, no exit): fills @p from
  * argv, arguments borrowed (the -e and -P ones are split in place).
@@ -184,8 +146,10 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 			p->clock = optarg;
 			break;
 		case 'P':
-			if (parse_pids(p, optarg) < 0)
+			if (ftx_record_pids_parse(optarg, p->pids, &p->nr_pids, RECORD_MAX_PIDS) < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
 				return -1;
+			}
 			break;
 		case 'F':
 			p->only_command = true;
@@ -194,7 +158,7 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 			p->children = true;
 			break;
 		case 'M':
-			if (!valid_cpumask(optarg)) {
+			if (!ftx_cpumask_valid(optarg)) {
 				snprintf(p->err, sizeof(p->err), "bad cpumask '%s' (hex, e.g. 3 or ff,ffffffff)",
 					 optarg);
 				return -1;
@@ -244,64 +208,27 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	return 0;
 }
 
-static void human_size(char *buf, size_t len, unsigned long long v)
+/* Per-CPU summary on stderr; losses are printed even with -q. */
+static void record_summary(struct ftx_recorder *r, bool quiet)
 {
-	if (v >= 10ull << 20)
-		snprintf(buf, len, "%.1fM", v / 1048576.0);
-	else if (v >= 10ull << 10)
-		snprintf(buf, len, "%.1fK", v / 1024.0);
-	else
-		snprintf(buf, len, "%llu", v);
-}
+	char *table = NULL, *losses = NULL, *line, *save = NULL;
 
-/* Per-CPU summary on stderr; losses are printed even with -q. Returns total lost. */
-static unsigned long long record_summary(struct ftx_recorder *r, bool quiet)
-{
-	unsigned long long tev = 0, tbytes = 0, tlost = 0;
-	unsigned int cpu, n = ftx_recorder_nr_cpus(r);
-	char b[32];
-
-	if (!quiet)
-		fprintf(stderr, "%-6s %12s %10s %10s\n", "CPU", "events", "bytes", "lost");
-	for (cpu = 0; cpu < n; cpu++) {
-		const struct ftx_recorder_cpu_stats *st = ftx_recorder_cpu_stats(r, cpu);
-		unsigned long long lost = st->overrun + st->dropped + st->commit_overrun;
-		bool unknown;
-
-		if (st->missed_events > lost)
-			lost = st->missed_events;
-		unknown = st->missed_pages && !lost;
-		tev += st->events;
-		tbytes += st->bytes;
-		tlost += lost;
-		if (!st->online) {
-			if (!quiet)
-				fprintf(stderr, "cpu%-3u %12s %10s %10s\n", cpu, "-", "-", "offline");
-			continue;
-		}
-		human_size(b, sizeof(b), st->bytes);
-		if (!quiet)
-			fprintf(stderr, "cpu%-3u %12llu %10s %10llu%s\n", cpu,
-				(unsigned long long)st->events, b, lost, unknown ? "+" : "");
-		if (lost || unknown)
-			ftx_cmd_err("cpu%u: %s%llu events lost (%llu overwritten, %llu dropped, %llu sub-buffers marked); try a larger -b or fewer events",
-				    cpu, unknown ? "at least " : "", lost,
-				    (unsigned long long)st->overrun,
-				    (unsigned long long)st->dropped,
-				    (unsigned long long)st->missed_pages);
-	}
-	if (!quiet) {
+	ftx_recorder_summary(r, &table, &losses);
+	if (!quiet && table) {
 		struct rusage ru;
 
-		human_size(b, sizeof(b), tbytes);
-		fprintf(stderr, "%-6s %12llu %10s %10llu\n", "total", tev, b, tlost);
+		fputs(table, stderr);
 		/* the drain threads' cost: what recording took from the traced system */
 		if (getrusage(RUSAGE_SELF, &ru) == 0)
 			fprintf(stderr, "recorder CPU time: %ld.%02lds user, %ld.%02lds system\n",
 				(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 10000,
 				(long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec / 10000);
 	}
-	return tlost;
+	for (line = losses ? strtok_r(losses, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		ftx_cmd_err("%s", line);
+	free(table);
+	free(losses);
 }
 
 /* Wait for the command or a stop signal; returns 0 when it exited, -1 if stopped. */

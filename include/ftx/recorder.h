@@ -116,6 +116,23 @@ const struct ftx_recorder_cpu_stats *ftx_recorder_cpu_stats(struct ftx_recorder 
 							    unsigned int cpu);
 
 /**
+ * ftx_recorder_cpu_lost - events @st says were lost: the larger of the ring
+ * buffer's counters (overrun + dropped + commit overrun) and the counts
+ * stored in flagged sub-buffers; *@unknown (if not NULL) turns true when
+ * sub-buffers were flagged without a count
+ */
+unsigned long long ftx_recorder_cpu_lost(const struct ftx_recorder_cpu_stats *st, bool *unknown);
+
+/**
+ * ftx_recorder_summary - text of the per-CPU table "CPU events bytes lost"
+ * with a total line (@table), and one line per CPU that lost events
+ * ("cpu1: 168 events lost (...); try a larger -b or fewer events")
+ * (@losses). Either pointer may be NULL. Both strings are malloc()ed and
+ * freed by the caller ("" when empty). Returns the total of lost events.
+ */
+unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, char **losses);
+
+/**
  * ftx_recorder_write - after ftx_recorder_stop(), write trace.dat v6 to @path:
  * headers, the formats of the ftrace events and of every enabled event,
  * kallsyms, printk formats, the comms (saved_cmdlines completed from /proc),
@@ -148,6 +165,17 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
  * (borrowed, owned by the recorder; NULL with ftx_error() set on failure)
  */
 struct tep_handle *ftx_recorder_tep(struct ftx_recorder *r);
+
+/**
+ * ftx_record_pids_parse - parse "PID[,PID...]" and append to @pids
+ * @arg: modified in place
+ * @pids: array of @max entries; *@nr entries used, updated
+ * Pure. Returns 0, or -1 with errno EINVAL/E2BIG and ftx_error() set.
+ */
+int ftx_record_pids_parse(char *arg, pid_t *pids, size_t *nr, size_t max);
+
+/** ftx_cpumask_valid - @s looks like a tracing_cpumask value ("3", "ff,ffffffff") */
+bool ftx_cpumask_valid(const char *s);
 
 /*
  * A traced command: forked early so its pid can go into the filters, held

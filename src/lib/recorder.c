@@ -99,6 +99,8 @@ struct ftx_recorder {
 	char *page_buf;
 };
 
+static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
+
 static char *path_join(const char *a, const char *b)
 {
 	char *p;
@@ -675,6 +677,7 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 		c->st.bytes += r->page_size;
 		if (fn) {
 			c->st.pages++;
+			page_missed(r, c, page);
 			if (fn(arg, c->cpu, page, r->page_size)) {
 				*stop = true;
 				return 0;
@@ -779,47 +782,53 @@ static unsigned long long stat_value(const char *text, const char *key)
 	return 0;
 }
 
+/* The kernel's missed-events marks in one sub-buffer header. */
+static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page)
+{
+	unsigned int hdr = 8 + r->long_size;
+	uint64_t commit = 0, missed = 0;
+
+	if (r->long_size == 8) {
+		memcpy(&commit, page + 8, 8);
+	} else {
+		uint32_t c32;
+
+		memcpy(&c32, page + 8, 4);
+		commit = c32;
+	}
+	if (!(commit & RB_MISSED_EVENTS))
+		return;
+	c->st.missed_pages++;
+	if (commit & RB_MISSED_STORED) {
+		uint64_t at = hdr + (commit & RB_COMMIT_MASK);
+
+		if (at + r->long_size <= r->page_size) {
+			if (r->long_size == 8) {
+				memcpy(&missed, page + at, 8);
+			} else {
+				uint32_t m32;
+
+				memcpy(&m32, page + at, 4);
+				missed = m32;
+			}
+			c->st.missed_events += missed;
+		}
+	}
+}
+
 /* Walk the sub-buffer headers of a temp file for the kernel's missed-events marks. */
 static void count_missed(struct ftx_recorder *r, struct rec_cpu *c)
 {
-	unsigned int hdr = 8 + r->long_size;
 	uint64_t off;
-	char *page = r->page_buf;
 
 	if (c->tmp_fd < 0)
 		return;
+	c->st.pages = c->st.missed_pages = c->st.missed_events = 0;
 	for (off = 0; off + r->page_size <= c->st.bytes; off += r->page_size) {
-		uint64_t commit = 0, missed = 0;
-
-		if (pread(c->tmp_fd, page, r->page_size, off) != (ssize_t)r->page_size)
+		if (pread(c->tmp_fd, r->page_buf, r->page_size, off) != (ssize_t)r->page_size)
 			break;
 		c->st.pages++;
-		if (r->long_size == 8)
-			memcpy(&commit, page + 8, 8);
-		else {
-			uint32_t c32;
-
-			memcpy(&c32, page + 8, 4);
-			commit = c32;
-		}
-		if (!(commit & RB_MISSED_EVENTS))
-			continue;
-		c->st.missed_pages++;
-		if (commit & RB_MISSED_STORED) {
-			uint64_t at = hdr + (commit & RB_COMMIT_MASK);
-
-			if (at + r->long_size <= r->page_size) {
-				if (r->long_size == 8)
-					memcpy(&missed, page + at, 8);
-				else {
-					uint32_t m32;
-
-					memcpy(&m32, page + at, 4);
-					missed = m32;
-				}
-				c->st.missed_events += missed;
-			}
-		}
+		page_missed(r, c, r->page_buf);
 	}
 }
 
@@ -1345,6 +1354,130 @@ void ftx_recorder_destroy(struct ftx_recorder *r)
 	free(r->header_event);
 	free(r->inst);
 	free(r);
+}
+
+/* ---- summaries and small parsers ---- */
+
+unsigned long long ftx_recorder_cpu_lost(const struct ftx_recorder_cpu_stats *st, bool *unknown)
+{
+	unsigned long long lost = st->overrun + st->dropped + st->commit_overrun;
+
+	/* the page counts and the counters see the same events: take the larger */
+	if (st->missed_events > lost)
+		lost = st->missed_events;
+	if (unknown)
+		*unknown = st->missed_pages && !lost;
+	return lost;
+}
+
+static void human_size(char *buf, size_t len, unsigned long long v)
+{
+	if (v >= 10ull << 20)
+		snprintf(buf, len, "%.1fM", v / 1048576.0);
+	else if (v >= 10ull << 10)
+		snprintf(buf, len, "%.1fK", v / 1024.0);
+	else
+		snprintf(buf, len, "%llu", v);
+}
+
+unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, char **losses)
+{
+	unsigned long long tev = 0, tbytes = 0, tlost = 0;
+	char *tbuf = NULL, *lbuf = NULL, b[32];
+	size_t tsz = 0, lsz = 0;
+	FILE *t = open_memstream(&tbuf, &tsz);
+	FILE *l = open_memstream(&lbuf, &lsz);
+	unsigned int cpu;
+
+	if (table)
+		*table = NULL;
+	if (losses)
+		*losses = NULL;
+	if (!t || !l) {
+		if (t)
+			fclose(t);
+		if (l)
+			fclose(l);
+		free(tbuf);
+		free(lbuf);
+		return 0;
+	}
+	fprintf(t, "%-6s %12s %10s %10s\n", "CPU", "events", "bytes", "lost");
+	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
+		const struct ftx_recorder_cpu_stats *st = &r->cpus[cpu].st;
+		bool unknown;
+		unsigned long long lost = ftx_recorder_cpu_lost(st, &unknown);
+
+		tev += st->events;
+		tbytes += st->bytes;
+		tlost += lost;
+		if (!st->online) {
+			fprintf(t, "cpu%-3u %12s %10s %10s\n", cpu, "-", "-", "offline");
+			continue;
+		}
+		human_size(b, sizeof(b), st->bytes);
+		fprintf(t, "cpu%-3u %12llu %10s %10llu%s\n", cpu, (unsigned long long)st->events, b,
+			lost, unknown ? "+" : "");
+		if (lost || unknown)
+			fprintf(l, "cpu%u: %s%llu events lost (%llu overwritten, %llu dropped, %llu sub-buffers marked); try a larger -b or fewer events\n",
+				cpu, unknown ? "at least " : "", lost,
+				(unsigned long long)st->overrun, (unsigned long long)st->dropped,
+				(unsigned long long)st->missed_pages);
+	}
+	human_size(b, sizeof(b), tbytes);
+	fprintf(t, "%-6s %12llu %10s %10llu\n", "total", tev, b, tlost);
+	fclose(t);
+	fclose(l);
+	if (table)
+		*table = tbuf;
+	else
+		free(tbuf);
+	if (losses)
+		*losses = lbuf;
+	else
+		free(lbuf);
+	return tlost;
+}
+
+int ftx_record_pids_parse(char *arg, pid_t *pids, size_t *nr, size_t max)
+{
+	char *save = NULL, *tok;
+	size_t before = *nr;
+
+	for (tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned long long v;
+
+		if (ftx_parse_uint(tok, &v) < 0 || v == 0 || v > INT_MAX) {
+			errno = EINVAL;
+			ftx_error_set("bad pid '%s'", tok);
+			return -1;
+		}
+		if (*nr == max) {
+			errno = E2BIG;
+			ftx_error_set("too many pids (at most %zu)", max);
+			return -1;
+		}
+		pids[(*nr)++] = v;
+	}
+	if (*nr == before) {
+		errno = EINVAL;
+		ftx_error_set("-P needs a pid");
+		return -1;
+	}
+	return 0;
+}
+
+bool ftx_cpumask_valid(const char *s)
+{
+	bool digit = false;
+
+	for (; *s; s++) {
+		if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') || (*s >= 'A' && *s <= 'F'))
+			digit = true;
+		else if (*s != ',')
+			return false;
+	}
+	return digit;
 }
 
 /* ---- the traced command ---- */
