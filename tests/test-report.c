@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <traceevent/event-parse.h>
 
@@ -227,6 +228,133 @@ START_TEST(test_stat)
 }
 END_TEST
 
+/* Options against trace-cmd's output with the same options (fixtures/options/README.md) */
+struct opt_case {
+	const char *golden;
+	const char *input;
+	unsigned int flags;
+	int cpu;		/* --cpu N, or -1 */
+	const char *filters[2];
+	const char *pid;
+	bool no_plugins;
+};
+
+static const struct opt_case opt_cases[] = {
+	{ "sched_cpu0", "linux-6.1-amd64/sched_syscalls.v7", 0, 0, { NULL }, NULL, false },
+	{ "sched_F_switch", "linux-6.1-amd64/sched_syscalls.v7", 0, -1, { "sched_switch" }, NULL,
+	  false },
+	{ "sched_F_expr", "linux-6.1-amd64/sched_syscalls.v7", 0, -1,
+	  { "irq_handler_entry: irq == 25", "sched:sched_wakeup" }, NULL, false },
+	{ "sched_pid137", "linux-6.1-amd64/sched_syscalls.v7", 0, -1, { NULL }, "137", false },
+	{ "fgraph_lt", "linux-6.1-amd64/fgraph_openat2.v6", FTX_REPORT_LATENCY | FTX_REPORT_NSEC,
+	  -1, { NULL }, NULL, false },
+	{ "fgraph_exits", "linux-6.1-arm64/fgraph_openat2.v6", 0, -1, { "funcgraph_exit" }, NULL,
+	  false },
+	{ "function_cpu0", "linux-6.1-amd64/function_vfs.v6", 0, 0, { NULL }, NULL, false },
+	{ "function_N_t", "linux-6.1-amd64/kprobe_openat2.v6", FTX_REPORT_NSEC, -1, { NULL },
+	  NULL, true },
+	{ "kprobe_l", "linux-6.1-amd64/kprobe_openat2.v6", FTX_REPORT_LATENCY, -1, { NULL }, NULL,
+	  false },
+	{ "kprobe_arm64_t", "linux-6.1-arm64/kprobe_openat2.v6", FTX_REPORT_NSEC, -1, { NULL },
+	  NULL, false },
+};
+
+static void check_output(const struct ftx_report_opts *o, const char *gpath)
+{
+	struct ftx_strbuf got = FTX_STRBUF_INIT;
+	size_t wlen;
+	char *want = ftx_read_file(gpath, &wlen);
+
+	ck_assert_msg(want, "cannot read %s", gpath);
+	ck_assert_msg(ftx_report_run(o, sb_write, &got) == 0, "%s: %s", o->input, ftx_error());
+	if (got.len != wlen || memcmp(got.buf, want, wlen))
+		report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	ftx_strbuf_release(&got);
+	free(want);
+}
+
+START_TEST(test_options_golden)
+{
+	const struct opt_case *c = &opt_cases[_i];
+	struct ftx_report_opts o = { .fmt_flags = c->flags, .no_plugins = c->no_plugins };
+	char in[256], gpath[256];
+	bool mask[8] = { false };
+	const char *pids[1];
+
+	if (!c->no_plugins && !plugins_present()) {
+		printf("SKIP %s: libtraceevent plugins not installed\n", c->golden);
+		return;
+	}
+	snprintf(in, sizeof(in), "fixtures/%s.dat", c->input);
+	snprintf(gpath, sizeof(gpath), "fixtures/options/%s.txt", c->golden);
+	o.input = in;
+	if (c->cpu >= 0) {
+		mask[c->cpu] = true;
+		o.cpus = mask;
+		o.ncpus = 8;
+	}
+	o.filters = c->filters;
+	o.nfilters = c->filters[1] ? 2 : c->filters[0] ? 1 : 0;
+	if (c->pid) {
+		pids[0] = c->pid;
+		o.pids = pids;
+		o.npids = 1;
+	}
+	check_output(&o, gpath);
+}
+END_TEST
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = v >> (8 * i);
+}
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Lost events: the same page edits trace-cmd's golden was made from */
+START_TEST(test_dropped)
+{
+	char path[] = "/tmp/ftx-dropped-XXXXXX";
+	struct ftx_report_opts o = { .input = path };
+	size_t len;
+	uint8_t *d;
+	uint64_t c;
+	int fd;
+
+	if (!plugins_present()) {
+		printf("SKIP dropped: libtraceevent plugins not installed\n");
+		return;
+	}
+	d = (uint8_t *)ftx_read_file("fixtures/linux-6.1-amd64/function_vfs.v6.dat", &len);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_gt(len, 0x4bf000);
+	c = get64(d + 0x4bc000 + 8);
+	put64(d + 0x4bc000 + 8, c | 1ull << 31);
+	c = get64(d + 0x4be000 + 8);
+	ck_assert_uint_eq(c & ((1u << 27) - 1), 4060);
+	put64(d + 0x4be000 + 8, c | 1ull << 31 | 1ull << 30);
+	put64(d + 0x4be000 + 16 + 4060, 1234);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, d, len), (ssize_t)len);
+	close(fd);
+	free(d);
+	check_output(&o, "fixtures/options/function_dropped.txt");
+	unlink(path);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -243,6 +371,8 @@ Suite *report_suite(void)
 	tcase_add_test(opt, test_cpu_filter);
 	tcase_add_test(opt, test_event_filter);
 	tcase_add_test(opt, test_stat);
+	tcase_add_loop_test(opt, test_options_golden, 0, FTX_ARRAY_SIZE(opt_cases));
+	tcase_add_test(opt, test_dropped);
 	suite_add_tcase(s, opt);
 	return s;
 }
