@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ftx record: the pure option parser, tested by including the command file
- * (its parser is static), and the -e argument parser of the recorder.
+ * ftx record and ftx stream: the pure option parsers, tested by including
+ * the command files (their parsers are static), the -e argument parser of
+ * the recorder and stream's merge order.
  */
 #include <check.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "../src/cmd-record.c"
+#include "../src/cmd-stream.c"
 
 /* The dispatcher's helpers live in src/ftx.c, which is not in the test binary. */
 __attribute__((weak)) void ftx_cmd_err(const char *fmt, ...)
@@ -162,6 +164,72 @@ START_TEST(test_usage_mentions_every_long_option)
 }
 END_TEST
 
+static int sparse(const char *cmdline, struct stream_params *p)
+{
+	static char buf[512];
+	static char *argv[64];
+	int argc;
+
+	snprintf(buf, sizeof(buf), "%s", cmdline);
+	argc = split(buf, argv, 64);
+	return stream_parse(argc, argv, p);
+}
+
+START_TEST(test_stream_parse)
+{
+	static const char *const bad[][2] = {
+		{ "stream", "no events" },
+		{ "stream -o x.dat -e sched", "unknown option '-o'" },
+		{ "stream -e sched -c", "-c needs -F or -P" },
+		{ "stream -e sched -F", "-F needs a command" },
+		{ "stream -f a -e sched", "-f must follow" },
+		{ "stream -e sched -M 0x", "bad cpumask" },
+		{ "stream -e sched -P 1,x", "bad pid" },
+	};
+	struct stream_params p;
+
+	ck_assert_int_eq(sparse("stream -e sched:sched_switch -f next_pid==1 -N -q -b 100 -C global "
+				"-F -c -- sleep 1", &p), 0);
+	ck_assert_uint_eq(p.nr_events, 1);
+	ck_assert_str_eq(p.events[0].filter, "next_pid==1");
+	ck_assert(p.no_plugins && p.quiet && p.only_command && p.children);
+	ck_assert_uint_eq(p.buffer_kb, 100);
+	ck_assert_str_eq(p.clock, "global");
+	ck_assert_str_eq(p.command[0], "sleep");
+	ck_assert_int_eq(sparse("stream --help", &p), 1);
+	for (size_t i = 0; i < FTX_ARRAY_SIZE(bad); i++) {
+		ck_assert_msg(sparse(bad[i][0], &p) == -1, "'%s' accepted", bad[i][0]);
+		ck_assert_msg(strstr(p.err, bad[i][1]), "'%s': got '%s'", bad[i][0], p.err);
+	}
+	for (const struct option *o = stream_long_opts; o->name; o++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "--%s", o->name);
+		ck_assert_msg(strstr(stream_usage, want), "usage lacks %s", want);
+	}
+}
+END_TEST
+
+START_TEST(test_stream_merge_order)
+{
+	struct pending ev[] = {
+		{ .ts = 30, .seq = 0, .cpu = 1 },
+		{ .ts = 10, .seq = 1, .cpu = 0 },
+		{ .ts = 30, .seq = 2, .cpu = 0 },
+		{ .ts = 20, .seq = 3, .cpu = 1 },
+	};
+
+	/* by timestamp; equal timestamps keep the order they were read in */
+	qsort(ev, 4, sizeof(ev[0]), pending_cmp);
+	ck_assert_uint_eq(ev[0].ts, 10);
+	ck_assert_uint_eq(ev[1].ts, 20);
+	ck_assert_uint_eq(ev[2].seq, 0);
+	ck_assert_uint_eq(ev[3].seq, 2);
+	ck_assert(clock_in_usecs("local") && clock_in_usecs("mono_raw"));
+	ck_assert(!clock_in_usecs("x86-tsc") && !clock_in_usecs("counter") && !clock_in_usecs("boot"));
+}
+END_TEST
+
 Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -172,6 +240,8 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_parse_defaults_and_command_options);
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_usage_mentions_every_long_option);
+	tcase_add_test(tc, test_stream_parse);
+	tcase_add_test(tc, test_stream_merge_order);
 	suite_add_tcase(s, tc);
 	return s;
 }

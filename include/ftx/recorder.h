@@ -55,6 +55,8 @@ struct ftx_recorder_opts {
 	unsigned int nr_threads;	/* drain threads; 0: one per 16 CPUs */
 	const char *tmpdir;		/* where per-CPU temp files go; NULL: "." */
 	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
+	bool exclude_self;		/* set_event_notrace_pid = the starting thread, at start
+					 * (after a command was forked, so it is not excluded) */
 };
 
 /* Per-CPU counts, valid after ftx_recorder_stop(). */

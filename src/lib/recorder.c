@@ -91,7 +91,7 @@ struct ftx_recorder {
 	struct rec_cpu *cpus;
 	struct drain *drains;
 	unsigned int nr_drains;
-	bool stream, started, stopped;
+	bool stream, started, stopped, exclude_self;
 	char *pidlist;		/* set_event_pid contents we wrote */
 	struct comm *comms;	/* collected from /proc */
 	size_t nr_comms, alloc_comms;
@@ -445,6 +445,7 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	}
 	r->s = s;
 	r->stream = o->stream;
+	r->exclude_self = o->exclude_self;
 	r->top = ftx_tracefs_mount();
 	if (!r->top)
 		goto fail;
@@ -762,6 +763,14 @@ int ftx_recorder_start(struct ftx_recorder *r)
 			r->drains[i].started = true;
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	if (r->exclude_self) {
+		char me[24];
+
+		/* a streamer printing its own write()s would feed itself forever */
+		snprintf(me, sizeof(me), "%d", (int)gettid());
+		if (set_or_fail(r, "set_event_notrace_pid", me) < 0)
+			return -1;
 	}
 	r->started = true;
 	return set_or_fail(r, "tracing_on", "1");

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx stream: print events live, in the line format of report, as they leave
+ * the ring buffers — for boards with no storage for a trace.dat. Events of
+ * one read batch are merged across CPUs by timestamp before printing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <event-parse.h>
+#include <kbuffer.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+#include "ftx/recorder.h"
+#include "ftx/report.h"
+#include "ftx/session.h"
+#include "ftx/util.h"
+
+#define STREAM_MAX_EVENTS	256
+#define STREAM_MAX_PIDS		64
+
+static const char stream_usage[] =
+	"usage: ftx stream [options] [--] [command [args...]]\n"
+	"\n"
+	"Print tracepoint events live on stdout as they arrive, in the line format\n"
+	"of 'ftx report' (trace-cmd's), without writing a file. Without a command,\n"
+	"streams until Ctrl-C; with one, until it exits.\n"
+	"\n"
+	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
+	"                              system, else an event of any system); repeatable\n"
+	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n"
+	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n"
+	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n"
+	"  -P, --pid PID[,PID...]      only events of these tasks; repeatable\n"
+	"  -F, --only-command          only events of the command\n"
+	"  -c, --children              with -F or -P: also the tasks they fork\n"
+	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
+	"  -N, --no-plugins            print with the kernel's formats only\n"
+	"  -q, --quiet                 no per-CPU summary at the end (losses are still reported)\n"
+	"  -h, --help                  this text\n";
+
+struct stream_params {
+	struct ftx_record_event events[STREAM_MAX_EVENTS];
+	size_t nr_events;
+	pid_t pids[STREAM_MAX_PIDS];
+	size_t nr_pids;
+	unsigned long buffer_kb;
+	const char *clock;
+	const char *cpumask;
+	bool only_command;
+	bool children;
+	bool no_plugins;
+	bool quiet;
+	char **command;
+	char err[256];
+};
+
+static const struct option stream_long_opts[] = {
+	{ "event",		required_argument,	NULL, 'e' },
+	{ "filter",		required_argument,	NULL, 'f' },
+	{ "buffer-size",	required_argument,	NULL, 'b' },
+	{ "clock",		required_argument,	NULL, 'C' },
+	{ "pid",		required_argument,	NULL, 'P' },
+	{ "only-command",	no_argument,		NULL, 'F' },
+	{ "children",		no_argument,		NULL, 'c' },
+	{ "cpumask",		required_argument,	NULL, 'M' },
+	{ "no-plugins",		no_argument,		NULL, 'N' },
+	{ "quiet",		no_argument,		NULL, 'q' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+/*
+ * stream_parse - the pure option parser: fills @p from argv (arguments
+ * borrowed, -e/-P split in place). Returns 0, 1 for --help, or -1 with the
+ * reason in @p->err.
+ */
+static int stream_parse(int argc, char **argv, struct stream_params *p)
+{
+	unsigned long long v;
+	int c;
+
+	memset(p, 0, sizeof(*p));
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:f:b:C:P:FcM:Nqh", stream_long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			if (p->nr_events == STREAM_MAX_EVENTS) {
+				snprintf(p->err, sizeof(p->err), "too many -e (at most %d)",
+					 STREAM_MAX_EVENTS);
+				return -1;
+			}
+			if (ftx_record_event_parse(optarg, &p->events[p->nr_events]) < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
+				return -1;
+			}
+			p->nr_events++;
+			break;
+		case 'f':
+			if (!p->nr_events) {
+				snprintf(p->err, sizeof(p->err), "-f must follow the -e it filters");
+				return -1;
+			}
+			if (p->events[p->nr_events - 1].filter) {
+				snprintf(p->err, sizeof(p->err), "only one -f per -e");
+				return -1;
+			}
+			p->events[p->nr_events - 1].filter = optarg;
+			break;
+		case 'b':
+			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > (1ull << 30)) {
+				snprintf(p->err, sizeof(p->err), "bad buffer size '%s' (KB per CPU)",
+					 optarg);
+				return -1;
+			}
+			p->buffer_kb = v;
+			break;
+		case 'C':
+			if (!*optarg || strpbrk(optarg, " \t\n[]")) {
+				snprintf(p->err, sizeof(p->err), "bad clock '%s'", optarg);
+				return -1;
+			}
+			p->clock = optarg;
+			break;
+		case 'P':
+			if (ftx_record_pids_parse(optarg, p->pids, &p->nr_pids, STREAM_MAX_PIDS) < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
+				return -1;
+			}
+			break;
+		case 'F':
+			p->only_command = true;
+			break;
+		case 'c':
+			p->children = true;
+			break;
+		case 'M':
+			if (!ftx_cpumask_valid(optarg)) {
+				snprintf(p->err, sizeof(p->err), "bad cpumask '%s' (hex, e.g. 3 or ff,ffffffff)",
+					 optarg);
+				return -1;
+			}
+			p->cpumask = optarg;
+			break;
+		case 'N':
+			p->no_plugins = true;
+			break;
+		case 'q':
+			p->quiet = true;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			snprintf(p->err, sizeof(p->err), "option '%s' needs an argument",
+				 argv[optind - 1]);
+			return -1;
+		default:
+			snprintf(p->err, sizeof(p->err), "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		p->command = &argv[optind];
+	if (!p->nr_events) {
+		snprintf(p->err, sizeof(p->err), "no events: give at least one -e SYSTEM[:EVENT]");
+		return -1;
+	}
+	if (p->only_command && !p->command) {
+		snprintf(p->err, sizeof(p->err), "-F needs a command");
+		return -1;
+	}
+	if (p->only_command && p->nr_pids) {
+		snprintf(p->err, sizeof(p->err), "-F and -P cannot be combined");
+		return -1;
+	}
+	if (p->children && !p->only_command && !p->nr_pids) {
+		snprintf(p->err, sizeof(p->err), "-c needs -F or -P");
+		return -1;
+	}
+	return 0;
+}
+
+/* One event of the current batch; its bytes are in the batch arena. */
+struct pending {
+	unsigned long long ts;
+	long long missed;
+	size_t off;
+	unsigned int seq;
+	int size;
+	int cpu;
+};
+
+struct streamer {
+	struct tep_handle *tep;
+	struct kbuffer *kbuf;
+	struct ftx_report_fmt *fmt;
+	struct ftx_strbuf out;
+	struct pending *ev;
+	size_t nr, alloc;
+	char *arena;
+	size_t arena_len, arena_cap;
+	unsigned int seq;
+	struct ftx_child *child;
+	bool child_done;
+	bool output_failed;
+	int err;
+};
+
+static int pending_cmp(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int add_event(struct streamer *st, int cpu, unsigned long long ts, long long missed,
+		     const void *data, int size)
+{
+	if (st->nr == st->alloc) {
+		size_t na = st->alloc ? st->alloc * 2 : 4096;
+		struct pending *n = realloc(st->ev, na * sizeof(*n));
+
+		if (!n)
+			return -1;
+		st->ev = n;
+		st->alloc = na;
+	}
+	if (st->arena_len + size > st->arena_cap) {
+		size_t nc = st->arena_cap ? st->arena_cap * 2 : 1 << 20;
+		char *n;
+
+		while (nc < st->arena_len + size)
+			nc *= 2;
+		n = realloc(st->arena, nc);
+		if (!n)
+			return -1;
+		st->arena = n;
+		st->arena_cap = nc;
+	}
+	memcpy(st->arena + st->arena_len, data, size);
+	st->ev[st->nr++] = (struct pending){ ts, missed, st->arena_len, st->seq++, size, cpu };
+	st->arena_len += size;
+	return 0;
+}
+
+/* A comm for every pid before printing: the live /proc name, else saved_cmdlines. */
+static void resolve_comms(struct streamer *st)
+{
+	bool reread = false;
+	size_t i;
+
+	for (i = 0; i < st->nr; i++) {
+		struct tep_record rec = { .data = st->arena + st->ev[i].off, .size = st->ev[i].size };
+		char path[64], comm[32];
+		int pid = tep_data_pid(st->tep, &rec), fd;
+		ssize_t n;
+
+		if (pid <= 0 || tep_is_pid_registered(st->tep, pid))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd >= 0 ? read(fd, comm, sizeof(comm) - 1) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			comm[n] = '\0';
+			tep_register_comm(st->tep, ftx_strip(comm), pid);
+			continue;
+		}
+		if (!reread) {
+			/* gone already: the kernel's cache may still know it */
+			char *text = ftx_read_file("/sys/kernel/tracing/saved_cmdlines", NULL);
+			char *line, *save = NULL;
+
+			reread = true;
+			for (line = text ? strtok_r(text, "\n", &save) : NULL; line;
+			     line = strtok_r(NULL, "\n", &save)) {
+				char name[64];
+				int p;
+
+				if (sscanf(line, "%d %63[^\n]", &p, name) == 2 &&
+				    !tep_is_pid_registered(st->tep, p))
+					tep_register_comm(st->tep, name, p);
+			}
+			free(text);
+		}
+	}
+}
+
+static int flush_batch(struct streamer *st)
+{
+	size_t i;
+
+	if (!st->nr)
+		return 0;
+	resolve_comms(st);
+	qsort(st->ev, st->nr, sizeof(*st->ev), pending_cmp);
+	for (i = 0; i < st->nr && !st->output_failed; i++) {
+		struct tep_record rec = {
+			.ts = st->ev[i].ts,
+			.cpu = st->ev[i].cpu,
+			.data = st->arena + st->ev[i].off,
+			.size = st->ev[i].size,
+			.missed_events = st->ev[i].missed,
+		};
+
+		if (ftx_report_fmt_record(st->fmt, &rec, &st->out) < 0) {
+			st->err = errno ? errno : ENOMEM;
+			return -1;
+		}
+		if (st->out.len >= 64 * 1024 || i + 1 == st->nr) {
+			if (fwrite(st->out.buf, 1, st->out.len, stdout) != st->out.len ||
+			    fflush(stdout) != 0)
+				st->output_failed = true;
+			st->out.len = 0;
+		}
+	}
+	st->nr = 0;
+	st->arena_len = 0;
+	return st->output_failed ? -1 : 0;
+}
+
+static int stream_page(void *arg, int cpu, const void *page, size_t size)
+{
+	struct streamer *st = arg;
+	unsigned long long ts;
+	long long missed;
+	void *data;
+
+	if (!page) {
+		/* end of a batch (or a quiet tick): print, then see if the command is done */
+		if (flush_batch(st) < 0)
+			return 1;
+		if (st->child && !st->child_done) {
+			int status;
+
+			if (ftx_child_poll(st->child, &status) != 0)
+				st->child_done = true;
+		}
+		return st->child_done;
+	}
+	if (kbuffer_load_subbuffer(st->kbuf, (void *)page) < 0)
+		return 0;
+	missed = kbuffer_missed_events(st->kbuf);
+	for (data = kbuffer_read_event(st->kbuf, &ts); data;
+	     data = kbuffer_next_event(st->kbuf, &ts)) {
+		if (add_event(st, cpu, ts, missed, data, kbuffer_event_size(st->kbuf)) < 0) {
+			st->err = ENOMEM;
+			return 1;
+		}
+		missed = 0;	/* the drop is reported once, before the page's first event */
+	}
+	return 0;
+}
+
+/* Timestamps print as seconds for these clocks, as counter values otherwise (trace-cmd). */
+static bool clock_in_usecs(const char *clock)
+{
+	static const char *const usecs[] = { "local", "global", "uptime", "perf", "mono",
+					     "mono_raw", "tai" };
+
+	for (size_t i = 0; i < FTX_ARRAY_SIZE(usecs); i++)
+		if (!strcmp(clock, usecs[i]))
+			return true;
+	return false;
+}
+
+static void stream_summary(struct ftx_recorder *r, bool quiet)
+{
+	char *table = NULL, *losses = NULL, *line, *save = NULL;
+
+	ftx_recorder_summary(r, &table, &losses);
+	if (!quiet && table)
+		fputs(table, stderr);
+	for (line = losses ? strtok_r(losses, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		ftx_cmd_err("%s", line);
+	free(table);
+	free(losses);
+}
+
+static int stream_run(int argc, char **argv)
+{
+	struct ftx_recorder_opts o = { 0 };
+	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
+	struct streamer st = { 0 };
+	struct tep_plugin_list *plugins = NULL;
+	struct ftx_session *s = NULL;
+	struct ftx_recorder *r = NULL;
+	struct stream_params p;
+	int ret = FTX_EXIT_FAIL, pr;
+
+	pr = stream_parse(argc, argv, &p);
+	if (pr > 0)
+		return ftx_cmd_help(&ftx_cmd_stream);
+	if (pr < 0)
+		return ftx_cmd_usage_error(&ftx_cmd_stream, "%s", p.err);
+
+	/* a closed pipe (ftx stream | head) ends the stream, it must not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	s = ftx_session_create(0);
+	if (!s || ftx_session_catch_signals(s) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	o.events = p.events;
+	o.nr_events = p.nr_events;
+	o.buffer_kb = p.buffer_kb;
+	o.clock = p.clock;
+	o.cpumask = p.cpumask;
+	o.pids = p.pids;
+	o.nr_pids = p.nr_pids;
+	o.follow_fork = p.children;
+	o.buffer_percent = -1;
+	o.stream = true;
+	o.exclude_self = true;
+	r = ftx_recorder_create(s, &o);
+	if (!r) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	st.tep = ftx_recorder_tep(r);
+	if (!st.tep) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (!p.no_plugins)
+		plugins = tep_load_plugins(st.tep);
+	tep_set_cpus(st.tep, ftx_recorder_nr_cpus(r));
+	st.kbuf = kbuffer_alloc(tep_get_long_size(st.tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+				KBUFFER_ENDIAN_SAME_AS_HOST);
+	st.fmt = ftx_report_fmt_alloc(st.tep, clock_in_usecs(p.clock ? p.clock : "local") ?
+				      0 : FTX_REPORT_RAW_TS);
+	if (!st.kbuf || !st.fmt) {
+		ftx_cmd_err("out of memory");
+		goto out;
+	}
+
+	if (p.command) {
+		if (ftx_child_spawn(&child, p.command) < 0) {
+			ftx_cmd_err("%s", ftx_error());
+			goto out;
+		}
+		if (p.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
+			ftx_cmd_err("%s", ftx_error());
+			goto out;
+		}
+		st.child = &child;
+	}
+	if (ftx_recorder_start(r) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (p.command) {
+		char path[64], *comm;
+
+		if (ftx_child_release(&child, p.command[0]) < 0) {
+			ftx_cmd_err("%s", ftx_error());
+			goto out;
+		}
+		/* exec is done: its comm now, not ftx's, names the command's events */
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)child.pid);
+		comm = ftx_read_file(path, NULL);
+		if (comm)
+			tep_override_comm(st.tep, ftx_strip(comm), child.pid);
+		free(comm);
+	}
+	if (ftx_recorder_stream(r, stream_page, &st) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	if (st.err) {
+		ftx_cmd_err("cannot format events: %s", strerror(st.err));
+		goto out;
+	}
+	stream_summary(r, p.quiet);
+	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
+out:
+	if (plugins)
+		tep_unload_plugins(plugins, st.tep);
+	ftx_report_fmt_free(st.fmt);
+	if (st.kbuf)
+		kbuffer_free(st.kbuf);
+	ftx_strbuf_release(&st.out);
+	free(st.ev);
+	free(st.arena);
+	ftx_recorder_destroy(r);
+	ftx_session_destroy(s);
+	ftx_child_abandon(&child);
+	return ret;
+}
+
+const struct ftx_cmd ftx_cmd_stream = {
+	.name = "stream",
+	.summary = "print tracepoint events live, without a file",
+	.usage = stream_usage,
+	.flags = FTX_CMD_NEEDS_ROOT,
+	.run = stream_run,
+};
