@@ -386,7 +386,8 @@ static void probe_kprobes(struct probe_ctx *c)
 		return;
 	}
 	for (i = 0; i < FTX_ARRAY_SIZE(syms); i++) {
-		snprintf(def, sizeof(def), "p:%s/ftx_check_kprobe %s", CHECK_GROUP, syms[i]);
+		snprintf(def, sizeof(def), "p:%s/ftx_check_kprobe_%d %s", CHECK_GROUP,
+			 (int)getpid(), syms[i]);
 		if (try_dynevent(c, def, reason, sizeof(reason), &st) == 0) {
 			c->kprobes = true;
 			c->ksym = syms[i];
@@ -403,7 +404,8 @@ static void probe_kprobes(struct probe_ctx *c)
 		cap_add(c, st, "kretprobe", "kprobes unavailable: %s", reason);
 		return;
 	}
-	snprintf(def, sizeof(def), "r:%s/ftx_check_kretprobe %s", CHECK_GROUP, c->ksym);
+	snprintf(def, sizeof(def), "r:%s/ftx_check_kretprobe_%d %s", CHECK_GROUP, (int)getpid(),
+		 c->ksym);
 	if (try_dynevent(c, def, reason, sizeof(reason), &st) == 0)
 		cap_add(c, FTX_CAP_OK, "kretprobe", "created on %s", c->ksym);
 	else
@@ -438,7 +440,7 @@ static void probe_uprobes(struct probe_ctx *c)
 {
 	static const char *const bins[] = { "/bin/true", "/usr/bin/true", "/bin/busybox" };
 	enum ftx_cap_status st = FTX_CAP_NOT_SUPPORTED;
-	char def[512], reason[256] = "", path[512];
+	char def[512], reason[256] = "", path[512], ev[64];
 	size_t i;
 	int n;
 
@@ -465,8 +467,8 @@ static void probe_uprobes(struct probe_ctx *c)
 			return;
 		}
 	}
-	snprintf(def, sizeof(def), "p:%s/ftx_check_uprobe %s:0x%llx", CHECK_GROUP, c->ubin,
-		 c->uoff);
+	snprintf(def, sizeof(def), "p:%s/ftx_check_uprobe_%d %s:0x%llx", CHECK_GROUP,
+		 (int)getpid(), c->ubin, c->uoff);
 	if (try_dynevent(c, def, reason, sizeof(reason), &st) < 0) {
 		cap_add(c, st, "uprobe", "%s", reason);
 		cap_add(c, st, "uretprobe", "uprobes unavailable: %s", reason);
@@ -474,11 +476,13 @@ static void probe_uprobes(struct probe_ctx *c)
 	}
 	c->uprobes = true;
 	/* Created is not enough either: hit it and look for the event. */
-	if (ftx_session_event_enable(c->s, CHECK_GROUP, "ftx_check_uprobe", NULL) < 0) {
+	snprintf(ev, sizeof(ev), "ftx_check_uprobe_%d", (int)getpid());
+	if (ftx_session_event_enable(c->s, CHECK_GROUP, ev, NULL) < 0) {
 		cap_add(c, status_of(errno), "uprobe", "created, cannot enable: %s", ftx_error());
 	} else {
 		run_binary(c->ubin);
-		if (trace_contains(c, "ftx_check_uprobe:"))
+		strcat(ev, ":");
+		if (trace_contains(c, ev))
 			cap_add(c, FTX_CAP_OK, "uprobe", "hit on %s+0x%llx (ELF entry)", c->ubin,
 				c->uoff);
 		else
@@ -486,8 +490,8 @@ static void probe_uprobes(struct probe_ctx *c)
 				"created on %s+0x%llx, but running it recorded nothing", c->ubin,
 				c->uoff);
 	}
-	snprintf(def, sizeof(def), "r:%s/ftx_check_uretprobe %s:0x%llx", CHECK_GROUP, c->ubin,
-		 c->uoff);
+	snprintf(def, sizeof(def), "r:%s/ftx_check_uretprobe_%d %s:0x%llx", CHECK_GROUP,
+		 (int)getpid(), c->ubin, c->uoff);
 	if (try_dynevent(c, def, reason, sizeof(reason), &st) == 0)
 		cap_add(c, FTX_CAP_OK, "uretprobe", "created on %s+0x%llx", c->ubin, c->uoff);
 	else
@@ -504,7 +508,8 @@ static void probe_eprobe(struct probe_ctx *c)
 		cap_add(c, FTX_CAP_NOT_BUILT, "eprobe", "no dynamic_events (before 5.15)");
 		return;
 	}
-	snprintf(def, sizeof(def), "e:%s/ftx_check_eprobe sched.sched_switch", CHECK_GROUP);
+	snprintf(def, sizeof(def), "e:%s/ftx_check_eprobe_%d sched.sched_switch", CHECK_GROUP,
+		 (int)getpid());
 	if (try_dynevent(c, def, reason, sizeof(reason), &st) == 0)
 		cap_add(c, FTX_CAP_OK, "eprobe", "created on sched.sched_switch");
 	else if (st == FTX_CAP_NOT_BUILT)
@@ -542,10 +547,11 @@ static void probe_fetcharg(struct probe_ctx *c)
 		return;
 	}
 	if (c->kprobes)
-		snprintf(def, sizeof(def), "p:%s/ftx_check_arg %s a=$arg1", CHECK_GROUP, c->ksym);
+		snprintf(def, sizeof(def), "p:%s/ftx_check_arg_%d %s a=$arg1", CHECK_GROUP,
+			 (int)getpid(), c->ksym);
 	else if (c->uprobes)
-		snprintf(def, sizeof(def), "p:%s/ftx_check_arg %s:0x%llx a=$arg1", CHECK_GROUP,
-			 c->ubin, c->uoff);
+		snprintf(def, sizeof(def), "p:%s/ftx_check_arg_%d %s:0x%llx a=$arg1",
+			 CHECK_GROUP, (int)getpid(), c->ubin, c->uoff);
 	else {
 		cap_add(c, FTX_CAP_NOT_SUPPORTED, "fetcharg $argN",
 			"listed in README, but no probe type to use it with");

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,6 +122,10 @@ static int session_undo_raw(struct ftx_session *s, int from, int *first_fail, in
 	for (i = s->nr_changes - 1; i >= from; i--) {
 		for (j = 0; j < s->changes[i].nr_ops; j++) {
 			if (op_apply(&s->changes[i].ops[j]) < 0) {
+				/* Gone: a probe already removed, or the files of one
+				 * (by a restore that the second signal cut short). */
+				if (errno == ENOENT)
+					continue;
 				if (!failed++) {
 					if (first_fail)
 						*first_fail = i;
@@ -733,13 +738,17 @@ static void session_emergency_restore(int sig)
 	struct sigaction sa;
 	int i, failed;
 
+	/* The code we interrupted may hold instance files open, and an open
+	 * file keeps the instance busy (rmdir gives EBUSY). We exit right after,
+	 * so drop every descriptor but stdio first. */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
 	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
 		struct ftx_session *s = live_sessions[i];
 
 		if (!s)
 			continue;
 		failed = session_undo_raw(s, 0, NULL, NULL);
-		if (s->instance_made && rmdir(s->dir) < 0)
+		if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
 			failed++;
 		if (!failed && s->journal_path)
 			unlink(s->journal_path);

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx reset: undo what ftx runs that died without restoring left behind.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+#include "ftx/session.h"
+
+static const char reset_usage[] =
+	"usage: ftx reset\n"
+	"\n"
+	"Remove what ftx processes that are no longer running left in tracefs: their\n"
+	"instances (ftx-<pid>), their dynamic events (probe groups ftx*), and the\n"
+	"top-level settings they journaled under " FTX_JOURNAL_DIR ". Instances and\n"
+	"probes of live ftx processes and of other tools are left alone.\n"
+	"Prints each thing removed or restored, or \"nothing to reset\".\n"
+	"\n"
+	"  -h, --help     this text\n";
+
+static const struct option reset_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pure: no I/O, no exit. 0 to run, 1 for help, -1 with a reason in @err. */
+int reset_parse(int argc, char **argv, char *err, size_t size);
+
+int reset_parse(int argc, char **argv, char *err, size_t size)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", reset_options, NULL)) != -1) {
+		if (c == 'h')
+			return 1;
+		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	if (optind < argc) {
+		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void reset_print(const char *what, void *arg)
+{
+	puts(what);
+}
+
+static int reset_run(int argc, char **argv)
+{
+	char err[256];
+	int ret;
+
+	ret = reset_parse(argc, argv, err, sizeof(err));
+	if (ret > 0)
+		return ftx_cmd_help(&ftx_cmd_reset);
+	if (ret < 0)
+		return ftx_cmd_usage_error(&ftx_cmd_reset, "%s", err);
+	ret = ftx_reset(reset_print, NULL);
+	if (ret < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		return FTX_EXIT_FAIL;
+	}
+	if (ret == 0)
+		puts("nothing to reset");
+	return FTX_EXIT_OK;
+}
+
+const struct ftx_cmd ftx_cmd_reset = {
+	.name = "reset",
+	.summary = "remove what ftx runs that were killed left in tracefs",
+	.usage = reset_usage,
+	.flags = FTX_CMD_NEEDS_ROOT,
+	.run = reset_run,
+};

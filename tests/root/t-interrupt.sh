@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# A check interrupted while its changes are in place (instance made, probes
+# created) must leave tracefs exactly as it found it: SIGINT, SIGTERM, SIGHUP
+# (a stop, then the normal restore) and a double SIGINT (the immediate,
+# async-signal-safe restore from the handler).
+# FTX_TEST_PAUSE_MS is ftx check's documented test hook: pause after each line.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+FTX=${FTX:-$here/../../build/ftx}
+T=$(ftx_tracefs_dir) || die "no tracefs"
+tmp=$(mktemp -d /tmp/ftx-t-interrupt.XXXXXX)
+pid=
+trap '[ -n "$pid" ] && kill -INT $pid 2>/dev/null && sleep 0.1 && kill -INT $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# Other tools and ftx runs may share this tracefs while we run: compare what a
+# check can touch, without other processes' instances and probes.
+own_snapshot() {
+	tracefs_snapshot | grep -v -e '^instances:' -e '^saved_cmdlines_size:' \
+		-e '^dynamic_events:' -e '^uprobe_events:' -e '^kprobe_events:'
+	grep 'ftx/ftx_check_' "$T/dynamic_events" 2>/dev/null
+}
+
+# wait until the check of $1 has printed line $2 (its changes are then in place)
+wait_for_line() {
+	local i
+	for i in $(seq 1 200); do
+		grep -q "^$2 " "$tmp/out" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+interrupt() {	# signals... ; expected exit status
+	local sigs=$1 want=$2 rc before after s
+	before=$(own_snapshot)
+	rm -f "$tmp/out" "$tmp/err"	# not the previous run's lines
+	FTX_TEST_PAUSE_MS=400 "$FTX" check > "$tmp/out" 2> "$tmp/err" &
+	pid=$!
+	# after "uprobe": the instance exists and two uprobes are defined
+	wait_for_line $pid uprobe || die "[$sigs] check never reached the uprobe line"
+	[ -d "$T/instances/ftx-$pid" ] || die "[$sigs] no instance ftx-$pid while running"
+	grep -q "ftx/ftx_check_uprobe_$pid " "$T/dynamic_events" ||
+		die "[$sigs] the uprobe is not there while running"
+	[ -e "/run/ftx/$pid" ] || die "[$sigs] no journal /run/ftx/$pid while running"
+	for s in $sigs; do
+		kill -s "$s" $pid
+		sleep 0.05
+	done
+	wait $pid
+	rc=$?
+	[ $rc -eq "$want" ] || die "[$sigs] exit $rc, expected $want ($(cat "$tmp/err"))"
+	after=$(own_snapshot)
+	[ "$before" = "$after" ] || die "[$sigs] tracefs changed: $(diff <(echo "$before") <(echo "$after"))"
+	[ -e "$T/instances/ftx-$pid" ] && die "[$sigs] instance ftx-$pid left"
+	grep -q "ftx/ftx_check_[a-z]*_$pid " "$T/dynamic_events" && die "[$sigs] probes left"
+	[ -e "/run/ftx/$pid" ] && die "[$sigs] journal left"
+	grep -q 'eprobe\|trace clocks' "$tmp/out" && die "[$sigs] the check went on after the signal"
+	echo "[$sigs] ok: $(cat "$tmp/err")"
+}
+
+# One signal: stop, restore normally, one line on stderr, exit 1.
+interrupt INT 1
+grep -q '^ftx check: interrupted by SIGINT; tracefs restored$' "$tmp/err" ||
+	die "unexpected message: $(cat "$tmp/err")"
+interrupt TERM 1
+interrupt HUP 1
+# Two signals: the second restores from the handler and dies of the signal.
+interrupt "INT INT" 130
+exit 0
