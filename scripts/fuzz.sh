@@ -5,7 +5,8 @@
 # UBSan (Debian's clang) and run it. Seeds are shrunk copies of the real
 # fixtures (tests/fuzz/mkseeds.py), also converted to v7 zstd/zlib by
 # trace-cmd. Inputs that crashed once are kept in tests/fuzz/regress/ and are
-# replayed first; the unit suite replays them too.
+# replayed first; the unit suite replays them too. Leaks are left to
+# valgrind (make check-mem): libtraceevent leaks on some malformed formats.
 #
 #   FUZZ_SECONDS=600 (default) make fuzz
 set -euo pipefail
@@ -56,6 +57,6 @@ if ls tests/fuzz/regress/* >/dev/null 2>&1; then
 fi
 
 echo "fuzz.sh: fuzzing for ${secs}s (crashes go to $out/crashes; keep them in tests/fuzz/regress)"
-ASAN_OPTIONS=detect_leaks=1 "$out/fuzz-tracedat" -max_total_time="$secs" -max_len=1048576 \
+ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-tracedat" -max_total_time="$secs" -max_len=1048576 \
 	-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix="$out/crashes/" "$out/corpus" "$out/seeds" 2>&1 | tail -n 25

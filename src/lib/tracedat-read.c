@@ -24,6 +24,7 @@
 #include <zstd.h>
 
 #include "ftx/error.h"
+#include "ftx/format-check.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
 
@@ -430,6 +431,7 @@ static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
 static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *system)
 {
 	uint64_t count, size, i;
+	char why[128];
 	char *buf;
 
 	if (cur_num(c, 4, &count, "event count"))
@@ -439,7 +441,11 @@ static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *sys
 		    cur_blob(c, size, &buf, "event format"))
 			return -1;
 		/* trace-cmd goes on when one format does not parse; so do we */
-		tep_parse_event(td->tep, buf, size, system);
+		if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
+			tep_parse_event(td->tep, buf, size, system);
+		else
+			ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name,
+				 system, why);
 		free(buf);
 	}
 	return 0;

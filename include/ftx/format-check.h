@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef FTX_FORMAT_CHECK_H
+#define FTX_FORMAT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/**
+ * ftx_format_check - reject an event format text libtraceevent cannot parse
+ * safely (a print fmt naming undeclared fields)
+ * @text: the format file text (need not be NUL-terminated)
+ * @len: its length
+ * @why: receives the reason on failure
+ * @why_len: size of @why
+ *
+ * Returns 0 when the text is fit for tep_parse_event(), -1 (EINVAL) if not.
+ */
+int ftx_format_check(const char *text, size_t len, char *why, size_t why_len);
+
+#endif /* FTX_FORMAT_CHECK_H */

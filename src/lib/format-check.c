@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A sanity check of event format texts before libtraceevent parses them.
+ * libtraceevent 1.7 crashes on a print fmt that names a field the format does
+ * not declare (trace-cmd report segfaults on such a file too); a kernel never
+ * writes one, so a format failing this check comes from a corrupted file.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ftx/format-check.h"
+
+#define MAX_FIELDS 512
+
+struct name {
+	const char *p;
+	size_t len;
+};
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The field name in "field:TYPE NAME[N];" */
+static bool field_name(const char *line, const char *end, struct name *n)
+{
+	const char *semi = memchr(line, ';', end - line);
+	const char *p;
+
+	if (!semi)
+		return false;
+	p = semi;
+	if (p > line && p[-1] == ']') {
+		while (p > line && *p != '[')
+			p--;
+	}
+	while (p > line && !ident_char(p[-1]))
+		p--;
+	n->len = 0;
+	while (p > line && ident_char(p[-1])) {
+		p--;
+		n->len++;
+	}
+	n->p = p;
+	return n->len > 0;
+}
+
+static int fail(char *why, size_t why_len, const char *msg)
+{
+	snprintf(why, why_len, "%s", msg);
+	errno = EINVAL;
+	return -1;
+}
+
+/* "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due */
+static bool field_line_ok(const char *p, const char *end)
+{
+	static const char *const keys[] = { "offset:", "size:" };
+	const char *q;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		q = p;
+		for (;;) {
+			q = memchr(q, keys[i][0], end - q);
+			if (!q || end - q < (ptrdiff_t)strlen(keys[i]))
+				return false;
+			if (!strncmp(q, keys[i], strlen(keys[i])))
+				break;
+			q++;
+		}
+		q += strlen(keys[i]);
+		if (q >= end || !isdigit((unsigned char)*q))
+			return false;
+	}
+	return true;
+}
+
+/* The arguments after the format string: balanced brackets, whole REC-> names */
+static int args_ok(const char *p, const char *end, char *why, size_t why_len)
+{
+	char stack[64];
+	int depth = 0;
+	bool quoted = false;
+
+	for (; p < end && *p != '\n'; p++) {
+		if (quoted) {
+			if (*p == '\\' && p + 1 < end)
+				p++;
+			else if (*p == '"')
+				quoted = false;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			quoted = true;
+			break;
+		case '(': case '[': case '{':
+			if (depth == (int)sizeof(stack))
+				return fail(why, why_len, "print fmt nests too deep");
+			stack[depth++] = *p == '(' ? ')' : *p == '[' ? ']' : '}';
+			break;
+		case ')': case ']': case '}':
+			if (!depth || stack[--depth] != *p)
+				return fail(why, why_len, "print fmt has unbalanced brackets");
+			break;
+		case '-':
+			if (p + 3 < end && p[1] == '>' && !ident_char(p[2]))
+				return fail(why, why_len, "print fmt has a dangling ->");
+			break;
+		}
+	}
+	if (quoted || depth)
+		return fail(why, why_len, "print fmt is cut short");
+	return 0;
+}
+
+int ftx_format_check(const char *text, size_t len, char *why, size_t why_len)
+{
+	struct name fields[MAX_FIELDS];
+	const char *end = text + len, *line, *next, *p, *fmt = NULL;
+	int nfields = 0, i;
+
+	for (p = text; p < end; p++)
+		if (!isprint((unsigned char)*p) && *p != '\n' && *p != '\t')
+			return fail(why, why_len, "format text holds binary bytes");
+	if (len < 6 || strncmp(text, "name: ", 6))
+		return fail(why, why_len, "format text does not start with its name");
+	for (line = text; line < end; line = next) {
+		next = memchr(line, '\n', end - line);
+		next = next ? next + 1 : end;
+		p = line;
+		while (p < next && (*p == ' ' || *p == '\t'))
+			p++;
+		if (next - p > 6 && !strncmp(p, "field:", 6)) {
+			if (!field_line_ok(p, next) || !field_name(p + 6, next, &fields[nfields]))
+				return fail(why, why_len, "malformed field line");
+			if (nfields < MAX_FIELDS - 1)
+				nfields++;
+		} else if (next - p > 10 && !strncmp(p, "print fmt:", 10)) {
+			fmt = p + 10;
+			break;
+		}
+	}
+	if (!fmt)
+		return 0;
+	/* skip the quoted format string itself */
+	p = fmt;
+	while (p < end && *p == ' ')
+		p++;
+	if (p >= end || *p != '"')
+		return fail(why, why_len, "print fmt does not start with a string");
+	for (p++; p < end && *p != '"'; p++)
+		if (*p == '\\' && p + 1 < end)
+			p++;
+	if (p >= end)
+		return fail(why, why_len, "print fmt string is not terminated");
+	if (args_ok(p + 1, end, why, why_len))
+		return -1;
+	for (; p + 5 < end; p++) {
+		const char *id;
+		size_t n;
+
+		if (strncmp(p, "REC->", 5))
+			continue;
+		id = p + 5;
+		for (n = 0; id + n < end && ident_char(id[n]); n++)
+			;
+		for (i = 0; i < nfields; i++)
+			if (fields[i].len == n && !memcmp(fields[i].p, id, n))
+				break;
+		if (i == nfields) {
+			snprintf(why, why_len, "print fmt uses REC->%.*s, which is not a field",
+				 (int)(n > 64 ? 64 : n), id);
+			errno = EINVAL;
+			return -1;
+		}
+		p = id + n - 1;
+	}
+	return 0;
+}
