@@ -505,7 +505,7 @@ static void probe_eprobe(struct probe_ctx *c)
 
 	snprintf(path, sizeof(path), "%s/dynamic_events", c->top);
 	if (access(path, F_OK) < 0) {
-		cap_add(c, FTX_CAP_NOT_BUILT, "eprobe", "no dynamic_events (before 5.15)");
+		cap_add(c, FTX_CAP_NOT_BUILT, "eprobe", "no dynamic_events (eprobes need 5.15)");
 		return;
 	}
 	snprintf(def, sizeof(def), "e:%s/ftx_check_eprobe_%d sched.sched_switch", CHECK_GROUP,
@@ -528,7 +528,7 @@ static void probe_dynamic_events(struct probe_ctx *c)
 		cap_add(c, FTX_CAP_OK, "dynamic_events", "one file for all probe types");
 	else if (errno == ENOENT)
 		cap_add(c, FTX_CAP_NOT_BUILT, "dynamic_events",
-			"no dynamic_events (before 5.6 or no probe events)");
+			"no dynamic_events (before 5.0, or no probe events built)");
 	else
 		cap_add(c, status_of(errno), "dynamic_events", "%s", strerror(errno));
 }

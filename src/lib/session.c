@@ -540,7 +540,7 @@ int ftx_session_dynevent_create(struct ftx_session *s, const char *definition)
 	}
 	snprintf(path, sizeof(path), "%s/dynamic_events", s->top);
 	if (access(path, F_OK) < 0) {
-		/* Before 5.6 (no dynamic_events) each probe type has its own file;
+		/* Before 5.0 (no dynamic_events) each probe type has its own file;
 		 * a uprobe's place is a path. */
 		const char *place = strpbrk(definition, " \t");
 
