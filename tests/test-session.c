@@ -6,8 +6,11 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ftx/session.h"
@@ -145,11 +148,41 @@ START_TEST(test_instance_name)
 }
 END_TEST
 
+/* A child named @comm that waits to be killed */
+static pid_t spawn_named(const char *comm)
+{
+	int pfd[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, comm);
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	ck_assert_int_eq(read(pfd[0], &c, 1), 1);
+	close(pfd[0]);
+	close(pfd[1]);
+	return pid;
+}
+
 START_TEST(test_pid_is_ftx)
 {
-	/* this runner is "ftx-test": an ftx process; pid 1 is not */
-	ck_assert(ftx_pid_is_ftx(getpid()));
-	ck_assert(!ftx_pid_is_ftx(1));
+	pid_t ftx = spawn_named("ftx"), other = spawn_named("other");
+
+	ck_assert(ftx_pid_is_ftx(ftx));
+	/* a pid reused by another program does not own ftx's leftovers */
+	ck_assert(!ftx_pid_is_ftx(other));
+	kill(ftx, SIGKILL);
+	kill(other, SIGKILL);
+	waitpid(ftx, NULL, 0);
+	waitpid(other, NULL, 0);
+	ck_assert(!ftx_pid_is_ftx(ftx));
 	ck_assert(!ftx_pid_is_ftx(0));
 	ck_assert(!ftx_pid_is_ftx(0x7ffffff0));
 }

@@ -98,8 +98,13 @@ static char *lockdown_read_private(void)
 		char *s;
 
 		close(pfd[0]);
+		/* Not the parent's session handlers: a second Ctrl-C must not make
+		 * this child restore (and rmdir) what the parent is using. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
 		if (unshare(CLONE_NEWNS) < 0 ||
-		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL) < 0)
 			_exit(2);
 		s = lockdown_read_mounted();
