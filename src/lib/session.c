@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -168,9 +169,15 @@ static void journal_escape(FILE *f, const char *data, size_t len)
 	}
 }
 
+/*
+ * The journal is created under a temporary name, locked, then linked to its
+ * final name, so that 'ftx reset' never sees an unlocked journal of a live
+ * session: a journal whose lock it can take belongs to a dead process, even
+ * when the pid has been reused since.
+ */
 static int journal_open(struct ftx_session *s)
 {
-	char path[64];
+	char tmp[64], path[64];
 	unsigned int n = 0;
 	int fd;
 
@@ -178,22 +185,36 @@ static int journal_open(struct ftx_session *s)
 		return 0;
 	if (mkdir(FTX_JOURNAL_DIR, 0700) < 0 && errno != EEXIST)
 		goto fail;
+	snprintf(tmp, sizeof(tmp), "%s/.new-%d-%p", FTX_JOURNAL_DIR, (int)getpid(), (void *)s);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail;
+	if (flock(fd, LOCK_EX) < 0 ||
+	    dprintf(fd, "ftx-journal 1\ninstance %s\n", s->name ? s->name : "-") < 0)
+		goto fail_tmp;
 	for (;;) {
 		if (n)
 			snprintf(path, sizeof(path), "%s/%d.%u", FTX_JOURNAL_DIR, (int)getpid(), n);
 		else
 			snprintf(path, sizeof(path), "%s/%d", FTX_JOURNAL_DIR, (int)getpid());
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
-		if (fd >= 0)
+		if (link(tmp, path) == 0)
 			break;
+		/* A dead process's journal of our pid waits for 'ftx reset'. */
 		if (errno != EEXIST || ++n > 64)
-			goto fail;
+			goto fail_tmp;
 	}
+	unlink(tmp);
 	s->journal_path = strdup(path);
 	s->journal_fd = fd;
-	if (dprintf(fd, "ftx-journal 1\ninstance %s\n", s->name ? s->name : "-") < 0)
-		goto fail;
 	return 0;
+fail_tmp:
+	{
+		int saved = errno;
+
+		unlink(tmp);
+		close(fd);
+		errno = saved;
+	}
 fail:
 	ftx_error_set("cannot write the journal in %s: %s", FTX_JOURNAL_DIR, strerror(errno));
 	return -1;
@@ -679,6 +700,10 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		if (!s->dir)
 			goto fail;
 	}
+	/* Created now, not at the first top-level change, so that 'ftx reset'
+	 * can tell this live session's instance and probes by its lock. */
+	if (journal_open(s) < 0)
+		ftx_debug("%s", ftx_error());
 	session_register(s, true);
 	return s;
 fail:
@@ -701,11 +726,12 @@ void ftx_session_destroy(struct ftx_session *s)
 			 strerror(errno));
 		clean = false;
 	}
-	if (s->journal_fd >= 0)
-		close(s->journal_fd);
-	/* Keep the journal when something could not be undone, for 'ftx reset'. */
+	/* Keep the journal when something could not be undone, for 'ftx reset';
+	 * unlink before close so it is never seen unlocked. */
 	if (s->journal_path && clean)
 		unlink(s->journal_path);
+	if (s->journal_fd >= 0)
+		close(s->journal_fd);
 	for (i = 0; i < s->nr_changes; i++)
 		change_free(&s->changes[i]);
 	free(s->changes);
@@ -735,13 +761,28 @@ const char *ftx_session_name(struct ftx_session *s)
 /* Second signal: restore now, with async-signal-safe calls only, and die. */
 static void session_emergency_restore(int sig)
 {
+	int keep[FTX_MAX_SESSIONS], nkeep = 0, i, j, failed;
+	unsigned int lo = 3;
 	struct sigaction sa;
-	int i, failed;
 
 	/* The code we interrupted may hold instance files open, and an open
 	 * file keeps the instance busy (rmdir gives EBUSY). We exit right after,
-	 * so drop every descriptor but stdio first. */
-	syscall(SYS_close_range, 3U, ~0U, 0U);
+	 * so drop every descriptor but stdio and the journals (whose locks tell
+	 * 'ftx reset' that we are alive) first. */
+	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
+		if (!live_sessions[i] || live_sessions[i]->journal_fd < 3)
+			continue;
+		for (j = nkeep; j > 0 && keep[j - 1] > live_sessions[i]->journal_fd; j--)
+			keep[j] = keep[j - 1];
+		keep[j] = live_sessions[i]->journal_fd;
+		nkeep++;
+	}
+	for (i = 0; i < nkeep; i++) {
+		if ((unsigned int)keep[i] > lo)
+			syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0U);
+		lo = keep[i] + 1;
+	}
+	syscall(SYS_close_range, lo, ~0U, 0U);
 	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
 		struct ftx_session *s = live_sessions[i];
 

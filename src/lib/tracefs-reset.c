@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "ftx/error.h"
@@ -147,6 +148,13 @@ fail:
 	return -1;
 }
 
+struct journal_ent {
+	pid_t pid;
+	char path[300];
+	int fd;			/* holds the lock of a dead owner's journal, else -1 */
+	bool alive;		/* its owner holds the lock */
+};
+
 struct reset_ctx {
 	const char *top;
 	void (*report)(const char *what, void *arg);
@@ -156,6 +164,8 @@ struct reset_ctx {
 	int err;		/* errno of the first failure */
 	char **protected;	/* "group/event" of live ftx processes */
 	int nr_protected;
+	struct journal_ent *journals;
+	int nr_journals;
 };
 
 static void reset_report(struct reset_ctx *c, const char *fmt, ...)
@@ -326,10 +336,15 @@ static void replay_journal(struct reset_ctx *c, const char *path, pid_t pid)
 		reset_report(c, "removed journal %s", path);
 }
 
-static void reset_journals(struct reset_ctx *c, bool replay)
+/*
+ * A running session holds an exclusive flock on its journal (session.c), so a
+ * journal whose lock we get belongs to a dead process, whatever now runs
+ * under its pid. We keep that lock while replaying, against a second reset.
+ */
+static void scan_journals(struct reset_ctx *c)
 {
+	struct journal_ent *nj, *j;
 	struct dirent *d;
-	char path[512];
 	pid_t pid;
 	DIR *dir;
 
@@ -339,15 +354,56 @@ static void reset_journals(struct reset_ctx *c, bool replay)
 	while ((d = readdir(dir))) {
 		if (journal_name_parse(d->d_name, &pid) < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", FTX_JOURNAL_DIR, d->d_name);
-		if (ftx_pid_is_ftx(pid)) {
-			if (!replay)
-				protect_journal(c, path);
-		} else if (replay) {
-			replay_journal(c, path, pid);
+		nj = realloc(c->journals, (c->nr_journals + 1) * sizeof(*nj));
+		if (!nj)
+			break;
+		c->journals = nj;
+		j = &nj[c->nr_journals];
+		j->pid = pid;
+		snprintf(j->path, sizeof(j->path), "%s/%s", FTX_JOURNAL_DIR, d->d_name);
+		j->fd = open(j->path, O_RDONLY | O_CLOEXEC);
+		if (j->fd < 0)
+			continue;
+		if (flock(j->fd, LOCK_EX | LOCK_NB) == 0) {
+			j->alive = false;
+		} else {
+			j->alive = true;
+			close(j->fd);
+			j->fd = -1;
+			protect_journal(c, j->path);
 		}
+		c->nr_journals++;
 	}
 	closedir(dir);
+}
+
+/* Is @pid a live ftx process? Its journals know best; else its comm. */
+static bool pid_alive(struct reset_ctx *c, pid_t pid)
+{
+	bool seen = false;
+	int i;
+
+	for (i = 0; i < c->nr_journals; i++) {
+		if (c->journals[i].pid != pid)
+			continue;
+		if (c->journals[i].alive)
+			return true;
+		seen = true;
+	}
+	return seen ? false : ftx_pid_is_ftx(pid);
+}
+
+static void replay_journals(struct reset_ctx *c)
+{
+	int i;
+
+	for (i = 0; i < c->nr_journals; i++) {
+		if (c->journals[i].alive)
+			continue;
+		replay_journal(c, c->journals[i].path, c->journals[i].pid);
+		close(c->journals[i].fd);
+		c->journals[i].fd = -1;
+	}
 }
 
 static void reset_instances(struct reset_ctx *c)
@@ -362,7 +418,7 @@ static void reset_instances(struct reset_ctx *c)
 	if (!dir)
 		return;
 	while ((d = readdir(dir))) {
-		if (ftx_instance_name_parse(d->d_name, &pid) < 0 || ftx_pid_is_ftx(pid))
+		if (ftx_instance_name_parse(d->d_name, &pid) < 0 || pid_alive(c, pid))
 			continue;
 		snprintf(path, sizeof(path), "%s/instances/%s", c->top, d->d_name);
 		if (rmdir(path) == 0)
@@ -425,10 +481,10 @@ int ftx_reset(void (*report)(const char *what, void *arg), void *arg)
 		return -1;
 	ftx_error_clear();
 	/* Learn what live ftx processes own before touching anything. */
-	reset_journals(&c, false);
+	scan_journals(&c);
 	/* Instances first: removing one disables its events, which frees probes. */
 	reset_instances(&c);
-	reset_journals(&c, true);
+	replay_journals(&c);
 	snprintf(path, sizeof(path), "%s/dynamic_events", c.top);
 	if (access(path, F_OK) == 0) {
 		reset_dynevents_in(&c, "dynamic_events");
@@ -439,6 +495,10 @@ int ftx_reset(void (*report)(const char *what, void *arg), void *arg)
 	for (i = 0; i < c.nr_protected; i++)
 		free(c.protected[i]);
 	free(c.protected);
+	for (i = 0; i < c.nr_journals; i++)
+		if (c.journals[i].fd >= 0)
+			close(c.journals[i].fd);
+	free(c.journals);
 	if (c.failed) {
 		errno = c.err;
 		return -1;

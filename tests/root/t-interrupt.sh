@@ -19,7 +19,6 @@ trap '[ -n "$pid" ] && kill -INT $pid 2>/dev/null && sleep 0.1 && kill -INT $pid
 own_snapshot() {
 	tracefs_snapshot | grep -v -e '^instances:' -e '^saved_cmdlines_size:' \
 		-e '^dynamic_events:' -e '^uprobe_events:' -e '^kprobe_events:'
-	grep 'ftx/ftx_check_' "$T/dynamic_events" 2>/dev/null
 }
 
 # wait until the check of $1 has printed line $2 (its changes are then in place)

@@ -23,7 +23,7 @@ trap cleanup EXIT
 own_snapshot() {
 	tracefs_snapshot | grep -v -e '^instances:' -e '^saved_cmdlines_size:' \
 		-e '^dynamic_events:' -e '^uprobe_events:' -e '^kprobe_events:'
-	grep -e 'ftx/ftx_check_' -e "keep$$" "$T/dynamic_events" 2>/dev/null
+	grep -e "keep$$" "$T/dynamic_events" 2>/dev/null
 }
 before=$(own_snapshot)
 
