@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
@@ -428,6 +429,19 @@ static int enable_events(struct ftx_recorder *r, const struct ftx_recorder_opts 
 	return 0;
 }
 
+static bool cpu_has_no_buffer(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLNVAL));
+}
+
+/* A CPU whose buffer vanished or never existed: stop watching it. */
+static void drop_cpu(struct drain *d, struct rec_cpu *c)
+{
+	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
 struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 					 const struct ftx_recorder_opts *o)
 {
@@ -559,6 +573,17 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 
 		if (c->fd < 0)
 			continue;
+		/*
+		 * A CPU that was offline when the instance was created has no
+		 * buffer in it: poll reports EPOLLERR for good, which would spin
+		 * a level-triggered epoll. It is recorded as empty.
+		 */
+		if (cpu_has_no_buffer(c->fd)) {
+			close(c->fd);
+			c->fd = -1;
+			c->st.online = false;
+			continue;
+		}
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, c->fd,
 			      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = c }) < 0) {
 			ftx_error_set("epoll on cpu%d: %s", c->cpu, strerror(errno));
@@ -612,7 +637,7 @@ static int drain_full(struct drain *d, struct rec_cpu *c)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN || errno == ENODEV)	/* ENODEV: no buffer on this CPU */
 				return 0;
 			drain_fail(d, c, "splice from trace_pipe_raw", errno);
 			return -1;
@@ -666,7 +691,7 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN)
+			if (errno == EAGAIN || errno == ENODEV)
 				return 0;
 			drain_fail(d, c, "read trace_pipe_raw", errno);
 			return -1;
@@ -719,6 +744,8 @@ static void *drain_main(void *arg)
 		for (int k = 0; k < n; k++) {
 			if (!ev[k].data.ptr)
 				stop = true;
+			else if (ev[k].events & (EPOLLERR | EPOLLHUP))
+				drop_cpu(d, ev[k].data.ptr);
 			else
 				drain_full(d, ev[k].data.ptr);
 		}
@@ -936,9 +963,14 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
 			snprintf(d->errmsg, sizeof(d->errmsg), "epoll_wait: %s", strerror(errno));
 			break;
 		}
-		for (int k = 0; k < n && !stop; k++)
-			if (ev[k].data.ptr)
+		for (int k = 0; k < n && !stop; k++) {
+			if (!ev[k].data.ptr)
+				continue;
+			if (ev[k].events & (EPOLLERR | EPOLLHUP))
+				drop_cpu(d, ev[k].data.ptr);
+			else
 				drain_read(d, ev[k].data.ptr, fn, arg, r->page_buf, &stop);
+		}
 		if (!stop && fn(arg, -1, NULL, 0))
 			stop = true;
 	}
@@ -1159,9 +1191,12 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	info.nr_event_formats = ev.n;
 
 	kallsyms = ftx_read_file("/proc/kallsyms", &info.kallsyms_len);
-	if (!kallsyms)
+	if (!kallsyms) {
+		info.kallsyms_len = 0;
 		ftx_warn("cannot read /proc/kallsyms (%s): kernel addresses will print as hex",
 			 strerror(errno));
+	} else if (!strncmp(kallsyms, "0000000000000000 ", 17) || !strncmp(kallsyms, "00000000 ", 9))
+		ftx_warn("/proc/kallsyms hides addresses (kernel.kptr_restrict): kernel addresses will print as hex");
 	info.kallsyms = kallsyms;
 	printk = read_at(r->top, "printk_formats", &info.printk_formats_len);
 	info.printk_formats = printk;

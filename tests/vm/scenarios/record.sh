@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# vm-requires: record stream
+#
+# ftx record and stream on a stock kernel of each architecture (armhf: 4-byte
+# longs in the page headers), and with a CPU taken offline. The .check side
+# reads the files with the host's trace-cmd and ftx report.
+set -u
+"$FTX" record -q -e sched:sched_switch -e syscalls:sys_enter_openat -o cmd.dat \
+	-- cat /proc/version > cmd.out 2> cmd.err
+echo $? > cmd.rc
+"$FTX" record -e sched -e irq -o sleep.dat -- sleep 1 > /dev/null 2> sleep.err
+echo $? > sleep.rc
+"$FTX" stream -q -e sched:sched_switch -e syscalls:sys_enter_openat -- cat /proc/version \
+	> stream.out 2> stream.err
+echo $? > stream.rc
+"$TRACE_CMD" report -i cmd.dat > cmd.guest-report 2>&1
+# a CPU that goes offline before the recording: its buffer stays, empty
+if [ -w /sys/devices/system/cpu/cpu1/online ] && echo 0 > /sys/devices/system/cpu/cpu1/online; then
+	"$FTX" record -e sched -o offline.dat -- sleep 0.5 > /dev/null 2> offline.err
+	echo $? > offline.rc
+	echo 1 > /sys/devices/system/cpu/cpu1/online
+fi
+ls "$TRACEFS/instances" > instances-after
+exit 0
