@@ -288,6 +288,16 @@ static const char *rel(struct reset_ctx *c, const char *path)
 	return !strncmp(path, c->top, n) && path[n] == '/' ? path + n + 1 : path;
 }
 
+static bool is_protected(struct reset_ctx *c, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->nr_protected; i++)
+		if (!strcmp(c->protected[i], name))
+			return true;
+	return false;
+}
+
 static void replay_journal(struct reset_ctx *c, const char *path, pid_t pid)
 {
 	struct ftx_journal_op *ops;
@@ -312,6 +322,10 @@ static void replay_journal(struct reset_ctx *c, const char *path, pid_t pid)
 		for (j = start; j <= i; j++) {
 			const struct ftx_journal_op *op = &ops[j];
 
+			/* The dead run failed to create a probe another, live run
+			 * owns (same name): not ours to remove. */
+			if (op_is_dynevent_removal(op) && is_protected(c, op->data + 2))
+				continue;
 			if (write_str(op->path, op->data, op->len, op->append) == 0) {
 				if (op_is_dynevent_removal(op))
 					reset_report(c, "removed dynamic event %s (ftx pid %d)",
@@ -427,16 +441,6 @@ static void reset_instances(struct reset_ctx *c)
 			reset_fail(c, "cannot remove instance %s: %s", d->d_name, strerror(errno));
 	}
 	closedir(dir);
-}
-
-static bool is_protected(struct reset_ctx *c, const char *name)
-{
-	int i;
-
-	for (i = 0; i < c->nr_protected; i++)
-		if (!strcmp(c->protected[i], name))
-			return true;
-	return false;
 }
 
 static void reset_dynevents_in(struct reset_ctx *c, const char *file)
