@@ -378,30 +378,47 @@ int ftx_record_event_parse(char *arg, struct ftx_record_event *ev)
 	return 0;
 }
 
-/* Does anything match? tracefs globs find nothing, not an error, for "sched:nope". */
-static bool event_exists(const char *top, const char *system, const char *event)
+/* Does @system have an event matching @event (NULL: any)? */
+static bool system_has_event(const char *top, const char *system, const char *event)
 {
-	char **systems, **events;
+	char **events = tracefs_system_events(top, system);
 	bool found = false;
 
-	systems = tracefs_event_systems(top);
-	for (size_t i = 0; systems && systems[i] && !found; i++) {
+	for (size_t j = 0; events && events[j] && !found; j++)
+		found = !event || !fnmatch(event, events[j], 0);
+	tracefs_list_free(events);
+	return found;
+}
+
+/*
+ * Enable @event (glob, NULL: all) in every system matching @system (glob,
+ * NULL: all) that has such an event. The ftrace system is left out of globs:
+ * its events (function, print...) belong to tracers and have no enable file.
+ * Returns the number of systems enabled, or -1.
+ */
+static int enable_matching(struct ftx_recorder *r, const char *system, const char *event,
+			   const char *filter)
+{
+	char **systems = tracefs_event_systems(r->top);
+	int n = 0;
+
+	for (size_t i = 0; systems && systems[i]; i++) {
+		bool named = system && !strcmp(system, systems[i]);
+
 		if (system && fnmatch(system, systems[i], 0))
 			continue;
-		if (!event) {
-			found = true;
+		if (!strcmp(systems[i], "ftrace") && !named)
+			continue;
+		if (!system_has_event(r->top, systems[i], event))
+			continue;
+		if (ftx_session_event_enable(r->s, systems[i], event, filter) < 0) {
+			n = -1;	/* the session names the event and the reason */
 			break;
 		}
-		events = tracefs_system_events(top, systems[i]);
-		for (size_t j = 0; events && events[j]; j++)
-			if (!fnmatch(event, events[j], 0)) {
-				found = true;
-				break;
-			}
-		tracefs_list_free(events);
+		n++;
 	}
 	tracefs_list_free(systems);
-	return found;
+	return n;
 }
 
 static int enable_events(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
@@ -412,19 +429,27 @@ static int enable_events(struct ftx_recorder *r, const struct ftx_recorder_opts 
 		const struct ftx_record_event *e = &o->events[i];
 		const char *sys = e->system && strcmp(e->system, "all") ? e->system : NULL;
 		const char *event = e->event;
+		int n = -2;
 
-		if (e->either && !event_exists(r->top, sys, NULL)) {
-			event = sys;	/* "-e sched_switch": the event, in whichever system */
-			sys = NULL;
+		if (e->either) {
+			n = enable_matching(r, sys, NULL, e->filter);
+			if (n == 0) {
+				/* "-e sched_switch": the event, in whichever system has it */
+				event = sys;
+				sys = NULL;
+				n = -2;
+			}
 		}
-		if (!event_exists(r->top, sys, event)) {
+		if (n == -2)
+			n = enable_matching(r, sys, event, e->filter);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
 			errno = ENOENT;
 			ftx_error_set("cannot enable %s%s%s: no such event", sys ? sys : "*",
 				      event ? ":" : "", event ? event : "");
 			return -1;
 		}
-		if (ftx_session_event_enable(r->s, sys, event, e->filter) < 0)
-			return -1;	/* the session names the event and the reason */
 	}
 	return 0;
 }

@@ -45,7 +45,25 @@ lines=$(trace-cmd report -i sig.dat 2>/dev/null | grep -vc '^cpus=')
 [ "$events" -gt 0 ] || die "nothing recorded in a second of sched events"
 [ "$events" -eq "$lines" ] || die "summary says $events events, the report has $lines"
 
-# 4. errors: one line, exit 1; usage errors exit 2
+# 4. ftx report prints exactly what trace-cmd report prints on these files
+if "$FTX" help report > /dev/null 2>&1; then
+	for f in cmd only sig; do
+		trace-cmd report -i $f.dat > $f.tc 2>&1
+		"$FTX" report -i $f.dat > $f.ftx 2>&1 || die "ftx report $f.dat failed: $(tail -1 $f.ftx)"
+		cmp -s $f.tc $f.ftx || die "ftx report differs from trace-cmd on $f.dat: $(diff $f.tc $f.ftx | head -5)"
+	done
+else
+	echo "note: no ftx report in this build, trace-cmd only"
+fi
+
+# 5. every event ('-e all' skips ftrace's tracer-only events) and -e NAME of any system
+"$FTX" record -q -b 4096 -e all -o all.dat -- sleep 0.1 2> all.err || die "record -e all failed: $(cat all.err)"
+trace-cmd report -i all.dat > /dev/null 2> all.tc-err && [ ! -s all.tc-err ] ||
+	die "trace-cmd report of -e all: $(head -3 all.tc-err)"
+"$FTX" record -q -e sched_switch -o name.dat -- true || die "record -e sched_switch failed"
+trace-cmd report -i name.dat | grep -q ' sched_switch: ' || die "-e sched_switch recorded no sched_switch"
+
+# 6. errors: one line, exit 1; usage errors exit 2
 "$FTX" record -e sched:no_such_event -- true 2> e1.txt; rc=$?
 [ $rc -eq 1 ] || die "unknown event: exit $rc"
 [ "$(wc -l < e1.txt)" -eq 1 ] && grep -q '^ftx record: .*no such event' e1.txt ||
