@@ -42,7 +42,7 @@ static const char record_usage[] =
 	"  -c, --children              with -F or -P: also the tasks they fork\n"
 	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
 	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
-	"      --threads N             drain threads (default: one per 16 CPUs)\n"
+	"      --threads N             drain threads (default: one per CPU, at most 64)\n"
 	"  -h, --help                  this text\n";
 
 /* Everything the command line asks for; filled by the pure parser. */

@@ -52,7 +52,7 @@ struct ftx_recorder_opts {
 	size_t nr_pids;
 	bool follow_fork;		/* options/event-fork: children join the pid filter */
 	int buffer_percent;		/* wake-up watermark; -1: 20 (record), 0 (stream) */
-	unsigned int nr_threads;	/* drain threads; 0: one per 16 CPUs */
+	unsigned int nr_threads;	/* drain threads; 0: one per CPU, at most 64 */
 	const char *tmpdir;		/* where per-CPU temp files go; NULL: "." */
 	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
 	bool exclude_self;		/* set_event_notrace_pid = the starting thread, at start
