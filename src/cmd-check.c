@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +132,9 @@ static int check_run(int argc, char **argv)
 	}
 	ret = ftx_check_run(&chk, check_line, &p);
 	if (ret < 0) {
-		if (errno == EINTR && ftx_session_stop_requested())
+		if (errno == EINTR && ftx_session_stop_signal() == SIGPIPE)
+			errno = EPIPE;	/* the reader went away ('ftx check | head'): quiet */
+		else if (errno == EINTR && ftx_session_stop_requested())
 			ftx_cmd_err("interrupted by SIG%s; tracefs restored",
 				    sigabbrev_np(ftx_session_stop_signal()));
 		else

@@ -107,7 +107,7 @@ int ftx_session_dynevent_create(struct ftx_session *s, const char *definition);
 int ftx_session_restore(struct ftx_session *s);
 
 /**
- * ftx_session_catch_signals - SIGINT/SIGTERM/SIGHUP request a stop instead of
+ * ftx_session_catch_signals - SIGINT/SIGTERM/SIGHUP/SIGPIPE request a stop instead of
  * killing the process: ftx_session_stop_requested() turns true and blocking
  * calls return EINTR. A second signal while a stop is pending restores the
  * session immediately (async-signal-safe writes only) and exits with the
@@ -123,7 +123,7 @@ int ftx_session_stop_signal(void);
 
 /*
  * Threads: the handler restores from whichever thread receives the signal;
- * threads that read buffers should block SIGINT/SIGTERM/SIGHUP
+ * threads that read buffers should block SIGINT/SIGTERM/SIGHUP/SIGPIPE
  * (pthread_sigmask) so the main thread, which changes the session, gets them.
  */
 

@@ -253,15 +253,36 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 	int err;
 
 	snprintf(name, sizeof(name), "tracer %s", tracer);
+	if (!strcmp(tracer, "mmiotrace")) {
+		cap_add(c, FTX_CAP_NOT_SUPPORTED, name,
+			"not tried: enabling it takes all CPUs but one offline");
+		return;
+	}
 	if (!word_in_list(inst_list, tracer) && !word_in_list(top_list, tracer)) {
 		cap_add(c, FTX_CAP_NOT_BUILT, name, "not in available_tracers");
 		return;
 	}
 	if (!word_in_list(inst_list, tracer)) {
-		/* Tracers such as irqsoff refuse instances; trying them would mean
-		 * changing the top level that others may be using. */
-		cap_add(c, FTX_CAP_NOT_SUPPORTED, name,
-			"top level only (not in an instance's available_tracers); not tried");
+		/* Tracers such as irqsoff, and function_graph before 6.x, refuse
+		 * instances: try them at the top level (journaled, restored), but
+		 * only while nobody is using it. */
+		char *cur = top_file_read(c, c->top, "current_tracer");
+
+		if (!cur || strcmp(ftx_strip(cur), "nop")) {
+			cap_add(c, FTX_CAP_NOT_SUPPORTED, name, "top level only, which is in use "
+				"(current_tracer=%s); not tried", cur ? cur : "?");
+			free(cur);
+			return;
+		}
+		free(cur);
+		if (ftx_session_set_top(c->s, "current_tracer", tracer) < 0) {
+			err = errno;
+			ftx_tracefs_reason(c->top, tracer, err, reason, sizeof(reason));
+			cap_add(c, status_of(err), name, "writing current_tracer: %s", reason);
+			return;
+		}
+		ftx_session_set_top(c->s, "current_tracer", "nop");
+		cap_add(c, FTX_CAP_OK, name, "top level only (instances refuse it)");
 		return;
 	}
 	if (try_set(c, "current_tracer", tracer, reason, sizeof(reason), &err) < 0) {
@@ -642,13 +663,17 @@ static void probe_perf(struct probe_ctx *c)
 	struct ftx_pmc_event ev;
 	int level;
 
+	/* ftx runs as root, which the setting does not restrict (but for
+	 * Debian's level 3 without CAP_PERFMON): say what it means for users. */
 	if (ftx_pmc_paranoid(&level) < 0)
 		cap_add(c, FTX_CAP_NOT_BUILT, "perf_event_paranoid",
 			"no /proc/sys/kernel/perf_event_paranoid (CONFIG_PERF_EVENTS)");
 	else
-		cap_add(c, level > 2 ? FTX_CAP_NOT_PERMITTED : FTX_CAP_OK, "perf_event_paranoid",
-			"%d%s", level, level > 2 ? " (perf_event_open restricted to root/CAP_PERFMON)" :
-			level >= 0 ? " (root unaffected)" : "");
+		cap_add(c, FTX_CAP_OK, "perf_event_paranoid", "%d (%s)", level,
+			level > 2 ? "users: no perf_event_open at all; root unaffected" :
+			level == 2 ? "users: own processes, user space only; root unaffected" :
+			level == 1 ? "users: own processes, user and kernel; root unaffected" :
+			"users: all events");
 	if (ftx_pmc_event_parse("cycles", &ev) == 0) {
 		if (ftx_pmc_probe(&ev) == 0)
 			cap_add(c, FTX_CAP_OK, "hardware PMU", "cycles counted");

@@ -54,11 +54,13 @@ struct ftx_session {
 	char *journal_path;
 	int journal_fd;
 	unsigned int journal_seq;
+	bool journal_broken;		/* cannot journal: warned once, go on without */
 	bool instance_made;
 };
 
 #define FTX_MAX_SESSIONS 8
-#define FTX_SIGNALS { SIGINT, SIGTERM, SIGHUP }
+/* SIGPIPE too: 'ftx check | head' must restore, not die in the middle. */
+#define FTX_SIGNALS { SIGINT, SIGTERM, SIGHUP, SIGPIPE }
 
 /* Sessions the signal handler restores; changed only with signals blocked. */
 static struct ftx_session *live_sessions[FTX_MAX_SESSIONS];
@@ -74,6 +76,7 @@ static void signals_block(sigset_t *old)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
@@ -183,7 +186,19 @@ static int journal_open(struct ftx_session *s)
 
 	if (s->journal_fd >= 0)
 		return 0;
-	if (mkdir(FTX_JOURNAL_DIR, 0700) < 0 && errno != EEXIST)
+	if (mkdir(FTX_JOURNAL_DIR, 0700) < 0 && errno == ENOENT) {
+		/* An initramfs without /run */
+		char parent[sizeof(FTX_JOURNAL_DIR)], *slash;
+
+		memcpy(parent, FTX_JOURNAL_DIR, sizeof(parent));
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent) {
+			*slash = '\0';
+			mkdir(parent, 0755);
+		}
+		mkdir(FTX_JOURNAL_DIR, 0700);
+	}
+	if (access(FTX_JOURNAL_DIR, W_OK) < 0)
 		goto fail;
 	snprintf(tmp, sizeof(tmp), "%s/.new-%d-%p", FTX_JOURNAL_DIR, (int)getpid(), (void *)s);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -228,8 +243,16 @@ static int journal_add(struct ftx_session *s, const struct change *c)
 	FILE *f;
 	int j, ret;
 
-	if (journal_open(s) < 0)
-		return -1;
+	if (s->journal_broken)
+		return 0;
+	if (journal_open(s) < 0) {
+		/* No /run (a minimal initramfs), read-only... Restoring on exit and
+		 * on signals still works; only 'ftx reset' after SIGKILL cannot. */
+		ftx_warn("%s: 'ftx reset' will not be able to undo this run after a SIGKILL",
+			 ftx_error());
+		s->journal_broken = true;
+		return 0;
+	}
 	f = open_memstream(&buf, &size);
 	if (!f)
 		return -1;
@@ -252,7 +275,7 @@ static int journal_add(struct ftx_session *s, const struct change *c)
 	return ret;
 }
 
-/* Takes ownership of c's contents. */
+/* Takes ownership of c's contents, also on failure (they are freed). */
 static int session_push(struct ftx_session *s, struct change *c)
 {
 	struct change *nc;
@@ -577,11 +600,12 @@ int ftx_session_dynevent_create(struct ftx_session *s, const char *definition)
 	}
 	snprintf(remove, sizeof(remove), "-:%s/%s", group, event);
 	c.top = true;
-	if (change_add_op(&c, path, remove, strlen(remove), 1) < 0 ||
-	    session_push(s, &c) < 0) {
+	if (change_add_op(&c, path, remove, strlen(remove), 1) < 0) {
 		change_free(&c);
 		return -1;
 	}
+	if (session_push(s, &c) < 0)	/* frees c on failure */
+		return -1;
 	op.path = path;
 	op.data = (char *)definition;
 	op.len = strlen(definition);

@@ -68,4 +68,22 @@ interrupt TERM 1
 interrupt HUP 1
 # Two signals: the second restores from the handler and dies of the signal.
 interrupt "INT INT" 130
+
+# The reader goes away ('ftx check | head -3'): SIGPIPE stops and restores, quietly.
+mkfifo "$tmp/fifo"
+"$FTX" check > "$tmp/fifo" 2> "$tmp/err" &
+pid=$!
+head -n 3 < "$tmp/fifo" > "$tmp/head"
+wait $pid
+rc=$?
+pid=
+[ "$(wc -l < "$tmp/head")" = 3 ] || die "[PIPE] head got: $(cat "$tmp/head")"
+[ $rc -eq 1 ] || die "[PIPE] exit $rc, expected 1"
+[ ! -s "$tmp/err" ] || die "[PIPE] not quiet: $(cat "$tmp/err")"
+pid=$(sed -n 's/^instances .*private instance ftx-\([0-9]*\)$/\1/p' "$tmp/head")
+[ -n "$pid" ] || die "[PIPE] no instance line in: $(cat "$tmp/head")"
+[ -e "$T/instances/ftx-$pid" ] && die "[PIPE] instance ftx-$pid left"
+[ -e "/run/ftx/$pid" ] && die "[PIPE] journal left"
+pid=
+echo "[PIPE] ok"
 exit 0
