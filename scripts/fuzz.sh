@@ -53,10 +53,10 @@ done
 
 echo "fuzz.sh: replaying tests/fuzz/regress"
 if ls tests/fuzz/regress/* >/dev/null 2>&1; then
-	"$out/fuzz-tracedat" -runs=0 tests/fuzz/regress/* 2>&1 | tail -n 2
+	ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-tracedat" -runs=0 tests/fuzz/regress/* 2>&1 | tail -n 2
 fi
 
 echo "fuzz.sh: fuzzing for ${secs}s (crashes go to $out/crashes; keep them in tests/fuzz/regress)"
-ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-tracedat" -max_total_time="$secs" -max_len=1048576 \
+ASAN_OPTIONS=detect_leaks=0 "$out/fuzz-tracedat" -max_total_time="$secs" -max_len=131072 \
 	-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	-artifact_prefix="$out/crashes/" "$out/corpus" "$out/seeds" 2>&1 | tail -n 25

@@ -32,7 +32,7 @@ class Reader:
         return s
 
 
-def shrink(data, pages=2, ksyms_lines=400):
+def shrink(data, pages=2, ksyms_lines=400, max_system_bytes=16384):
     r = Reader(data)
     out = bytearray()
     hdr = r.take(10)
@@ -55,14 +55,21 @@ def shrink(data, pages=2, ksyms_lines=400):
         n = r.u("Q")
         out += struct.pack(e + "Q", n) + r.take(n)
     nsys = r.u("I")
-    out += struct.pack(e + "I", nsys)
+    systems = []
+    kept = 0
     for _ in range(nsys):
-        out += r.cstr() + b"\0"
-        cnt = r.u("I")
-        out += struct.pack(e + "I", cnt)
-        for _ in range(cnt):
-            n = r.u("Q")
-            out += struct.pack(e + "Q", n) + r.take(n)
+        name = r.cstr()
+        fmts = [r.take(r.u("Q")) for _ in range(r.u("I"))]
+        # big systems (trace-cmd -a saves them all) make a seed slow to parse
+        size = sum(len(f) for f in fmts)
+        if size <= max_system_bytes - kept:
+            systems.append((name, fmts))
+            kept += size
+    out += struct.pack(e + "I", len(systems))
+    for name, fmts in systems:
+        out += name + b"\0" + struct.pack(e + "I", len(fmts))
+        for f in fmts:
+            out += struct.pack(e + "Q", len(f)) + f
     ks = r.take(r.u("I"))
     ks = b"".join(ks.splitlines(True)[:ksyms_lines])
     out += struct.pack(e + "I", len(ks)) + ks
