@@ -17,4 +17,14 @@
  */
 int ftx_format_check(const char *text, size_t len, char *why, size_t why_len);
 
+/**
+ * ftx_printk_sanitize - drop the lines of a printk_formats text that are not
+ * "0xADDR : \"fmt\"" (libtraceevent 1.7 overruns its buffer on them)
+ * @text: the text, filtered in place; NUL-terminated after the kept lines
+ *	when shorter (the buffer must hold @len + 1 bytes)
+ * @len: its length
+ * Returns the new length.
+ */
+size_t ftx_printk_sanitize(char *text, size_t len);
+
 #endif /* FTX_FORMAT_CHECK_H */

@@ -183,3 +183,37 @@ int ftx_format_check(const char *text, size_t len, char *why, size_t why_len)
 	}
 	return 0;
 }
+
+/* "0xADDR : "fmt"" — what the kernel's printk_formats file holds */
+static bool printk_line_ok(const char *p, size_t len)
+{
+	size_t i = 2;
+
+	if (len < 7 || p[0] != '0' || p[1] != 'x')
+		return false;
+	while (i < len && isxdigit((unsigned char)p[i]))
+		i++;
+	if (i == 2 || len - i < 5 || strncmp(p + i, " : \"", 4))
+		return false;
+	return p[len - 1] == '"';
+}
+
+size_t ftx_printk_sanitize(char *text, size_t len)
+{
+	char *line = text, *end = text + len, *out = text, *next;
+	size_t n;
+
+	while (line < end) {
+		next = memchr(line, '\n', end - line);
+		n = (next ? next : end) - line;
+		if (printk_line_ok(line, n) && !memchr(line, '\0', n)) {
+			memmove(out, line, n);
+			out += n;
+			*out++ = '\n';
+		}
+		line = next ? next + 1 : end;
+	}
+	if (out < end)
+		*out = '\0';
+	return out - text;
+}

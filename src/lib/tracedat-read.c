@@ -483,6 +483,7 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 			tep_parse_kallsyms(td->tep, buf);
 			break;
 		case OPT_PRINTK:
+			buf[ftx_printk_sanitize(buf, size)] = '\0';
 			tep_parse_printk_formats(td->tep, buf);
 			break;
 		case OPT_CMDLINES:
