@@ -12,7 +12,10 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/graph.h"
 #include "ftx/report.h"
+#include "ftx/tracedat.h"
+#include "ftx/util.h"
 
 #define MAX_ARGS 256
 
@@ -31,6 +34,16 @@ static const char usage[] =
 	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
 	"      --stat         buffer statistics from the file, and events per type\n"
 	"  -N, --no-plugins   do not load libtraceevent's plugins\n"
+	"\n"
+	"Call-graph view of function_graph traces (ftx's own, not trace-cmd's):\n"
+	"  -G, --graph        a real call stack per task: leaves, '} /* func */' closing\n"
+	"                     braces, the kernel's duration marks, irqs, task switches,\n"
+	"                     retvals and lost events where they break a stack\n"
+	"      --max-depth N  hide calls deeper than N levels\n"
+	"      --min-duration US  only calls lasting at least US microseconds (and\n"
+	"                     the calls leading to them)\n"
+	"      --func FUNC    only the subtrees of FUNC\n"
+	"      --pid PID      (with --graph) only this task\n"
 	"  -h, --help         this text\n";
 
 struct report_params {
@@ -38,9 +51,11 @@ struct report_params {
 	const char *filters[MAX_ARGS];
 	const char *pids[MAX_ARGS];
 	bool *cpus;
+	bool graph;
+	struct ftx_graph_opts g;
 };
 
-enum { OPT_CPU = 256, OPT_PID, OPT_STAT };
+enum { OPT_CPU = 256, OPT_PID, OPT_STAT, OPT_MAX_DEPTH, OPT_MIN_DURATION, OPT_FUNC };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -51,6 +66,10 @@ static const struct option long_opts[] = {
 	{ "latency", no_argument, NULL, 'l' },
 	{ "stat", no_argument, NULL, OPT_STAT },
 	{ "no-plugins", no_argument, NULL, 'N' },
+	{ "graph", no_argument, NULL, 'G' },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
+	{ "func", required_argument, NULL, OPT_FUNC },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,13 +77,17 @@ static const struct option long_opts[] = {
 /* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
 static int report_parse(int argc, char **argv, struct report_params *p)
 {
+	unsigned long long v;
+	char *end;
+	double us;
 	int c;
 
 	memset(p, 0, sizeof(*p));
+	p->g.show_events = true;
 	p->o.filters = p->filters;
 	p->o.pids = p->pids;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:F:tlNh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:tlNGh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (p->o.input) {
@@ -105,6 +128,28 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		case 'N':
 			p->o.no_plugins = true;
 			break;
+		case 'G':
+			p->graph = true;
+			break;
+		case OPT_MAX_DEPTH:
+			if (ftx_parse_uint(optarg, &v) || !v || v > 1000) {
+				ftx_error_set("--max-depth wants a depth from 1 to 1000, not '%s'",
+					      optarg);
+				return -1;
+			}
+			p->g.max_depth = v;
+			break;
+		case OPT_MIN_DURATION:
+			us = strtod(optarg, &end);
+			if (end == optarg || *end || us < 0 || us > 1e12) {
+				ftx_error_set("--min-duration wants microseconds, not '%s'", optarg);
+				return -1;
+			}
+			p->g.min_duration = (unsigned long long)(us * 1000.0 + 0.5);
+			break;
+		case OPT_FUNC:
+			p->g.func = optarg;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -124,6 +169,28 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	}
 	if (!p->o.input)
 		p->o.input = "trace.dat";
+	if (!p->graph && (p->g.max_depth || p->g.min_duration || p->g.func)) {
+		ftx_error_set("--max-depth, --min-duration and --func go with --graph");
+		return -1;
+	}
+	if (p->graph) {
+		if (p->o.nfilters || p->o.stat || p->o.fmt_flags) {
+			ftx_error_set("--graph does not combine with -F, --stat, -t or -l");
+			return -1;
+		}
+		if (p->o.npids > 1) {
+			ftx_error_set("--graph follows one --pid");
+			return -1;
+		}
+		if (p->o.npids) {
+			if (ftx_parse_uint(p->pids[0], &v) || v > INT32_MAX) {
+				ftx_error_set("--pid wants a process id, not '%s'", p->pids[0]);
+				return -1;
+			}
+			p->g.pid = v;
+			p->g.pid_set = true;
+		}
+	}
 	return 0;
 }
 
@@ -163,7 +230,11 @@ static int report_run(int argc, char **argv)
 			return ftx_cmd_help(&ftx_cmd_report);
 		return ftx_cmd_usage_error(&ftx_cmd_report, "%s", ftx_error());
 	}
-	ret = ftx_report_run(&p.o, write_stdout, NULL);
+	if (p.graph)
+		ret = ftx_graph_report(p.o.input, p.o.no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0,
+				       p.o.cpus, p.o.ncpus, &p.g, stdout);
+	else
+		ret = ftx_report_run(&p.o, write_stdout, NULL);
 	free(p.cpus);
 	if (ret) {
 		if (errno == EPIPE)

@@ -269,6 +269,103 @@ START_TEST(test_marks)
 }
 END_TEST
 
+/*
+ * The real trace: every call the graph view prints (opened or leaf) must be,
+ * task by task and in order, a funcgraph_entry trace-cmd printed for the file.
+ */
+static int collect(const char *text, const char *marker, int *pids, char (*names)[64], int max)
+{
+	const char *line = text, *next, *p, *bar, *end;
+	char buf[512];
+	size_t len;
+	int n = 0;
+
+	for (; line && *line; line = next) {
+		next = strchr(line, '\n');
+		len = next ? (size_t)(next - line) : strlen(line);
+		if (next)
+			next++;
+		if (len >= sizeof(buf))
+			len = sizeof(buf) - 1;
+		memcpy(buf, line, len);
+		buf[len] = '\0';
+		if (marker && !strstr(buf, marker))
+			continue;
+		if (buf[0] == '#' || strstr(buf, "*** ") || strstr(buf, "------") ||
+		    strstr(buf, "=>"))
+			continue;
+		bar = strrchr(buf, '|');
+		if (!bar)
+			continue;
+		p = bar + 1;
+		while (*p == ' ')
+			p++;
+		if (*p == '}' || *p == '/' || *p == '=' || *p == '<' || !*p)
+			continue;
+		if (n == max)
+			break;
+		sscanf(p, "%63[^(]", names[n]);
+		/* "comm-pid" ends before " [cpu]" (trace-cmd) or before the time (graph) */
+		p = buf;
+		if (!marker)
+			p = strchr(buf, ')') + 1;
+		while (*p == ' ')
+			p++;
+		end = marker ? strchr(p, '[') : strchr(p, ' ');
+		while (end > p && end[-1] == ' ')
+			end--;
+		while (end > p && end[-1] != '-')
+			end--;
+		pids[n] = atoi(end);
+		n++;
+	}
+	return n;
+}
+
+START_TEST(test_fixture_matches_trace_cmd)
+{
+	static const char *const files[] = {
+		"fixtures/linux-6.1-amd64/fgraph_openat2.v6",
+		"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
+	};
+	static int gp[20000], tp[20000];
+	static char gn[20000][64], tn[20000][64];
+	char path[256], *golden, *out;
+	size_t len;
+	int ng, nt, i, j, k;
+	FILE *f;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s.report.txt", files[k]);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		golden = malloc(1 << 21);
+		golden[fread(golden, 1, (1 << 21) - 1, f)] = '\0';
+		fclose(f);
+		f = open_memstream(&out, &len);
+		snprintf(path, sizeof(path), "%s.dat", files[k]);
+		ck_assert_int_eq(ftx_graph_report(path, 0, NULL, 0, NULL, f), 0);
+		fclose(f);
+		ng = collect(out, NULL, gp, gn, 20000);
+		nt = collect(golden, "funcgraph_entry:", tp, tn, 20000);
+		ck_assert_int_gt(nt, 50);
+		ck_assert_int_eq(ng, nt);
+		/* same calls per task, in the same order */
+		for (i = 0; i < nt; i++) {
+			for (j = 0; j < ng && gp[j] != tp[i]; j++)
+				;
+			ck_assert_msg(j < ng, "%s: pid %d of trace-cmd's line %d missing", files[k],
+				      tp[i], i);
+			ck_assert_msg(!strcmp(gn[j], tn[i]), "%s: call %d of pid %d: %s, trace-cmd %s",
+				      files[k], i, tp[i], gn[j], tn[i]);
+			gp[j] = -1;
+		}
+		free(golden);
+		free(out);
+	}
+}
+END_TEST
+
 Suite *graph_suite(void)
 {
 	Suite *s = suite_create("graph");
@@ -280,6 +377,10 @@ Suite *graph_suite(void)
 	tcase_add_test(tc, test_lost_events_break_stacks);
 	tcase_add_test(tc, test_switch_and_irq);
 	tcase_add_test(tc, test_marks);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("fixtures");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_fixture_matches_trace_cmd);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,6 +65,20 @@ int ftx_graph_finish(struct ftx_graph *g);
 void ftx_graph_free(struct ftx_graph *g);
 
 /**
+ * ftx_graph_report - print the call-graph view of a trace.dat file
+ * @input: the file
+ * @td_flags: FTX_TRACEDAT_* flags for opening it
+ * @cpus: one bool per CPU id to keep, or NULL for all; @ncpus entries
+ * @opts: filters; NULL for defaults
+ * @out: where the lines go
+ *
+ * Returns 0, or -1 with errno and ftx_error() set (bad file, no
+ * function_graph events, output error).
+ */
+int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus, int ncpus,
+		     const struct ftx_graph_opts *opts, FILE *out);
+
+/**
  * ftx_graph_mark - the kernel's duration mark for @ns: '$' > 1 s, '@' > 100 ms,
  * '*' > 10 ms, '#' > 1 ms, '!' > 100 us, '+' > 10 us, ' ' otherwise
  */

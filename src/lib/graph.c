@@ -12,6 +12,7 @@
 
 #include "ftx/error.h"
 #include "ftx/graph.h"
+#include "ftx/tracedat.h"
 
 /* common_flags bits (kernel's trace_flag_type) */
 #define FLAG_HARDIRQ	0x08
@@ -241,8 +242,9 @@ static void prefix(struct ftx_graph *g, int cpu, int pid, unsigned long long ts)
 	header(g);
 	cpu_switch(g, cpu, pid);
 	comm_of(g, pid, who, sizeof(who));
-	fprintf(g->out, " %3d) %22s %6llu.%06llu | ", cpu, who, ts / 1000000000ULL,
-		(ts / 1000ULL) % 1000000ULL);
+	/* microseconds rounded to the nearest, as trace-cmd prints them */
+	ts = (ts + 500) / 1000;
+	fprintf(g->out, " %3d) %22s %6llu.%06llu | ", cpu, who, ts / 1000000ULL, ts % 1000000ULL);
 }
 
 static void duration(struct ftx_graph *g, unsigned long long ns, bool known)
@@ -563,4 +565,45 @@ int ftx_graph_finish(struct ftx_graph *g)
 		return -1;
 	}
 	return 0;
+}
+
+int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus, int ncpus,
+		     const struct ftx_graph_opts *opts, FILE *out)
+{
+	struct ftx_tracedat *td;
+	struct tep_record *rec;
+	struct ftx_graph *g;
+	int ret;
+
+	td = ftx_tracedat_open(input, td_flags);
+	if (!td)
+		return -1;
+	if (cpus)
+		ftx_tracedat_set_cpus(td, cpus, ncpus);
+	g = ftx_graph_alloc(ftx_tracedat_tep(td), opts, out);
+	if (!g) {
+		ftx_tracedat_close(td);
+		return -1;
+	}
+	while ((ret = ftx_tracedat_next(td, &rec)) == 1) {
+		if (rec->missed_events &&
+		    ftx_graph_lost(g, rec->cpu, rec->missed_events > 0 ? rec->missed_events : 0)) {
+			ftx_error_set("error writing output: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (ftx_graph_add(g, rec)) {
+			if (errno != EOVERFLOW)	/* a corrupt stack has its reason already */
+				ftx_error_set("error writing output: %s", strerror(errno));
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && ftx_graph_finish(g)) {
+		ftx_error_set("error writing output: %s", strerror(errno));
+		ret = -1;
+	}
+	ftx_graph_free(g);
+	ftx_tracedat_close(td);
+	return ret;
 }
