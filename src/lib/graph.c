@@ -269,6 +269,9 @@ static void indent(struct ftx_graph *g, struct task *t, int depth)
 	int n = depth - base_depth(t);
 
 	fputc(' ', g->out);
+	/* a corrupt depth must not print gigabytes of blanks */
+	if (n > MAX_STACK)
+		n = MAX_STACK;
 	for (n = n < 0 ? 0 : n; n > 0; n--)
 		fputs("  ", g->out);
 }

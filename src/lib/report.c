@@ -355,6 +355,9 @@ static int put_func(struct ftx_report_fmt *f, struct ftx_strbuf *sb, unsigned lo
 	return 0;
 }
 
+/* Indentation cap: 2 columns per level, deeper than any kernel's call stack */
+#define FGRAPH_MAX_INDENT 2048
+
 static int fmt_fgraph_entry(struct ftx_report_fmt *f, struct tep_record *rec,
 			    struct ftx_strbuf *sb)
 {
@@ -375,8 +378,8 @@ static int fmt_fgraph_entry(struct ftx_report_fmt *f, struct tep_record *rec,
 			return -1;
 	}
 	indent = (int)(depth * 2);
-	if (indent < 0)
-		indent = 0;
+	if (indent < 0 || indent > FGRAPH_MAX_INDENT)
+		indent = indent < 0 ? 0 : FGRAPH_MAX_INDENT;
 	if (ftx_strbuf_reserve(sb, 64 + indent))
 		return -1;
 	if (leaf)
@@ -394,8 +397,9 @@ static int fmt_fgraph_exit(struct ftx_report_fmt *f, struct tep_record *rec,
 	unsigned long long depth = field_val(f->f_exit_depth, rec);
 	int indent = (int)(depth * 2);
 
-	if (indent < 0)
-		indent = 0;
+	/* kernels nest at most a few hundred deep; a corrupt depth must not eat memory */
+	if (indent < 0 || indent > FGRAPH_MAX_INDENT)
+		indent = indent < 0 ? 0 : FGRAPH_MAX_INDENT;
 	if (ftx_strbuf_reserve(sb, 64 + indent))
 		return -1;
 	fgraph_duration(sb, dur);
