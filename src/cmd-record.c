@@ -19,6 +19,7 @@
 #include "ftx/error.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
+#include "ftx/tracer.h"
 #include "ftx/util.h"
 
 #define RECORD_MAX_EVENTS	256
@@ -42,6 +43,19 @@ static const char record_usage[] =
 	"  -c, --children              with -F or -P: also the tasks they fork\n"
 	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
 	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+	"\n"
+	"Function tracers (need a kernel that allows them; see 'ftx check'):\n"
+	"  -p, --plugin TRACER         function or function_graph (any tracer the kernel has)\n"
+	"  -l, --limit FUNC            trace only FUNC (glob, or GLOB:mod:MODULE); repeatable\n"
+	"  -n, --notrace FUNC          do not trace FUNC; repeatable\n"
+	"  -g, --graph FUNC            function_graph from FUNC down; repeatable\n"
+	"      --graph-notrace FUNC    function_graph skips FUNC and what it calls\n"
+	"      --max-graph-depth N     function_graph to N levels\n"
+	"  -O, --option OPT            trace option, e.g. funcgraph-proc, funcgraph-retval,\n"
+	"                              nofuncgraph-irqs; repeatable\n"
+	"      --func-stack            a kernel stack trace with every function event\n"
+	"  Names are checked against available_filter_functions first: an unknown or\n"
+	"  untraceable one stops the run and the closest traceable names are listed.\n"
 	"      --threads N             drain threads (default: one per CPU, at most 64)\n"
 	"  -h, --help                  this text\n";
 
@@ -60,11 +74,15 @@ struct record_params {
 	bool quiet;
 	unsigned int threads;
 	char **command;		/* NULL-terminated, or NULL */
+	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...; the vectors are freed by the caller */
 	char err[256];		/* why the parse failed */
 };
 
 enum {
 	OPT_THREADS = 256,
+	OPT_GRAPH_NOTRACE,
+	OPT_MAX_GRAPH_DEPTH,
+	OPT_FUNC_STACK,
 };
 
 static const struct option record_long_opts[] = {
@@ -79,6 +97,14 @@ static const struct option record_long_opts[] = {
 	{ "cpumask",		required_argument,	NULL, 'M' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "threads",		required_argument,	NULL, OPT_THREADS },
+	{ "plugin",		required_argument,	NULL, 'p' },
+	{ "limit",		required_argument,	NULL, 'l' },
+	{ "notrace",		required_argument,	NULL, 'n' },
+	{ "graph",		required_argument,	NULL, 'g' },
+	{ "graph-notrace",	required_argument,	NULL, OPT_GRAPH_NOTRACE },
+	{ "max-graph-depth",	required_argument,	NULL, OPT_MAX_GRAPH_DEPTH },
+	{ "option",		required_argument,	NULL, 'O' },
+	{ "func-stack",		no_argument,		NULL, OPT_FUNC_STACK },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -97,7 +123,7 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	p->output = "trace.dat";
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qh", record_long_opts,
+	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qhp:l:n:g:O:", record_long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'e':
@@ -175,6 +201,39 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 			}
 			p->threads = v;
 			break;
+		case 'p':
+			if (!*optarg || strpbrk(optarg, " \t\n/")) {
+				snprintf(p->err, sizeof(p->err), "bad tracer '%s'", optarg);
+				return -1;
+			}
+			p->tracer.tracer = optarg;
+			break;
+		case 'l':
+		case 'n':
+		case 'g':
+		case OPT_GRAPH_NOTRACE:
+		case 'O': {
+			struct ftx_strv *sv = c == 'l' ? &p->tracer.filter :
+					      c == 'n' ? &p->tracer.notrace :
+					      c == 'g' ? &p->tracer.graph :
+					      c == 'O' ? &p->tracer.options : &p->tracer.graph_notrace;
+
+			if (!*optarg || strpbrk(optarg, " \t\n") || ftx_strv_push(sv, optarg) < 0) {
+				snprintf(p->err, sizeof(p->err), "bad argument '%s'", optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_MAX_GRAPH_DEPTH:
+			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1000) {
+				snprintf(p->err, sizeof(p->err), "bad graph depth '%s' (1-1000)", optarg);
+				return -1;
+			}
+			p->tracer.max_graph_depth = v;
+			break;
+		case OPT_FUNC_STACK:
+			p->tracer.func_stack = true;
+			break;
 		case 'h':
 			snprintf(p->err, sizeof(p->err), "help");
 			return 1;
@@ -189,8 +248,24 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	}
 	if (optind < argc)
 		p->command = &argv[optind];
-	if (!p->nr_events) {
-		snprintf(p->err, sizeof(p->err), "no events: give at least one -e SYSTEM[:EVENT]");
+	/* as trace-cmd: -g alone means function_graph, -l/-n alone the function tracer */
+	if (!p->tracer.tracer && p->tracer.graph.n)
+		p->tracer.tracer = "function_graph";
+	if (!p->tracer.tracer && (p->tracer.filter.n || p->tracer.notrace.n))
+		p->tracer.tracer = "function";
+	if (!p->tracer.tracer && (p->tracer.graph_notrace.n || p->tracer.max_graph_depth ||
+				  p->tracer.options.n || p->tracer.func_stack)) {
+		snprintf(p->err, sizeof(p->err),
+			 "--graph-notrace, --max-graph-depth, -O and --func-stack need -p");
+		return -1;
+	}
+	if (p->tracer.func_stack && strcmp(p->tracer.tracer, "function")) {
+		snprintf(p->err, sizeof(p->err), "--func-stack goes with -p function");
+		return -1;
+	}
+	if (!p->nr_events && !p->tracer.tracer) {
+		snprintf(p->err, sizeof(p->err),
+			 "nothing to record: give -e SYSTEM[:EVENT] or -p TRACER");
 		return -1;
 	}
 	if (p->only_command && !p->command) {
@@ -253,6 +328,22 @@ static void wait_signal(void)
 		poll(NULL, 0, 200);
 }
 
+/* Every name and option checked before anything changes; says why when it cannot be. */
+static int record_check_tracer(const struct ftx_tracer_opts *t)
+{
+	const char *top = ftx_tracefs_mount();
+	bool unreadable;
+
+	if (!top || ftx_tracer_validate(top, top, t, &unreadable) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		return -1;
+	}
+	if (unreadable && (t->filter.n || t->notrace.n || t->graph.n || t->graph_notrace.n))
+		fprintf(stderr, "ftx record: cannot check function names: %s; "
+			"trying, the kernel will refuse unknown ones\n", ftx_error());
+	return 0;
+}
+
 static int record_run(int argc, char **argv)
 {
 	struct ftx_recorder_opts o = { 0 };
@@ -286,7 +377,16 @@ static int record_run(int argc, char **argv)
 		return FTX_EXIT_FAIL;
 	}
 
+	if (p.tracer.tracer && record_check_tracer(&p.tracer) < 0)
+		goto out;
 	s = ftx_session_create(0);
+	if (s && p.tracer.tracer && ftx_tracer_available(ftx_session_dir(s), p.tracer.tracer) == 0) {
+		/* e.g. function_graph before 6.12: top level only (saved and restored) */
+		ftx_session_destroy(s);
+		fprintf(stderr, "ftx record: %s is not available in instances on this kernel: "
+			"using the top-level buffer (restored afterwards)\n", p.tracer.tracer);
+		s = ftx_session_create(FTX_SESSION_TOP);
+	}
 	if (!s || ftx_session_catch_signals(s) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
@@ -303,6 +403,7 @@ static int record_run(int argc, char **argv)
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
 	o.tmpdir = outdir;
+	o.tracer = p.tracer.tracer ? &p.tracer : NULL;
 	r = ftx_recorder_create(s, &o);
 	if (!r) {
 		ftx_cmd_err("%s", ftx_error());
@@ -353,6 +454,7 @@ out:
 	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
 		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);
+	ftx_tracer_opts_free(&p.tracer);
 	return ret;
 }
 

@@ -124,10 +124,43 @@ START_TEST(test_parse_defaults_and_command_options)
 }
 END_TEST
 
+START_TEST(test_parse_tracers)
+{
+	struct record_params p;
+
+	/* trace-cmd's shorthands: -g means function_graph, -l the function tracer */
+	ck_assert_int_eq(parse("record -g do_sys_openat2 -O funcgraph-proc ls", &p), 0);
+	ck_assert_str_eq(p.tracer.tracer, "function_graph");
+	ck_assert_int_eq(p.tracer.graph.n, 1);
+	ck_assert_str_eq(p.tracer.graph.v[0], "do_sys_openat2");
+	ck_assert_str_eq(p.tracer.options.v[0], "funcgraph-proc");
+	ck_assert_str_eq(p.command[0], "ls");
+	ftx_tracer_opts_free(&p.tracer);
+	ck_assert_int_eq(parse("record -l vfs_* -l do_sys_* -n vfs_write -e sched", &p), 0);
+	ck_assert_str_eq(p.tracer.tracer, "function");
+	ck_assert_int_eq(p.tracer.filter.n, 2);
+	ck_assert_int_eq(p.tracer.notrace.n, 1);
+	ftx_tracer_opts_free(&p.tracer);
+	ck_assert_int_eq(parse("record -p function_graph --max-graph-depth 5 "
+			       "--graph-notrace schedule -F ls", &p), 0);
+	ck_assert_int_eq(p.tracer.max_graph_depth, 5);
+	ck_assert_str_eq(p.tracer.graph_notrace.v[0], "schedule");
+	ck_assert_int_eq(p.nr_events, 0);
+	ftx_tracer_opts_free(&p.tracer);
+	ck_assert_int_eq(parse("record -p function --func-stack -l schedule", &p), 0);
+	ck_assert(p.tracer.func_stack);
+	ftx_tracer_opts_free(&p.tracer);
+}
+END_TEST
+
 START_TEST(test_parse_errors)
 {
 	static const char *const bad[][2] = {
-		{ "record", "no events" },
+		{ "record", "nothing to record" },
+		{ "record -O funcgraph-proc ls", "need -p" },
+		{ "record -p function_graph --func-stack", "--func-stack goes with -p function" },
+		{ "record -p function --max-graph-depth 0", "bad graph depth" },
+		{ "record -p a/b", "bad tracer" },
 		{ "record -f x>1 -e sched", "-f must follow" },
 		{ "record -e sched -f a -f b", "only one -f" },
 		{ "record -e sched -b 0", "bad buffer size" },
@@ -239,6 +272,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_parse_full);
 	tcase_add_test(tc, test_parse_defaults_and_command_options);
 	tcase_add_test(tc, test_parse_errors);
+	tcase_add_test(tc, test_parse_tracers);
 	tcase_add_test(tc, test_usage_mentions_every_long_option);
 	tcase_add_test(tc, test_stream_parse);
 	tcase_add_test(tc, test_stream_merge_order);

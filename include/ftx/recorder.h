@@ -21,6 +21,7 @@
 
 struct ftx_session;
 struct ftx_recorder;
+struct ftx_tracer_opts;
 
 /* One -e SYSTEM[:EVENT] with its optional -f filter (borrowed strings). */
 struct ftx_record_event {
@@ -55,6 +56,8 @@ struct ftx_recorder_opts {
 	unsigned int nr_threads;	/* drain threads; 0: one per CPU, at most 64 */
 	const char *tmpdir;		/* where per-CPU temp files go; NULL: "." */
 	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
+	const struct ftx_tracer_opts *tracer;	/* -p function/function_graph and their
+						 * filters; NULL: events only */
 	bool exclude_self;		/* set_event_notrace_pid = the starting thread, at start
 					 * (after a command was forked, so it is not excluded) */
 };

@@ -37,6 +37,7 @@
 #include "ftx/error.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
+#include "ftx/tracer.h"
 #include "ftx/tracedat-write.h"
 #include "ftx/util.h"
 
@@ -82,6 +83,7 @@ struct comm {
 
 struct ftx_recorder {
 	struct ftx_session *s;
+	bool trace_funcs;	/* a function tracer runs: pids go to set_ftrace_pid too */
 	const char *top;	/* tracefs top directory (static storage) */
 	char *inst;		/* the session's directory */
 	unsigned int page_size;
@@ -526,6 +528,9 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 		goto fail;
 	if (o->follow_fork && set_or_fail(r, "options/event-fork", "1") < 0)
 		goto fail;
+	r->trace_funcs = o->tracer != NULL;
+	if (r->trace_funcs && o->follow_fork && set_or_fail(r, "options/function-fork", "1") < 0)
+		goto fail;
 	for (i = 0; i < o->nr_pids; i++)
 		if (ftx_recorder_add_pid(r, o->pids[i]) < 0)
 			goto fail;
@@ -546,6 +551,9 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	}
 
 	if (enable_events(r, o) < 0)
+		goto fail;
+	/* filters and options first, current_tracer last (tracing_on is still 0) */
+	if (o->tracer && ftx_tracer_apply(s, o->tracer) < 0)
 		goto fail;
 
 	n = count_cpus(r->inst);
@@ -643,7 +651,8 @@ int ftx_recorder_add_pid(struct ftx_recorder *r, pid_t pid)
 		ftx_error_set("out of memory");
 		return -1;
 	}
-	if (set_or_fail(r, "set_event_pid", list) < 0) {
+	if (set_or_fail(r, "set_event_pid", list) < 0 ||
+	    (r->trace_funcs && set_or_fail(r, "set_ftrace_pid", list) < 0)) {
 		free(list);
 		return -1;
 	}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,24 +419,51 @@ static int apply_list(struct ftx_session *s, const char *file, const struct ftx_
 	return 0;
 }
 
+/* The kernel said EPERM: name lockdown when it is on, keep the file in the reason. */
+static int refused(const struct ftx_tracer_opts *o, const char *what)
+{
+	const char *mode = ftx_lockdown_mode();
+
+	if (mode && strcmp(mode, "none"))
+		ftx_error_set("%s tracer: %s: not permitted: the kernel is locked down "
+			      "(lockdown=%s)", o->tracer ? o->tracer : "function", what, mode);
+	else
+		ftx_error_set("%s tracer: %s: not permitted by this kernel",
+			      o->tracer ? o->tracer : "function", what);
+	errno = EPERM;
+	return -1;
+}
+
 int ftx_tracer_apply(struct ftx_session *s, const struct ftx_tracer_opts *o)
 {
+	static const struct {
+		const char *file, *what;
+		size_t off;
+	} lists[] = {
+		{ "set_ftrace_filter", "-l", offsetof(struct ftx_tracer_opts, filter) },
+		{ "set_ftrace_notrace", "-n", offsetof(struct ftx_tracer_opts, notrace) },
+		{ "set_graph_function", "-g", offsetof(struct ftx_tracer_opts, graph) },
+		{ "set_graph_notrace", "--graph-notrace",
+		  offsetof(struct ftx_tracer_opts, graph_notrace) },
+	};
 	const char *dir = ftx_session_dir(s);
 	char path[PATH_MAX], val[32];
+	size_t l;
 	int i;
 
-	if (apply_list(s, "set_ftrace_filter", &o->filter, "-l") ||
-	    apply_list(s, "set_ftrace_notrace", &o->notrace, "-n") ||
-	    apply_list(s, "set_graph_function", &o->graph, "-g") ||
-	    apply_list(s, "set_graph_notrace", &o->graph_notrace, "--graph-notrace"))
-		return -1;
+	for (l = 0; l < FTX_ARRAY_SIZE(lists); l++) {
+		const struct ftx_strv *sv = (const void *)((const char *)o + lists[l].off);
+
+		if (apply_list(s, lists[l].file, sv, lists[l].what) < 0)
+			return errno == EPERM ? refused(o, lists[l].file) : -1;
+	}
 	if (o->max_graph_depth > 0) {
 		snprintf(val, sizeof(val), "%d", o->max_graph_depth);
 		snprintf(path, sizeof(path), "%s/max_graph_depth", dir);
 		/* a top-level file only, on kernels without tracers in instances */
 		if ((!access(path, F_OK) ? ftx_session_set(s, "max_graph_depth", val) :
 		     ftx_session_set_top(s, "max_graph_depth", val)) < 0)
-			return -1;
+			return errno == EPERM ? refused(o, "max_graph_depth") : -1;
 	}
 	for (i = 0; i < o->options.n; i++) {
 		const char *name = o->options.v[i], *value = "1";
@@ -448,22 +476,14 @@ int ftx_tracer_apply(struct ftx_session *s, const struct ftx_tracer_opts *o)
 		}
 		snprintf(path, sizeof(path), "options/%s", name);
 		if (ftx_session_set(s, path, value) < 0)
-			return -1;
+			return errno == EPERM ? refused(o, path) : -1;
 	}
 	if (o->func_stack && ftx_session_set(s, "options/func_stack_trace", "1") < 0)
-		return -1;
+		return errno == EPERM ? refused(o, "options/func_stack_trace") : -1;
 	if (o->tracer && ftx_session_set(s, "current_tracer", o->tracer) < 0) {
-		if (errno == EPERM) {
-			const char *mode = ftx_lockdown_mode();
-
-			if (mode && strcmp(mode, "none"))
-				ftx_error_set("%s tracer: not permitted: the kernel is locked down "
-					      "(lockdown=%s)", o->tracer, mode);
-			else
-				ftx_error_set("%s tracer: not permitted by this kernel", o->tracer);
-			errno = EPERM;
-		}
-		else if (errno == EINVAL || errno == ENODEV)
+		if (errno == EPERM)
+			return refused(o, "current_tracer");
+		if (errno == EINVAL || errno == ENODEV)
 			ftx_error_set("%s tracer: not available here (%s)", o->tracer,
 				      strerror(errno));
 		return -1;
