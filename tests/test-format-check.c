@@ -38,12 +38,29 @@ START_TEST(test_format_check)
 }
 END_TEST
 
+START_TEST(test_printk_sanitize)
+{
+	char text[] = "0xffffffff82001000 : \"rcu_sched\"\n"
+		      "garbage\n"
+		      "0xffffffff82001008 : \"x\"";
+	size_t len = strlen(text), n;
+
+	/* the kept lines only; a last line without newline gets none added */
+	n = ftx_printk_sanitize(text, len);
+	ck_assert_uint_le(n, len);
+	ck_assert_str_eq(text, "0xffffffff82001000 : \"rcu_sched\"\n"
+			       "0xffffffff82001008 : \"x\"");
+	ck_assert_uint_eq(n, strlen(text));
+}
+END_TEST
+
 Suite *format_check_suite(void)
 {
 	Suite *s = suite_create("format-check");
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_format_check);
+	tcase_add_test(tc, test_printk_sanitize);
 	suite_add_tcase(s, tc);
 	return s;
 }

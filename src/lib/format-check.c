@@ -209,7 +209,8 @@ size_t ftx_printk_sanitize(char *text, size_t len)
 		if (printk_line_ok(line, n) && !memchr(line, '\0', n)) {
 			memmove(out, line, n);
 			out += n;
-			*out++ = '\n';
+			if (next)	/* the last line may lack its newline */
+				*out++ = '\n';
 		}
 		line = next ? next + 1 : end;
 	}
