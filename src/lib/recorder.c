@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1207,7 +1208,8 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	struct ftx_tdat_cpu_data *cpus = NULL;
 	struct ftx_tdat_option *opts = NULL;
 	char *kallsyms = NULL, *printk = NULL, *cmdlines = NULL, *clock_text = NULL;
-	char **cpustat = NULL, *tmp = NULL, uname_buf[4 * 65 + 4], clock[32] = "local";
+	char **cpustat = NULL, *tmp = NULL, *dir = NULL, uname_buf[4 * 65 + 4], clock[32] = "local";
+	bool named = false;
 	struct utsname u;
 	size_t nopt = 0, len;
 	unsigned int i;
@@ -1296,24 +1298,49 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	info.nr_options = nopt;
 	info.clock = clock;
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0) {
-		tmp = NULL;
+	/*
+	 * An unnamed O_TMPFILE in the output's directory vanishes by itself if
+	 * we are killed while writing; it gets a name only once complete, and
+	 * is renamed over @path. Without O_TMPFILE, a named temp file.
+	 */
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0 || !(dir = strdup(path))) {
 		ftx_error_set("out of memory");
-		goto out;
+		goto out_notmp;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
+	fd = open(dirname(dir), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		ftx_error_set("cannot create %s: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0) {
+			ftx_error_set("cannot create %s: %s", tmp, strerror(errno));
+			goto out_notmp;
+		}
+		named = true;
+		um = umask(0);
+		umask(um);
+		if (fchmod(fd, 0666 & ~um) < 0)
+			ftx_debug("fchmod %s: %s", tmp, strerror(errno));
 	}
-	um = umask(0);
-	umask(um);
-	if (fchmod(fd, 0666 & ~um) < 0)
-		ftx_debug("fchmod %s: %s", tmp, strerror(errno));
 	if (ftx_tdat_write(fd, &info, cpus) < 0)
 		goto out;
+	if (!named) {
+		char proc[64];
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		/* a fresh random name: linkat cannot replace an existing file */
+		for (int tries = 0; !named && tries < 100; tries++) {
+			int r2 = (int)(random() & 0xffffff);
+
+			snprintf(tmp + strlen(path), 8, ".%06x", r2);
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+				named = true;
+			else if (errno != EEXIST)
+				break;
+		}
+		if (!named) {
+			ftx_error_set("cannot create %s: %s", tmp, strerror(errno));
+			goto out_notmp;
+		}
+	}
 	if (close(fd) < 0) {
 		fd = -1;
 		ftx_error_set("cannot write %s: %s", path, strerror(errno));
@@ -1324,17 +1351,19 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 		ftx_error_set("cannot rename %s to %s: %s", tmp, path, strerror(errno));
 		goto out;
 	}
-	free(tmp);
-	tmp = NULL;
+	named = false;
 	ret = 0;
 out:
 	err = errno;
+	if (named)
+		unlink(tmp);
+	errno = err;
+out_notmp:
+	err = errno;
 	if (fd >= 0)
 		close(fd);
-	if (tmp) {
-		unlink(tmp);
-		free(tmp);
-	}
+	free(tmp);
+	free(dir);
 	for (i = 0; cpustat && i < r->nr_cpus; i++)
 		free(cpustat[i]);
 	free(cpustat);
