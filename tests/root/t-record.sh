@@ -45,6 +45,30 @@ lines=$(trace-cmd report -i sig.dat 2>/dev/null | grep -vc '^cpus=')
 [ "$events" -gt 0 ] || die "nothing recorded in a second of sched events"
 [ "$events" -eq "$lines" ] || die "summary says $events events, the report has $lines"
 
+# 3b. a second SIGINT aborts the drain: whatever is left, tracefs is restored and
+# no temp file remains; a file, if any, is complete
+"$FTX" record -q -b 8192 -e sched -e irq -e syscalls -o abort.dat > /dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT $pid; kill -INT $pid
+wait $pid
+rc=$?
+[ -d /sys/kernel/tracing/instances/ftx-$pid ] && die "instance ftx-$pid left after a double SIGINT"
+ls -a | grep -Eq 'abort\.dat\.|ftx-cpu' && die "temp files left after a double SIGINT: $(ls -a)"
+if [ -e abort.dat ]; then
+	trace-cmd report -i abort.dat > /dev/null 2>&1 || die "abort.dat exists but is unreadable (rc $rc)"
+fi
+
+# 3c. -P with -c: an existing task and what it starts
+(while :; do cat /etc/hostname > /dev/null; sleep 0.05; done) &
+loop=$!
+"$FTX" record -q -P $loop -c -e syscalls:sys_enter_openat -o pid.dat -- sleep 0.5 ||
+	{ kill $loop; die "record -P failed"; }
+kill $loop
+trace-cmd report -i pid.dat | grep -q '^ *cat-[0-9]* .*sys_enter_openat' || die "-P -c: no openat of the loop's cat"
+others=$(trace-cmd report -i pid.dat | grep sys_enter_openat | grep -Evc '^ *(cat|sleep|bash)-')
+[ "$others" -eq 0 ] || die "-P -c recorded $others events of unrelated tasks"
+
 # 4. ftx report prints exactly what trace-cmd report prints on these files
 if "$FTX" help report > /dev/null 2>&1; then
 	for f in cmd only sig; do
