@@ -114,14 +114,25 @@ END_TEST
 /* Cut a file at many places: always -1 with "<name>: offset N: ..." */
 static void truncations(const char *path, int steps)
 {
-	size_t len, cut;
+	size_t len, cut, data_end = 0;
 	uint8_t *buf = load(path, &len);
+	struct ftx_tracedat *td;
+	uint64_t off, size;
 	int i;
 
+	/* what follows the last CPU's data (v7: the STRINGS section) is optional */
+	td = ftx_tracedat_open_mem(buf, len, "intact.dat", FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_ptr_nonnull(td);
+	for (i = 0; i < ftx_tracedat_cpus(td); i++)
+		if (!ftx_tracedat_cpu_data(td, i, &off, &size) && off + size > data_end)
+			data_end = off + size;
+	ftx_tracedat_close(td);
 	for (i = 0; i < steps; i++) {
 		cut = (size_t)((double)len * i / steps);
 		if (i < 64)
 			cut = i * 7;	/* dense in the header */
+		if (cut >= data_end)
+			continue;
 		ftx_error_clear();
 		ck_assert_msg(ftx_tracedat_fuzz_one(buf, cut) == -1, "%s cut at %zu accepted",
 			      path, cut);
@@ -169,6 +180,22 @@ static void flips(const char *path, unsigned int seed, int rounds)
 	free(work);
 	free(buf);
 }
+
+START_TEST(test_truncated_synth)
+{
+	truncations("fixtures/synth/be32-zstd.v7.dat", 400);
+	truncations("fixtures/synth/le64-zlib.v7.dat", 400);
+	truncations("fixtures/synth/be64.v6.dat", 400);
+}
+END_TEST
+
+START_TEST(test_flips_synth)
+{
+	flips("fixtures/synth/be32-zstd.v7.dat", 3, 3000);
+	flips("fixtures/synth/le32.v6.dat", 4, 3000);
+	flips("fixtures/synth/le64-none.v7.dat", 5, 3000);
+}
+END_TEST
 
 START_TEST(test_flips_v6)
 {
@@ -230,6 +257,8 @@ Suite *tracedat_suite(void)
 	tcase_add_test(bad, test_bad_magic_version);
 	tcase_add_test(bad, test_truncated_v6);
 	tcase_add_test(bad, test_truncated_v7);
+	tcase_add_test(bad, test_truncated_synth);
+	tcase_add_test(bad, test_flips_synth);
 	tcase_add_test(bad, test_flips_v6);
 	tcase_add_test(bad, test_flips_v7);
 	tcase_add_test(bad, test_corrupt_page);

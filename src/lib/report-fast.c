@@ -280,7 +280,8 @@ static void fev_clear(struct fev *e)
 {
 	int i;
 
-	for (i = 0; i < e->nops; i++)
+	/* the op that failed to compile may hold symbols too */
+	for (i = 0; e->ops && i < MAX_OPS; i++)
 		free(e->ops[i].syms);
 	free(e->ops);
 	free(e->lits);

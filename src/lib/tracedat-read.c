@@ -15,7 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <poll.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <traceevent/event-parse.h>
@@ -123,6 +129,24 @@ struct ftx_tracedat {
 
 	uint8_t *zbuf;			/* compressed chunk scratch */
 	size_t zbuf_cap;
+
+	/*
+	 * The canary: a forked child parses the metadata first, because
+	 * libtraceevent's parsers crash on some malformed formats; it only
+	 * reports how far it got (progress, shared memory).
+	 */
+	bool canary;
+	volatile uint64_t *progress;
+	pid_t canary_pid;
+	int canary_fd;			/* read end: EOF when the child is gone */
+	/* formats read while the canary runs, parsed once it is done */
+	struct td_deferred {
+		char *sys;		/* NULL: header_page */
+		char *buf;
+		size_t size;
+		uint64_t off;
+	} *deferred;
+	size_t ndeferred;
 
 	struct tep_record slot[2];
 	int slot_i;
@@ -395,19 +419,61 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 
 /* ---------------------------------------------------------------- headers */
 
-static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
+static int defer(struct ftx_tracedat *td, const char *sys, char *buf, size_t size, uint64_t off)
 {
-	uint64_t size;
-	char *buf;
+	struct td_deferred *n = realloc(td->deferred, (td->ndeferred + 1) * sizeof(*n));
+
+	if (!n || (sys && !(sys = strdup(sys)))) {
+		if (n)
+			td->deferred = n;
+		free(buf);
+		return td_nomem(td);
+	}
+	td->deferred = n;
+	n[td->ndeferred++] = (struct td_deferred){ (char *)sys, buf, size, off };
+	return 0;
+}
+
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* header_page as the kernel writes it: "\tfield: decl;\toffset:N;\tsize:N;\tsigned:N;\n"... */
+static bool header_page_is_plain(const char *p)
+{
+	while (*p) {
+		if (strncmp(p, "\tfield:", 7))
+			return false;
+		p += 7;
+		for (; *p != ';'; p++)
+			if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
+				return false;
+		if (strncmp(p, ";\toffset:", 9))
+			return false;
+		for (p += 9; *p >= '0' && *p <= '9'; p++)
+			;
+		if (strncmp(p, ";\tsize:", 7))
+			return false;
+		for (p += 7; *p >= '0' && *p <= '9'; p++)
+			;
+		if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
+		    strncmp(p + 10, ";\n", 2))
+			return false;
+		p += 12;
+	}
+	return true;
+}
+
+/* Takes @buf */
+static int apply_header_page(struct ftx_tracedat *td, char *buf, size_t size, uint64_t off)
+{
 	int commit;
 
-	if (cur_expect(c, "header_page", 12, "header_page") ||
-	    cur_num(c, 8, &size, "header_page size") ||
-	    cur_blob(c, size, &buf, "header_page"))
-		return -1;
 	if (tep_parse_header_page(td->tep, buf, size, td->user_long_size)) {
 		free(buf);
-		return td_fail(td, cur_err_off(c), "cannot parse header_page");
+		return td_fail(td, off, "cannot parse header_page");
 	}
 	free(buf);
 	commit = tep_get_header_page_size(td->tep);
@@ -417,6 +483,26 @@ static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
 	else
 		td->long_size = td->user_long_size;
 	tep_set_long_size(td->tep, td->long_size);
+	return 0;
+}
+
+static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
+{
+	uint64_t size;
+	char *buf;
+
+	if (td->progress)
+		*td->progress = cur_err_off(c);
+	if (cur_expect(c, "header_page", 12, "header_page") ||
+	    cur_num(c, 8, &size, "header_page size") ||
+	    cur_blob(c, size, &buf, "header_page"))
+		return -1;
+	if (!td->canary && (memchr(buf, 0, size) || !header_page_is_plain(buf))) {
+		if (defer(td, NULL, buf, size, cur_err_off(c)))
+			return -1;
+	} else if (apply_header_page(td, buf, size, cur_err_off(c))) {
+		return -1;
+	}
 
 	if (cur_expect(c, "header_event", 13, "header_event") ||
 	    cur_num(c, 8, &size, "header_event size"))
@@ -428,25 +514,168 @@ static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
 	return 0;
 }
 
+/* Is @name (of @len bytes) declared by a "field:" line of the format? */
+static bool format_has_field(const char *fmt, const char *name, size_t len)
+{
+	const char *p = fmt, *end, *q;
+
+	while ((p = strstr(p, "field:"))) {
+		p += 6;
+		end = strchr(p, ';');
+		if (!end)
+			return false;
+		q = end;
+		/* "char name[16]", "__data_loc char[] msg" */
+		while (q > p && q[-1] == ' ')
+			q--;
+		if (q > p && q[-1] == ']') {
+			while (q > p && q[-1] != '[')
+				q--;
+			if (q > p)
+				q--;
+		}
+		while (q > p && q[-1] == ' ')
+			q--;
+		if ((size_t)(q - p) >= len && !memcmp(q - len, name, len) &&
+		    (q - len == p || !ident_char(q[-len - 1])))
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+/*
+ * Is this format text shaped exactly as the kernel writes them? Formats that
+ * are (every real one) go to libtraceevent directly; anything else is first
+ * tried by the canary child (see canary_start()), because libtraceevent's
+ * parser crashes on some malformed text. False alarms only cost time.
+ */
+static bool format_is_plain(const char *t)
+{
+	const char *p = t, *q;
+	char stack[64];
+	int depth = 0;
+	size_t n;
+
+	if (strncmp(p, "name: ", 6))
+		return false;
+	p += 6;
+	while (ident_char(*p))
+		p++;
+	if (strncmp(p, "\nID: ", 5))
+		return false;
+	p += 5;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (strncmp(p, "\nformat:\n", 9))
+		return false;
+	p += 9;
+	for (;;) {
+		if (*p == '\n') {
+			p++;
+			continue;
+		}
+		if (strncmp(p, "\tfield:", 7))
+			break;
+		p += 7;
+		for (; *p != ';'; p++)
+			if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
+				return false;
+		if (strncmp(p, ";\toffset:", 9))
+			return false;
+		for (p += 9; *p >= '0' && *p <= '9'; p++)
+			;
+		if (strncmp(p, ";\tsize:", 7))
+			return false;
+		for (p += 7; *p >= '0' && *p <= '9'; p++)
+			;
+		if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
+		    strncmp(p + 10, ";\n", 2))
+			return false;
+		p += 12;
+	}
+	if (strncmp(p, "print fmt: \"", 12))
+		return false;
+	for (p += 12; *p != '"'; p++) {
+		if (!*p)
+			return false;
+		if (*p == '\\' && !*++p)
+			return false;
+	}
+	/* the arguments: C expressions over REC->field, helpers, literals */
+	for (p++; *p; p++) {
+		if (*p == '"' || *p == '\'') {
+			char quote = *p;
+
+			for (p++; *p != quote; p++) {
+				if (!*p)
+					return false;
+				if (*p == '\\' && !*++p)
+					return false;
+			}
+		} else if (*p == '(' || *p == '[' || *p == '{') {
+			if (depth == (int)sizeof(stack))
+				return false;
+			stack[depth++] = *p == '(' ? ')' : *p == '[' ? ']' : '}';
+		} else if (*p == ')' || *p == ']' || *p == '}') {
+			if (!depth || stack[--depth] != *p)
+				return false;
+		} else if (ident_char(*p)) {
+			q = p;
+			while (ident_char(*p))
+				p++;
+			n = p - q;
+			if (n == 3 && !memcmp(q, "REC", 3) && p[0] == '-' && p[1] == '>') {
+				p += 2;
+				q = p;
+				while (ident_char(*p))
+					p++;
+				if (p == q || !format_has_field(t, q, p - q))
+					return false;
+			}
+			p--;
+		} else if (!strchr(" \t\n,.-><=!&|^~+*/%?:", *p)) {
+			return false;
+		}
+	}
+	return depth == 0;
+}
+
+/* Takes @buf */
+static void apply_format(struct ftx_tracedat *td, const char *system, char *buf, size_t size)
+{
+	char why[128];
+
+	/* trace-cmd goes on when one format does not parse; so do we */
+	if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
+		tep_parse_event(td->tep, buf, size, system);
+	else if (!td->canary)
+		ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name, system, why);
+	free(buf);
+}
+
 static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *system)
 {
 	uint64_t count, size, i;
-	char why[128];
 	char *buf;
 
 	if (cur_num(c, 4, &count, "event count"))
 		return -1;
 	for (i = 0; i < count; i++) {
-		if (cur_num(c, 8, &size, "event format size") ||
-		    cur_blob(c, size, &buf, "event format"))
+		if (cur_num(c, 8, &size, "event format size"))
 			return -1;
-		/* trace-cmd goes on when one format does not parse; so do we */
-		if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
-			tep_parse_event(td->tep, buf, size, system);
-		else
-			ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name,
-				 system, why);
-		free(buf);
+		if (td->progress)
+			*td->progress = cur_err_off(c);
+		if (cur_blob(c, size, &buf, "event format"))
+			return -1;
+		if (!td->canary && !memchr(buf, 0, size) && !format_is_plain(buf)) {
+			if (defer(td, system, buf, size, cur_err_off(c)))
+				return -1;
+			continue;
+		}
+		apply_format(td, system, buf, size);
 	}
 	return 0;
 }
@@ -475,7 +704,19 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 	uint64_t size;
 	char *buf;
 
-	if (cur_num(c, size_bytes, &size, "size") || cur_blob(c, size, &buf, "text block"))
+	if (cur_num(c, size_bytes, &size, "size"))
+		return -1;
+	if (td->progress)
+		*td->progress = cur_err_off(c);
+	if (td->canary && which != OPT_PRINTK) {
+		/* kallsyms and cmdlines are parsed with sscanf: no need to try them */
+		if (size > c->end - c->pos)
+			return td_fail(td, cur_err_off(c), "text block: size %llu beyond the end",
+				       (unsigned long long)size);
+		c->pos += size;
+		return 0;
+	}
+	if (cur_blob(c, size, &buf, "text block"))
 		return -1;
 	if (size) {
 		switch (which) {
@@ -483,8 +724,10 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 			tep_parse_kallsyms(td->tep, buf);
 			break;
 		case OPT_PRINTK:
+			/* libtraceevent 1.7 overruns on lines not shaped "0xADDR : \"fmt\"" */
 			buf[ftx_printk_sanitize(buf, size)] = '\0';
-			tep_parse_printk_formats(td->tep, buf);
+			if (*buf)
+				tep_parse_printk_formats(td->tep, buf);
 			break;
 		case OPT_CMDLINES:
 			tep_parse_saved_cmdlines(td->tep, buf);
@@ -744,7 +987,12 @@ static int parse_options_v7(struct ftx_tracedat *td, uint64_t off)
 			o = c;
 			o.end = c.pos + size;
 			if (id == OPT_DONE) {
-				if (size < 8 || cur_num(&o, 8, &next, "next options offset"))
+				if (size < 8) {
+					td_fail(td, at, "DONE option of %llu bytes (8 expected)",
+						(unsigned long long)size);
+					goto fail;
+				}
+				if (cur_num(&o, 8, &next, "next options offset"))
 					goto fail;
 				done = true;
 			} else if (parse_option(td, id, &o, at)) {
@@ -830,12 +1078,13 @@ static int parse_v6(struct ftx_tracedat *td, struct cur *c)
 static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 {
 	static const struct { int id; const char *what; bool required; } secs[] = {
-		{ OPT_HEADER_INFO, "HEADER_INFO", true },
-		{ OPT_FTRACE_EVENTS, "FTRACE_EVENTS", true },
-		{ OPT_EVENT_FORMATS, "EVENT_FORMATS", true },
+		/* kallsyms first: it is parsed while the canary checks the formats */
 		{ OPT_KALLSYMS, "KALLSYMS", false },
 		{ OPT_PRINTK, "PRINTK", false },
 		{ OPT_CMDLINES, "CMDLINES", false },
+		{ OPT_HEADER_INFO, "HEADER_INFO", true },
+		{ OPT_FTRACE_EVENTS, "FTRACE_EVENTS", true },
+		{ OPT_EVENT_FORMATS, "EVENT_FORMATS", true },
 	};
 	uint64_t id, flags;
 	struct cur c;
@@ -940,6 +1189,10 @@ static bool clock_in_usecs(const char *clock)
 	       !strcmp(clock, "tsc2nsec");
 }
 
+static void canary_start(struct ftx_tracedat *td);
+static int canary_wait(struct ftx_tracedat *td);
+static int apply_deferred(struct ftx_tracedat *td);
+
 static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 {
 	uint8_t magic[MAGIC_LEN] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
@@ -1019,6 +1272,18 @@ static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 	} else if (parse_v6(td, &c)) {
 		goto fail;
 	}
+	if (td->canary) {
+		free(ver);
+		free(cname);
+		free(cver);
+		return td;
+	}
+	if (td->ndeferred) {
+		/* unusual format text: let a child try libtraceevent on it first */
+		canary_start(td);
+		if (canary_wait(td) || apply_deferred(td))
+			goto fail;
+	}
 	if (!(td->flags & FTX_TRACEDAT_NO_PLUGINS))
 		td->plugins = tep_load_plugins(td->tep);
 	if (td->hdr_cpus)
@@ -1044,6 +1309,114 @@ fail:
 	ftx_tracedat_close(td);
 	errno = EINVAL;
 	return NULL;
+}
+
+/*
+ * The canary. libtraceevent 1.7 dereferences NULL or overruns on some
+ * malformed event formats (trace-cmd report dies on those files). Formats not
+ * shaped as the kernel writes them are kept aside; a forked child then parses
+ * all the metadata, and a crash there becomes an error message instead of
+ * ours. If the child cannot be started the formats are parsed unguarded.
+ */
+static void canary_start(struct ftx_tracedat *td)
+{
+	volatile uint64_t *prog;
+	int pfd[2];
+	pid_t pid;
+
+	td->canary_fd = -1;
+	prog = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (prog == MAP_FAILED)
+		return;
+	if (pipe2(pfd, O_CLOEXEC)) {
+		munmap((void *)prog, 4096);
+		return;
+	}
+	*prog = 0;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		munmap((void *)prog, 4096);
+		return;
+	}
+	if (pid == 0) {
+		struct rlimit nocore = { 0, 0 };
+		struct ftx_tracedat *t = calloc(1, sizeof(*t));
+
+		close(pfd[0]);
+		setrlimit(RLIMIT_CORE, &nocore);
+		if (t) {
+			t->name = td->name;
+			t->fd = td->fd;
+			t->mem = td->mem;
+			t->fsize = td->fsize;
+			t->flags = td->flags | FTX_TRACEDAT_NO_PLUGINS;
+			t->canary = true;
+			t->progress = prog;
+			td_open(t);
+		}
+		_exit(0);
+	}
+	close(pfd[1]);
+	td->canary_pid = pid;
+	td->canary_fd = pfd[0];
+	td->progress = prog;
+}
+
+/* 0: the formats are safe to parse here; -1: the child died on them */
+static int canary_wait(struct ftx_tracedat *td)
+{
+	struct pollfd pfd = { .fd = td->canary_fd, .events = POLLIN };
+	int status = 0, r;
+	uint64_t off;
+	bool hung = false;
+
+	if (td->canary_pid <= 0)
+		return 0;
+	/* the pipe's write end dies with the child: EOF/HUP when it is gone */
+	do {
+		r = poll(&pfd, 1, 10000);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		hung = true;
+		kill(td->canary_pid, SIGKILL);
+	}
+	while (waitpid(td->canary_pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(td->canary_fd);
+	td->canary_fd = -1;
+	td->canary_pid = 0;
+	off = *td->progress;
+	munmap((void *)td->progress, 4096);
+	td->progress = NULL;
+	/* the child exits 0 whatever it found; anything else is a crash (or ASan) */
+	if (hung || WIFSIGNALED(status) || WEXITSTATUS(status))
+		return td_fail(td, off, "libtraceevent cannot parse the event formats here (its parser %s); "
+			       "trace-cmd cannot read this file either", hung ? "hangs" : "crashes");
+	return 0;
+}
+
+static int apply_deferred(struct ftx_tracedat *td)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < td->ndeferred; i++) {
+		struct td_deferred *d = &td->deferred[i];
+
+		if (!ret && !d->sys)
+			ret = apply_header_page(td, d->buf, d->size, d->off);
+		else if (!ret)
+			apply_format(td, d->sys, d->buf, d->size);
+		else
+			free(d->buf);
+		free(d->sys);
+	}
+	free(td->deferred);
+	td->deferred = NULL;
+	td->ndeferred = 0;
+	return ret;
 }
 
 struct ftx_tracedat *ftx_tracedat_open(const char *path, unsigned int flags)
@@ -1102,10 +1475,23 @@ struct ftx_tracedat *ftx_tracedat_open_mem(const void *data, size_t size, const 
 
 void ftx_tracedat_close(struct ftx_tracedat *td)
 {
+	size_t k;
 	int i;
 
 	if (!td)
 		return;
+	if (td->canary_pid > 0) {
+		kill(td->canary_pid, SIGKILL);
+		while (waitpid(td->canary_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(td->canary_fd);
+		munmap((void *)td->progress, 4096);
+	}
+	for (k = 0; k < td->ndeferred; k++) {
+		free(td->deferred[k].sys);
+		free(td->deferred[k].buf);
+	}
+	free(td->deferred);
 	for (i = 0; i < td->ncpus && td->cpu; i++) {
 		kbuffer_free(td->cpu[i].kbuf);
 		free(td->cpu[i].blk[0]);
