@@ -263,6 +263,30 @@ START_TEST(test_stream_merge_order)
 }
 END_TEST
 
+/* Every long option of a command's table is in its man page (as \-\-name). */
+static void check_man(const char *page, const struct option *opts)
+{
+	char *text = ftx_read_file(page, NULL);
+
+	ck_assert_msg(text, "cannot read %s", page);
+	for (const struct option *o = opts; o->name; o++) {
+		char want[96], *w = want;
+
+		w += sprintf(w, "\\-\\-");
+		for (const char *c = o->name; *c; c++)
+			w += *c == '-' ? sprintf(w, "\\-") : sprintf(w, "%c", *c);
+		ck_assert_msg(strstr(text, want), "%s lacks --%s", page, o->name);
+	}
+	free(text);
+}
+
+START_TEST(test_man_pages)
+{
+	check_man("../man/ftx-record.1", record_long_opts);
+	check_man("../man/ftx-stream.1", stream_long_opts);
+}
+END_TEST
+
 Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -276,6 +300,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_usage_mentions_every_long_option);
 	tcase_add_test(tc, test_stream_parse);
 	tcase_add_test(tc, test_stream_merge_order);
+	tcase_add_test(tc, test_man_pages);
 	suite_add_tcase(s, tc);
 	return s;
 }
