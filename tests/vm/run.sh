@@ -10,7 +10,7 @@
 # and cached under build/vm/.
 #
 # usage: tests/vm/run.sh [--if-possible] [--kernel NAME]... [--scenario NAME]...
-#                        [--refresh] [--selftest-broken[=panic|mount]]
+#                        [--refresh] [--selftest-broken[=panic|mount|hang]]
 #   --if-possible   print a SKIP line with the reason (exit 0) where qemu, a cross
 #                   compiler or the package lists are missing, instead of failing
 #   --kernel NAME   only this kernel (repeatable); names are in tests/vm/kernels
@@ -20,6 +20,8 @@
 #                   /init: a panic; no 9p modules; an init that hangs): must FAIL and
 #                   show the console log. The normal run checks the first and the last
 #                   of these are caught (the "selftest" lines).
+# FTX_VM_APPEND adds kernel parameters: "loglevel=7 print-fatal-signals=1" puts a
+# crashing guest program's registers on the console (addr2line -e the static ftx).
 #
 # Scenario contract (guest side, busybox sh, cwd = its result directory on the share):
 #   env FTX, TRACE_CMD, TRACEFS, FTX_VM_KERNEL, FTX_VM_ARCH; exit 0 pass, 77 skip
@@ -263,7 +265,7 @@ boot() {
 	# shellcheck disable=SC2046
 	timeout -k 10 "$tmo" "$qemu" $(qemu_args "$arch") -smp 2 -m 1024 \
 		-kernel "$kdir/vmlinuz" -initrd "$d/initramfs.gz" \
-		-append "console=$(console_of "$arch") panic=-1 loglevel=4" \
+		-append "console=$(console_of "$arch") panic=-1 loglevel=4 ${FTX_VM_APPEND:-}" \
 		-fsdev local,id=results,path="$d/share",security_model=none \
 		-device virtio-9p-pci,fsdev=results,mount_tag=results \
 		-nic none -display none -monitor none -serial file:"$log" -no-reboot \
@@ -327,6 +329,7 @@ judge() {
 		fi
 	fi
 	say_pass "$name $s"
+	printf '%s\n' "${cout:-}" | grep '^note:' | sed 's/^/    /'
 }
 
 # One kernel end to end. $1 name, then the fields of tests/vm/kernels, then the
