@@ -26,7 +26,8 @@
 # Scenario contract (guest side, busybox sh, cwd = its result directory on the share):
 #   env FTX, TRACE_CMD, TRACEFS, FTX_VM_KERNEL, FTX_VM_ARCH; exit 0 pass, 77 skip
 #   (reason in ./skip), anything else fails. A line "# vm-requires: record report"
-#   skips the scenario when 'ftx help <command>' fails in the guest.
+#   skips the scenario when 'ftx help <command>' fails in the guest; a line
+#   "# vm-timeout: N" gives it N seconds (default 120), then SIGTERM and a failure.
 # Checker contract (host side, bash, cwd = the same directory, now on the host):
 #   env FTX (host build), TRACE_CMD, FTX_VM_KERNEL, FTX_VM_ARCH; exit 0 pass,
 #   77 skip (reason on the last output line), anything else fails.
@@ -306,7 +307,11 @@ judge() {
 		return
 	fi
 	rc=$(cat "$out/rc")
-	if [ "$rc" = 77 ]; then
+	if [ -f "$out/timedout" ]; then
+		say_fail "$name $s: $(cat "$out/timedout") in the guest (log: $out/log)"
+		tail -n 20 "$out/log" 2>/dev/null | sed 's/^/    /'
+		return
+	elif [ "$rc" = 77 ]; then
 		say_skip "$name $s: $(cat "$out/skip" 2>/dev/null || echo 'skipped by the scenario')"
 		return
 	elif [ "$rc" != 0 ]; then
@@ -335,10 +340,9 @@ judge() {
 # One kernel end to end. $1 name, then the fields of tests/vm/kernels, then the
 # selftest breakage (empty for a real run). Prints its own PASS/FAIL/SKIP lines.
 run_kernel() {
-	local name=$1 arch=$2 meta=$3 triplet=$4 tmo=$5 broken=${6:-} pkg kdir ftx err s
+	local name=$1 arch=$2 meta=$3 triplet=$4 tmo=$5 broken=${6:-} pkg kdir ftx err s t
 	local t0=$SECONDS
 	wd=$vm/$name${broken:+.broken-$broken}
-	[ "$broken" = hang ] && tmo=20
 	command -v "$(qemu_of "$arch")" >/dev/null ||
 		{ kernel_cannot "$name" "$(qemu_of "$arch") not installed (scripts/deps.sh --vm)"; return; }
 	if [ "$arch" != amd64 ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
@@ -357,6 +361,12 @@ run_kernel() {
 	ftx=$(build_ftx "$triplet") || { say_fail "$name: $ftx"; return; }
 	build_initramfs "$name" "$arch" "$kdir" "$ftx" "$broken" ||
 		{ say_fail "$name: cannot build the initramfs"; return; }
+	# The table's timeout is for booting; each scenario brings its own.
+	for s in "${scenarios[@]}"; do
+		t=$(sed -n 's/^# vm-timeout: *\([0-9]*\).*/\1/p' "$here/scenarios/$s.sh")
+		tmo=$((tmo + ${t:-120}))
+	done
+	[ "$broken" = hang ] && tmo=20
 	if ! boot "$name" "$arch" "$kdir" "$tmo"; then
 		say_fail "$name ($pkg): $(cat "$wd/boot-failure") after $((SECONDS - t0))s"
 		show_console "$wd/console.log"
