@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <poll.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
@@ -49,6 +50,7 @@
 #define MAX_DRAIN_THREADS	64
 #define PIPE_WANT		(1024 * 1024)
 #define STREAM_TICK_MS		200
+#define NO_PROGRESS_SLEEP_NS	(20 * 1000 * 1000)
 #define RB_MISSED_EVENTS	(1ull << 31)
 #define RB_MISSED_STORED	(1ull << 30)
 #define RB_COMMIT_MASK		((1ull << 27) - 1)
@@ -255,6 +257,16 @@ static char *cmdlines_build(struct ftx_recorder *r, size_t *len)
 	free(all);
 	*len = off;
 	return out;
+}
+
+/* Does the instance have @file (knobs newer than the oldest kernels ftx runs on)? */
+static bool inst_has(struct ftx_recorder *r, const char *file)
+{
+	char *p = path_join(r->inst, file);
+	bool ok = p && access(p, F_OK) == 0;
+
+	free(p);
+	return ok;
 }
 
 /* The session's reason already names the file, the value and the kernel's word. */
@@ -525,7 +537,8 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	 */
 	snprintf(buf, sizeof(buf), "%d",
 		 o->buffer_percent >= 0 ? o->buffer_percent : (o->stream ? 0 : 20));
-	if (set_or_fail(r, "buffer_percent", buf) < 0)
+	/* before 5.0 there is no watermark: the drain backs off instead (drain_main) */
+	if (inst_has(r, "buffer_percent") && set_or_fail(r, "buffer_percent", buf) < 0)
 		goto fail;
 	if (o->follow_fork && set_or_fail(r, "options/event-fork", "1") < 0)
 		goto fail;
@@ -670,9 +683,11 @@ static void drain_fail(struct drain *d, struct rec_cpu *c, const char *what, int
 	snprintf(d->errmsg, sizeof(d->errmsg), "cpu%d: %s: %s", c->cpu, what, strerror(err));
 }
 
-/* Move every full sub-buffer of @c to its temp file. */
-static int drain_full(struct drain *d, struct rec_cpu *c)
+/* Move every full sub-buffer of @c to its temp file; returns the bytes moved or -1. */
+static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 {
+	ssize_t moved = 0;
+
 	for (;;) {
 		ssize_t n = splice(c->fd, NULL, c->pipe[1], NULL, c->pipe_size,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
@@ -681,13 +696,14 @@ static int drain_full(struct drain *d, struct rec_cpu *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == ENODEV)	/* ENODEV: no buffer on this CPU */
-				return 0;
+				return moved;
 			drain_fail(d, c, "splice from trace_pipe_raw", errno);
 			return -1;
 		}
 		if (n == 0)
-			return 0;
+			return moved;
 		c->st.bytes += n;
+		moved += n;
 		while (n > 0) {
 			ssize_t m = splice(c->pipe[0], NULL, c->tmp_fd, NULL, n, SPLICE_F_MOVE);
 
@@ -784,14 +800,24 @@ static void *drain_main(void *arg)
 			snprintf(d->errmsg, sizeof(d->errmsg), "epoll_wait: %s", strerror(errno));
 			break;
 		}
+		ssize_t moved = 0;
+
 		for (int k = 0; k < n; k++) {
 			if (!ev[k].data.ptr)
 				stop = true;
 			else if (ev[k].events & (EPOLLERR | EPOLLHUP))
 				drop_cpu(d, ev[k].data.ptr);
 			else
-				drain_full(d, ev[k].data.ptr);
+				moved += drain_full(d, ev[k].data.ptr) > 0;
 		}
+		/*
+		 * Readable but not one full sub-buffer: kernels before 5.0 have no
+		 * buffer_percent and wake on any data, and a tiny -b can reach the
+		 * watermark with only the page being written. Back off instead of
+		 * spinning on level-triggered epoll.
+		 */
+		if (!stop && !moved)
+			nanosleep(&(struct timespec){ 0, NO_PROGRESS_SLEEP_NS }, NULL);
 	}
 	/* final flush: whole pages first, then the partial ones */
 	for (i = 0; i < d->nr_cpus; i++) {
@@ -839,7 +865,10 @@ int ftx_recorder_start(struct ftx_recorder *r)
 
 		/* a streamer printing its own write()s would feed itself forever */
 		snprintf(me, sizeof(me), "%d", (int)gettid());
-		if (set_or_fail(r, "set_event_notrace_pid", me) < 0)
+		if (!inst_has(r, "set_event_notrace_pid"))
+			/* before 5.8: our own events stay, filters can still hide them */
+			ftx_warn("this kernel has no set_event_notrace_pid: ftx's own syscalls are traced too");
+		else if (set_or_fail(r, "set_event_notrace_pid", me) < 0)
 			return -1;
 	}
 	r->started = true;
