@@ -75,6 +75,15 @@ void ftx_report_fmt_free(struct ftx_report_fmt *f);
 typedef int (*ftx_report_peek_fn)(void *ctx, struct tep_record **next);
 typedef int (*ftx_report_consume_fn)(void *ctx);
 
+/*
+ * Called once before the first record that may need function names (all but
+ * those the fast formatters print), so kallsyms can be parsed lazily.
+ */
+typedef int (*ftx_report_symbols_fn)(void *ctx);
+
+/** ftx_report_fmt_set_symbols - install the lazy kallsyms loader (NULL: none) */
+void ftx_report_fmt_set_symbols(struct ftx_report_fmt *f, ftx_report_symbols_fn load, void *ctx);
+
 /** ftx_report_fmt_set_lookahead - install (or with NULLs remove) the lookahead */
 void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
 				  ftx_report_consume_fn consume, void *ctx);

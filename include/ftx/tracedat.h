@@ -32,6 +32,12 @@ struct ftx_tracedat;
 
 /* Flags of ftx_tracedat_open() */
 #define FTX_TRACEDAT_NO_PLUGINS	(1u << 0)	/* do not load libtraceevent plugins */
+/*
+ * Do not parse kallsyms at open (it is most of the open time and of the
+ * memory): the caller calls ftx_tracedat_load_kallsyms() before anything
+ * that needs function names.
+ */
+#define FTX_TRACEDAT_LAZY_KALLSYMS	(1u << 1)
 
 /**
  * ftx_tracedat_open - open a trace.dat file and parse its headers
@@ -148,6 +154,13 @@ const char *ftx_tracedat_buffer_name(struct ftx_tracedat *td, int i);
  * the file is a normal flyrecord file.
  */
 int ftx_tracedat_latency_text(struct ftx_tracedat *td, uint64_t *off, uint64_t *len);
+
+/**
+ * ftx_tracedat_load_kallsyms - parse the kallsyms block now (after opening
+ * with FTX_TRACEDAT_LAZY_KALLSYMS); does nothing the second time.
+ * Returns 0, or -1 with the reason set.
+ */
+int ftx_tracedat_load_kallsyms(struct ftx_tracedat *td);
 
 /**
  * ftx_tracedat_read - read @len bytes at @off of the file (bounds-checked)

@@ -49,6 +49,8 @@ struct ftx_report_fmt {
 	ftx_report_peek_fn peek;
 	ftx_report_consume_fn consume;
 	void *ctx;
+	ftx_report_symbols_fn load_syms;
+	void *syms_ctx;
 
 	struct comm_slot comm[COMM_CACHE];
 	struct ftx_fast *fast;
@@ -257,6 +259,23 @@ void ftx_report_fmt_free(struct ftx_report_fmt *f)
 	ftx_fast_free(f->fast);
 	free(f->by_id);
 	free(f);
+}
+
+void ftx_report_fmt_set_symbols(struct ftx_report_fmt *f, ftx_report_symbols_fn load, void *ctx)
+{
+	f->load_syms = load;
+	f->syms_ctx = ctx;
+}
+
+/* Before printing anything that may name a function */
+static int need_symbols(struct ftx_report_fmt *f)
+{
+	ftx_report_symbols_fn load = f->load_syms;
+
+	if (!load)
+		return 0;
+	f->load_syms = NULL;
+	return load(f->syms_ctx);
 }
 
 void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
@@ -547,16 +566,20 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	if (nlen < 20)
 		sb_put(sb, spaces, 20 - nlen);
 
-	if (type == f->id_fg_ent)
-		ret = fmt_fgraph_entry(f, rec, sb);
-	else if (type == f->id_fg_exit)
-		ret = fmt_fgraph_exit(f, rec, sb);
-	else if (type == f->id_func && f->func_builtin)
-		ret = fmt_function(f, rec, sb);
-	else if (f->fast && ftx_fast_format(f->fast, ev, rec, sb) == 0)
-		ret = 0;
-	else
-		ret = fmt_info_tep(f, rec, sb);
+	ret = f->fast ? ftx_fast_format(f->fast, ev, rec, sb) : 1;
+	if (ret > 0) {
+		/* the fast formatters never print function names; the rest may */
+		if (need_symbols(f))
+			return -1;
+		if (type == f->id_fg_ent)
+			ret = fmt_fgraph_entry(f, rec, sb);
+		else if (type == f->id_fg_exit)
+			ret = fmt_fgraph_exit(f, rec, sb);
+		else if (type == f->id_func && f->func_builtin)
+			ret = fmt_function(f, rec, sb);
+		else
+			ret = fmt_info_tep(f, rec, sb);
+	}
 	if (ret)
 		return -1;
 	if (ftx_strbuf_reserve(sb, 1))
@@ -590,6 +613,11 @@ static int look_consume(void *ctx)
 	struct tep_record *r;
 
 	return ftx_tracedat_next(ctx, &r);
+}
+
+static int load_kallsyms(void *ctx)
+{
+	return ftx_tracedat_load_kallsyms(ctx);
 }
 
 static int run_flush(struct run *r)
@@ -833,7 +861,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	int i, ret = -1;
 
 	r.td = ftx_tracedat_open(o->input ? o->input : "trace.dat",
-				 o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0);
+				 FTX_TRACEDAT_LAZY_KALLSYMS |
+				 (o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0));
 	if (!r.td)
 		return -1;
 	tep = ftx_tracedat_tep(r.td);
@@ -862,6 +891,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (!f)
 		goto out;
 	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, r.td);
+	ftx_report_fmt_set_symbols(f, load_kallsyms, r.td);
 	for (;;) {
 		int n = ftx_tracedat_next(r.td, &rec);
 

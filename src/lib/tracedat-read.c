@@ -137,6 +137,9 @@ struct ftx_tracedat {
 	 */
 	bool canary;
 	volatile uint64_t *progress;
+	/* FTX_TRACEDAT_LAZY_KALLSYMS: where the kallsyms block is, until parsed */
+	bool ksyms_pending, ksyms_in_section;
+	uint64_t ksyms_off;
 	pid_t canary_pid;
 	int canary_fd;			/* read end: EOF when the child is gone */
 	/* formats read while the canary runs, parsed once it is done */
@@ -713,6 +716,17 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 		if (size > c->end - c->pos)
 			return td_fail(td, cur_err_off(c), "text block: size %llu beyond the end",
 				       (unsigned long long)size);
+		c->pos += size;
+		return 0;
+	}
+	if (which == OPT_KALLSYMS && (td->flags & FTX_TRACEDAT_LAZY_KALLSYMS)) {
+		/* remember where it is; ftx_tracedat_load_kallsyms() parses it */
+		if (size > c->end - c->pos)
+			return td_fail(td, cur_err_off(c), "kallsyms: size %llu beyond the end",
+				       (unsigned long long)size);
+		td->ksyms_pending = true;
+		td->ksyms_off = c->mem ? c->sec_off : c->pos - size_bytes;
+		td->ksyms_in_section = c->mem != NULL || td->version >= 7;
 		c->pos += size;
 		return 0;
 	}
@@ -1851,6 +1865,31 @@ int ftx_tracedat_latency_text(struct ftx_tracedat *td, uint64_t *off, uint64_t *
 	*off = td->latency_off;
 	*len = td->fsize - td->latency_off;
 	return 0;
+}
+
+int ftx_tracedat_load_kallsyms(struct ftx_tracedat *td)
+{
+	unsigned int flags = td->flags;
+	uint8_t *owned = NULL;
+	struct cur c;
+	int ret;
+
+	if (!td->ksyms_pending)
+		return 0;
+	td->ksyms_pending = false;
+	if (td->ksyms_in_section) {
+		/* v7: the section (maybe compressed); its body is u32 size + text */
+		if (section_open(td, td->sec_off[OPT_KALLSYMS], OPT_KALLSYMS, &c, &owned,
+				 "KALLSYMS"))
+			return -1;
+	} else {
+		c = (struct cur){ .td = td, .pos = td->ksyms_off, .end = td->fsize };
+	}
+	td->flags &= ~FTX_TRACEDAT_LAZY_KALLSYMS;
+	ret = parse_text_block(td, &c, 4, OPT_KALLSYMS);
+	td->flags = flags;
+	free(owned);
+	return ret;
 }
 
 int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
