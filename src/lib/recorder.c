@@ -51,6 +51,8 @@
 #define PIPE_WANT		(1024 * 1024)
 #define STREAM_TICK_MS		200
 #define NO_PROGRESS_SLEEP_NS	(20 * 1000 * 1000)
+#define STREAM_PAUSE_NS		(10 * 1000 * 1000)
+#define STREAM_BUSY_PAGES	8
 #define RB_MISSED_EVENTS	(1ull << 31)
 #define RB_MISSED_STORED	(1ull << 30)
 #define RB_COMMIT_MASK		((1ull << 27) - 1)
@@ -1035,16 +1037,31 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
 			snprintf(d->errmsg, sizeof(d->errmsg), "epoll_wait: %s", strerror(errno));
 			break;
 		}
+		uint64_t pages = 0;
+
 		for (int k = 0; k < n && !stop; k++) {
-			if (!ev[k].data.ptr)
+			struct rec_cpu *c = ev[k].data.ptr;
+
+			if (!c)
 				continue;
-			if (ev[k].events & (EPOLLERR | EPOLLHUP))
-				drop_cpu(d, ev[k].data.ptr);
-			else
-				drain_read(d, ev[k].data.ptr, fn, arg, r->page_buf, &stop);
+			if (ev[k].events & (EPOLLERR | EPOLLHUP)) {
+				drop_cpu(d, c);
+				continue;
+			}
+			pages -= c->st.pages;
+			drain_read(d, c, fn, arg, r->page_buf, &stop);
+			pages += c->st.pages;
 		}
 		if (!stop && fn(arg, -1, NULL, 0))
 			stop = true;
+		/*
+		 * The stream wakes on any data (buffer_percent 0). A trickle would
+		 * wake it for nearly every event; a short pause lets a few pages
+		 * gather (10 ms is nothing to a reader, 100 wake-ups/s instead of
+		 * thousands). A busy stream never pauses.
+		 */
+		if (!stop && n > 0 && pages < STREAM_BUSY_PAGES)
+			nanosleep(&(struct timespec){ 0, STREAM_PAUSE_NS }, NULL);
 	}
 	r->stopped = true;
 	if (ftx_session_set(r->s, "tracing_on", "0") < 0)
