@@ -246,6 +246,28 @@ static int try_set(struct probe_ctx *c, const char *file, const char *value, cha
 	return -1;
 }
 
+/*
+ * Enabling a function tracer patches every traceable call site, which takes
+ * minutes under emulation (qemu TCG on a board's image): filter on one
+ * function first. Where the filter cannot be written (lockdown gives EPERM
+ * on set_ftrace_filter) the tracer write will tell anyway.
+ */
+static void narrow_filter(struct probe_ctx *c, const char *tracer, bool top)
+{
+	static const char *const funcs[] = { "vfs_read", "ksys_read", "schedule" };
+	size_t i;
+	int ret;
+
+	if (strcmp(tracer, "function") && strcmp(tracer, "function_graph"))
+		return;
+	for (i = 0; i < FTX_ARRAY_SIZE(funcs); i++) {
+		ret = top ? ftx_session_set_top(c->s, "set_ftrace_filter", funcs[i]) :
+			    ftx_session_set(c->s, "set_ftrace_filter", funcs[i]);
+		if (ret == 0 || errno != EINVAL)
+			return;
+	}
+}
+
 static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *inst_list,
 			 const char *top_list)
 {
@@ -275,6 +297,7 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 			return;
 		}
 		free(cur);
+		narrow_filter(c, tracer, true);
 		if (ftx_session_set_top(c->s, "current_tracer", tracer) < 0) {
 			err = errno;
 			ftx_tracefs_reason(c->top, tracer, err, reason, sizeof(reason));
@@ -285,6 +308,7 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 		cap_add(c, FTX_CAP_OK, name, "top level only (instances refuse it)");
 		return;
 	}
+	narrow_filter(c, tracer, false);
 	if (try_set(c, "current_tracer", tracer, reason, sizeof(reason), &err) < 0) {
 		cap_add(c, status_of(err), name, "writing current_tracer: %s", reason);
 		return;
