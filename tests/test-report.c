@@ -355,10 +355,10 @@ START_TEST(test_dropped)
 }
 END_TEST
 
-/* Hand-made files (fixtures/synth/gen.py): big-endian, 32-bit, v7 none/zstd/zlib */
+/* Hand-made files (fixtures/synth/gen.py): big-endian, 32-bit, v7 none/zstd/zlib, instances */
 static const char *const synth[] = {
 	"le64.v6", "be64.v6", "le32.v6", "be32.v6", "le64-none.v7", "le64-zstd.v7",
-	"be32-zstd.v7", "le64-zlib.v7", "be32-zlib.v7",
+	"be32-zstd.v7", "le64-zlib.v7", "be32-zlib.v7", "le64-inst.v6", "be64-inst-zstd.v7",
 };
 
 START_TEST(test_synth_golden)

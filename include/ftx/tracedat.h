@@ -82,6 +82,22 @@ int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec);
 int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec);
 
 /**
+ * ftx_tracedat_next_same, ftx_tracedat_peek_same - like ftx_tracedat_next()
+ * and ftx_tracedat_peek(), within the instance @like came from (trace-cmd's
+ * function_graph leaf check looks at one instance only)
+ */
+int ftx_tracedat_next_same(struct ftx_tracedat *td, const struct tep_record *like,
+			   struct tep_record **rec);
+int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *like,
+			   struct tep_record **rec);
+
+/**
+ * ftx_tracedat_record_instance - the instance a record of this reader comes
+ * from: NULL for the top one, else its name (borrowed)
+ */
+const char *ftx_tracedat_record_instance(const struct tep_record *rec);
+
+/**
  * ftx_tracedat_set_cpus - restrict the stream to some CPUs
  * @td: reader
  * @mask: one bool per CPU id, @n of them; NULL to read all CPUs again
@@ -143,7 +159,7 @@ unsigned long long ftx_tracedat_lost_pages(struct ftx_tracedat *td, int cpu);
 /**
  * ftx_tracedat_nr_buffers - number of extra instances (BUFFER options other
  * than the top one); ftx_tracedat_buffer_name() their names (borrowed).
- * Only the top instance is iterated.
+ * Their records are merged into the stream with the top instance's.
  */
 int ftx_tracedat_nr_buffers(struct ftx_tracedat *td);
 const char *ftx_tracedat_buffer_name(struct ftx_tracedat *td, int i);

@@ -603,16 +603,25 @@ struct run {
 	int nfilters;
 };
 
+/* function_graph's lookahead stays within the instance of the record printed */
+struct look {
+	struct ftx_tracedat *td;
+	const struct tep_record *cur;
+};
+
 static int look_peek(void *ctx, struct tep_record **next)
 {
-	return ftx_tracedat_peek(ctx, next);
+	struct look *l = ctx;
+
+	return ftx_tracedat_peek_same(l->td, l->cur, next);
 }
 
 static int look_consume(void *ctx)
 {
+	struct look *l = ctx;
 	struct tep_record *r;
 
-	return ftx_tracedat_next(ctx, &r);
+	return ftx_tracedat_next_same(l->td, l->cur, &r);
 }
 
 static int load_kallsyms(void *ctx)
@@ -853,6 +862,8 @@ static int run_latency(struct run *r)
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)
 {
 	struct run r = { .write = write, .wctx = ctx };
+	struct look look = { 0 };
+	int name_w = 0;
 	struct ftx_report_fmt *f = NULL;
 	struct tep_handle *tep;
 	struct tep_record *rec;
@@ -890,8 +901,16 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	f = ftx_report_fmt_alloc(tep, flags);
 	if (!f)
 		goto out;
-	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, r.td);
+	look.td = r.td;
+	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, &look);
 	ftx_report_fmt_set_symbols(f, load_kallsyms, r.td);
+	/* with instances every line starts with its instance's name, as trace-cmd's */
+	for (i = 0; i < ftx_tracedat_nr_buffers(r.td); i++) {
+		int n = strlen(ftx_tracedat_buffer_name(r.td, i));
+
+		if (n > name_w)
+			name_w = n;
+	}
 	for (;;) {
 		int n = ftx_tracedat_next(r.td, &rec);
 
@@ -901,6 +920,13 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			break;
 		if (r.nfilters && !run_match(&r, rec))
 			continue;
+		if (ftx_tracedat_nr_buffers(r.td)) {
+			const char *inst = ftx_tracedat_record_instance(rec);
+
+			if (run_printf(&r, inst ? "%*s: " : "%*s  ", name_w, inst ? inst : ""))
+				goto out;
+		}
+		look.cur = rec;
 		if (ftx_report_fmt_record(f, rec, &r.out))
 			goto out;
 		if (r.out.len >= FLUSH_AT && run_flush(&r))
@@ -992,6 +1018,7 @@ int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size)
 	struct ftx_tracedat *td;
 	struct ftx_report_fmt *f;
 	struct ftx_strbuf out = FTX_STRBUF_INIT;
+	struct look look = { 0 };
 	struct tep_record *rec;
 	int n, ret = -1;
 
@@ -1001,8 +1028,10 @@ int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size)
 	f = ftx_report_fmt_alloc(ftx_tracedat_tep(td), 0);
 	if (!f)
 		goto out;
-	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, td);
+	look.td = td;
+	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, &look);
 	while ((n = ftx_tracedat_next(td, &rec)) > 0) {
+		look.cur = rec;
 		if (ftx_report_fmt_record(f, rec, &out))
 			goto out;
 		if (out.len > FLUSH_AT) {

@@ -58,6 +58,8 @@ enum { COMP_NONE, COMP_ZSTD, COMP_ZLIB };
 
 struct td_cpu {
 	int cpu;			/* CPU id */
+	struct td_buffer *buf;		/* NULL: the top instance */
+	bool compressed;		/* v7 chunked data */
 	uint64_t off, size;		/* data in the file */
 	/* reading position */
 	uint64_t pos;			/* next byte of [off, off+size) to read */
@@ -83,8 +85,14 @@ struct td_cpu {
 	unsigned long long lost_events, lost_pages;
 };
 
+/* An instance (a BUFFER option other than the top one) */
 struct td_buffer {
 	char *name;
+	uint64_t off;			/* v6: its flyrecord table; v7: its BUFFER section */
+	int index;			/* 1.. (0 is the top instance) */
+	/* v7: CPUs with data */
+	uint32_t ncpus;
+	struct { uint32_t cpu; uint64_t off, size; } *cpus;
 };
 
 struct ftx_tracedat {
@@ -106,7 +114,8 @@ struct ftx_tracedat {
 	struct tep_plugin_list *plugins;
 
 	int hdr_cpus;			/* CPU count from the header / CPUCOUNT */
-	int ncpus;			/* entries in cpu[] ("cpus=N") */
+	int ncpus;			/* the top instance's CPUs ("cpus=N"): cpu[0..ncpus) */
+	int nall;			/* entries in cpu[]: then the instances' CPUs */
 	struct td_cpu *cpu;
 	bool data_compressed;
 	bool latency;
@@ -793,6 +802,23 @@ static int add_cpu_data(struct ftx_tracedat *td, uint64_t at, int cpu, uint64_t 
 	return 0;
 }
 
+static struct td_buffer *add_buffer(struct ftx_tracedat *td, char *name, uint64_t off)
+{
+	struct td_buffer *b = realloc(td->buffers, (td->nr_buffers + 1) * sizeof(*b));
+
+	if (!b) {
+		td_nomem(td);
+		return NULL;
+	}
+	td->buffers = b;
+	b += td->nr_buffers++;
+	memset(b, 0, sizeof(*b));
+	b->name = name;
+	b->off = off;
+	b->index = td->nr_buffers;
+	return b;
+}
+
 static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, bool text)
 {
 	uint64_t off, psize, n, cpu, coff, csize, i;
@@ -803,15 +829,41 @@ static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, 
 	    cur_str(o, &clock, "buffer clock"))
 		goto out;
 	if (*name) {
-		struct td_buffer *b = realloc(td->buffers, (td->nr_buffers + 1) * sizeof(*b));
+		struct td_buffer *b = add_buffer(td, name, off);
 
-		if (!b) {
+		if (!b)
+			goto out;
+		name = NULL;
+		if (text || cur_num(o, 4, &psize, "buffer page size") ||
+		    cur_num(o, 4, &n, "buffer CPU count")) {
+			ret = text ? 0 : -1;
+			goto out;
+		}
+		if (n > MAX_CPUS) {
+			ret = td_fail(td, at, "buffer CPU count %llu out of range",
+				      (unsigned long long)n);
+			goto out;
+		}
+		b->cpus = calloc(n ? n : 1, sizeof(*b->cpus));
+		if (!b->cpus) {
 			ret = td_nomem(td);
 			goto out;
 		}
-		td->buffers = b;
-		b[td->nr_buffers++].name = name;
-		name = NULL;
+		for (i = 0; i < n; i++) {
+			if (cur_num(o, 4, &cpu, "buffer CPU") ||
+			    cur_num(o, 8, &coff, "CPU data offset") ||
+			    cur_num(o, 8, &csize, "CPU data size"))
+				goto out;
+			if (cpu >= MAX_CPUS || coff > td->fsize || csize > td->fsize - coff) {
+				ret = td_fail(td, at, "instance %s: CPU %llu data beyond the end of the file",
+					      b->name, (unsigned long long)cpu);
+				goto out;
+			}
+			b->cpus[i].cpu = cpu;
+			b->cpus[i].off = coff;
+			b->cpus[i].size = csize;
+			b->ncpus = i + 1;
+		}
 		ret = 0;
 		goto out;
 	}
@@ -895,15 +947,9 @@ static int parse_option(struct ftx_tracedat *td, unsigned int id, struct cur *o,
 			return parse_buffer_v7(td, o, at, id == OPT_BUFFER_TEXT);
 		if (cur_num(o, 8, &v, "buffer offset") || cur_str(o, &buf, "buffer name"))
 			return -1;
-		{
-			struct td_buffer *b = realloc(td->buffers, (td->nr_buffers + 1) * sizeof(*b));
-
-			if (!b) {
-				free(buf);
-				return td_nomem(td);
-			}
-			td->buffers = b;
-			b[td->nr_buffers++].name = buf;
+		if (!add_buffer(td, buf, v)) {
+			free(buf);
+			return -1;
 		}
 		break;
 	case OPT_TRACECLOCK:
@@ -1171,13 +1217,90 @@ static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 	return 0;
 }
 
+static int push_cpu(struct ftx_tracedat *td, struct td_buffer *b, int cpu, uint64_t off,
+		    uint64_t size, bool compressed)
+{
+	struct td_cpu *n = realloc(td->cpu, (td->nall + 1) * sizeof(*n));
+
+	if (!n)
+		return td_nomem(td);
+	td->cpu = n;
+	n += td->nall++;
+	memset(n, 0, sizeof(*n));
+	n->cpu = cpu;
+	n->buf = b;
+	n->off = off;
+	n->size = size;
+	n->compressed = compressed;
+	return 0;
+}
+
+/*
+ * The instances' CPUs go after the top's in cpu[], so the merge order (lowest
+ * index first on equal timestamps) is trace-cmd's: top, then instances in
+ * file order, each by CPU.
+ */
+static int add_instance_cpus(struct ftx_tracedat *td)
+{
+	int i, k;
+
+	for (i = 0; i < td->ncpus; i++)
+		td->cpu[i].compressed = td->data_compressed;
+	td->nall = td->ncpus;
+	for (i = 0; i < td->nr_buffers; i++) {
+		struct td_buffer *b = &td->buffers[i];
+
+		if (td->version >= 7) {
+			uint64_t id, flags;
+			struct cur h = { .td = td, .pos = b->off, .end = td->fsize };
+
+			if (!b->ncpus)
+				continue;
+			if (cur_num(&h, 2, &id, "instance BUFFER section") ||
+			    cur_num(&h, 2, &flags, "instance BUFFER section"))
+				return -1;
+			if (id != OPT_BUFFER)
+				continue;	/* a latency (text) instance */
+			if ((flags & 1) && td->comp == COMP_NONE)
+				return td_fail(td, b->off, "compressed instance data in a file without compression");
+			for (k = 0; k < (int)b->ncpus; k++)
+				if (push_cpu(td, b, b->cpus[k].cpu, b->cpus[k].off, b->cpus[k].size,
+					     flags & 1))
+					return -1;
+		} else {
+			struct cur c = { .td = td, .pos = b->off, .end = td->fsize };
+			char kind[10];
+
+			if (cur_read(&c, kind, 10, "instance flyrecord tag"))
+				return -1;
+			if (memcmp(kind, "flyrecord", 10))
+				continue;	/* latency instance: text, not reported */
+			for (k = 0; k < td->hdr_cpus; k++) {
+				uint64_t at = c.pos, off, size;
+
+				if (cur_num(&c, 8, &off, "instance CPU data offset") ||
+				    cur_num(&c, 8, &size, "instance CPU data size"))
+					return -1;
+				if (off > td->fsize || size > td->fsize - off)
+					return td_fail(td, at, "instance %s: CPU %d data beyond the end of the file",
+						       b->name, k);
+				if (push_cpu(td, b, k, off, size, false))
+					return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 static int td_setup_cpus(struct ftx_tracedat *td)
 {
 	enum kbuffer_long_size ls = td->long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4;
 	enum kbuffer_endian en = td->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	int i;
 
-	for (i = 0; i < td->ncpus; i++) {
+	if (add_instance_cpus(td))
+		return -1;
+	for (i = 0; i < td->nall; i++) {
 		struct td_cpu *c = &td->cpu[i];
 
 		c->selected = true;
@@ -1506,14 +1629,16 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 		free(td->deferred[k].buf);
 	}
 	free(td->deferred);
-	for (i = 0; i < td->ncpus && td->cpu; i++) {
+	for (i = 0; i < (td->nall > td->ncpus ? td->nall : td->ncpus) && td->cpu; i++) {
 		kbuffer_free(td->cpu[i].kbuf);
 		free(td->cpu[i].blk[0]);
 		free(td->cpu[i].blk[1]);
 	}
 	free(td->cpu);
-	for (i = 0; i < td->nr_buffers; i++)
+	for (i = 0; i < td->nr_buffers; i++) {
 		free(td->buffers[i].name);
+		free(td->buffers[i].cpus);
+	}
 	free(td->buffers);
 	if (td->plugins)
 		tep_unload_plugins(td->plugins, td->tep);
@@ -1549,11 +1674,11 @@ static int blk_reserve(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t 
 static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 {
 	/* compressed: the size in the BUFFER option leaves out the chunk count */
-	uint64_t end = c->off + c->size + (td->data_compressed ? 4 : 0);
+	uint64_t end = c->off + c->size + (c->compressed ? 4 : 0);
 	int b = c->cur ^ 1;
 	size_t len;
 
-	if (!td->data_compressed) {
+	if (!c->compressed) {
 		uint64_t left = end - c->pos;
 
 		len = left > BLOCK_BYTES ? BLOCK_BYTES : left;
@@ -1633,7 +1758,7 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 			return r;
 	}
 	page = c->blk[c->cur] + c->pg;
-	c->page_foff = td->data_compressed ? c->blk_foff : c->blk_foff + c->pg;
+	c->page_foff = c->compressed ? c->blk_foff : c->blk_foff + c->pg;
 	commit = td_num(td, page + 8, td->long_size);
 	size = commit & ((1u << 27) - 1);
 	if (size > td->page_size - hdr)
@@ -1704,6 +1829,7 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 				c->rec.missed_events = idx ? 0 : c->page_lost;
 				c->rec.ref_count = 1;
 				c->rec.locked = 1;
+				c->rec.priv = c->buf;
 				c->have = true;
 				c->advance = true;
 				return 0;
@@ -1719,7 +1845,8 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 	return 0;
 }
 
-static int td_head(struct ftx_tracedat *td, int *best)
+/* The head of the merged stream: of all instances (@only NULL) or of one */
+static int td_head(struct ftx_tracedat *td, const struct td_buffer *only, bool all, int *best)
 {
 	struct td_cpu *b = NULL;
 	int i;
@@ -1731,10 +1858,10 @@ static int td_head(struct ftx_tracedat *td, int *best)
 		td->pending = -1;
 	}
 	*best = -1;
-	for (i = 0; i < td->ncpus; i++) {
+	for (i = 0; i < td->nall; i++) {
 		struct td_cpu *c = &td->cpu[i];
 
-		if (!c->selected || c->done)
+		if (!c->selected || c->done || (!all && c->buf != only))
 			continue;
 		if (!c->have && cpu_fill(td, c))
 			return -1;
@@ -1746,7 +1873,8 @@ static int td_head(struct ftx_tracedat *td, int *best)
 	return b ? 1 : 0;
 }
 
-int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
+static int td_next(struct ftx_tracedat *td, const struct td_buffer *only, bool all,
+		   struct tep_record **rec)
 {
 	int i, r;
 
@@ -1754,7 +1882,7 @@ int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
 		*rec = NULL;
 		return 0;
 	}
-	r = td_head(td, &i);
+	r = td_head(td, only, all, &i);
 	if (r <= 0) {
 		*rec = NULL;
 		return r;
@@ -1766,7 +1894,8 @@ int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
 	return 1;
 }
 
-int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec)
+static int td_peek(struct ftx_tracedat *td, const struct td_buffer *only, bool all,
+		   struct tep_record **rec)
 {
 	int i, r;
 
@@ -1774,16 +1903,45 @@ int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec)
 		*rec = NULL;
 		return 0;
 	}
-	r = td_head(td, &i);
+	r = td_head(td, only, all, &i);
 	*rec = r > 0 ? &td->cpu[i].rec : NULL;
 	return r;
+}
+
+int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
+{
+	return td_next(td, NULL, true, rec);
+}
+
+int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec)
+{
+	return td_peek(td, NULL, true, rec);
+}
+
+int ftx_tracedat_next_same(struct ftx_tracedat *td, const struct tep_record *like,
+			   struct tep_record **rec)
+{
+	return td_next(td, like->priv, false, rec);
+}
+
+int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *like,
+			   struct tep_record **rec)
+{
+	return td_peek(td, like->priv, false, rec);
+}
+
+const char *ftx_tracedat_record_instance(const struct tep_record *rec)
+{
+	const struct td_buffer *b = rec->priv;
+
+	return b ? b->name : NULL;
 }
 
 void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n)
 {
 	int i;
 
-	for (i = 0; i < td->ncpus; i++)
+	for (i = 0; i < td->nall; i++)
 		td->cpu[i].selected = !mask || (td->cpu[i].cpu < n && mask[td->cpu[i].cpu]);
 }
 
