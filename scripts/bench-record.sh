@@ -3,8 +3,9 @@
 #
 # Recorder throughput: ftx record -e raw_syscalls around scripts/syscall-storm.c
 # at rising rates (each call is two events), then unpaced; prints events/s,
-# lost events and the recorder's own CPU time. With perf installed, the same
-# unpaced workload under 'perf record -e raw_syscalls:*' for comparison.
+# lost events and the recorder's own CPU time. Then ftx stream at a few rates.
+# With perf installed, the same unpaced workload under
+# 'perf record -e raw_syscalls:*' for comparison.
 #   scripts/bench-record.sh [SECONDS]     (root; FTX= the binary, CC= compiler)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,15 @@ for rate in 100000 300000 1000000 0; do
 	printf '%-12s %12s %12.0f %10s %8.1f %s\n' "$([ "$rate" = 0 ] && echo max || echo "$rate")" \
 		"$cps" "$(echo "$events / $el" | bc -l)" "$lost" \
 		"$(echo "$size / $el / 1048576" | bc -l)" "$cpu"
+done
+
+echo "ftx stream to /dev/null (same workload):"
+for rate in 10000 100000 300000; do
+	/usr/bin/time -f "%U %S" -o "$work/time" "$FTX" stream -F -c -e raw_syscalls -- \
+		"$work/storm" -t "$secs" -r "$rate" 2> "$work/err" > /dev/null
+	read -r _ events _ lost < <(grep '^total' "$work/err")
+	printf '  %-10s %12.0f events/s %10s lost   ftx+workload CPU: %s user, %s system\n' \
+		"$rate" "$(echo "$events / $secs" | bc -l)" "$lost" $(cat "$work/time")
 done
 
 if command -v perf >/dev/null; then

@@ -53,6 +53,7 @@
 #define NO_PROGRESS_SLEEP_NS	(20 * 1000 * 1000)
 #define STREAM_PAUSE_NS		(10 * 1000 * 1000)
 #define STREAM_BUSY_PAGES	8
+#define STREAM_BATCH_PAGES	32
 #define RB_MISSED_EVENTS	(1ull << 31)
 #define RB_MISSED_STORED	(1ull << 30)
 #define RB_COMMIT_MASK		((1ull << 27) - 1)
@@ -739,14 +740,16 @@ static int write_all(int fd, const void *p, size_t len)
 
 /*
  * Read what splice leaves behind (the partially filled sub-buffer the writer
- * was on) and hand each page to @fn, or append it to the temp file.
+ * was on) and hand each page to @fn, or append it to the temp file. At most
+ * @max pages (0: until empty), so that a CPU writing as fast as it is read
+ * cannot starve the others.
  */
 static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn fn, void *arg,
-		      char *page, bool *stop)
+		      char *page, bool *stop, unsigned int max)
 {
 	struct ftx_recorder *r = d->r;
 
-	for (;;) {
+	for (unsigned int got = 0; !max || got < max; got++) {
 		ssize_t n = read(c->fd, page, r->page_size);
 
 		if (n < 0) {
@@ -776,6 +779,7 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 			return -1;
 		}
 	}
+	return 0;
 }
 
 static void *drain_main(void *arg)
@@ -824,7 +828,7 @@ static void *drain_main(void *arg)
 	/* final flush: whole pages first, then the partial ones */
 	for (i = 0; i < d->nr_cpus; i++) {
 		drain_full(d, d->cpus[i]);
-		drain_read(d, d->cpus[i], NULL, NULL, page, &dummy);
+		drain_read(d, d->cpus[i], NULL, NULL, page, &dummy, 0);
 	}
 	free(page);
 	return NULL;
@@ -1049,7 +1053,7 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
 				continue;
 			}
 			pages -= c->st.pages;
-			drain_read(d, c, fn, arg, r->page_buf, &stop);
+			drain_read(d, c, fn, arg, r->page_buf, &stop, STREAM_BATCH_PAGES);
 			pages += c->st.pages;
 		}
 		if (!stop && fn(arg, -1, NULL, 0))
@@ -1068,7 +1072,7 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
 		ret = -1;
 	stop = false;
 	for (i = 0; i < d->nr_cpus && !stop; i++)
-		drain_read(d, d->cpus[i], fn, arg, r->page_buf, &stop);
+		drain_read(d, d->cpus[i], fn, arg, r->page_buf, &stop, 0);
 	fn(arg, -1, NULL, 0);
 	collect_stats(r);
 	if (d->err) {
