@@ -842,7 +842,7 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 static int run_latency(struct run *r)
 {
 	uint64_t off, len;
-	char buf[65536];
+	char buf[8192];		/* trace-cmd prints BUFSIZ blocks with "%s" */
 
 	if (ftx_tracedat_latency_text(r->td, &off, &len))
 		return 0;
@@ -851,12 +851,13 @@ static int run_latency(struct run *r)
 	while (len) {
 		size_t n = len > sizeof(buf) ? sizeof(buf) : len;
 
-		if (ftx_tracedat_read(r->td, off, buf, n) || r->write(r->wctx, buf, n))
+		if (ftx_tracedat_read(r->td, off, buf, n) ||
+		    r->write(r->wctx, buf, strnlen(buf, n)))
 			return -1;
 		off += n;
 		len -= n;
 	}
-	return 0;
+	return r->write(r->wctx, "\n", 1);
 }
 
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)

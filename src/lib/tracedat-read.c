@@ -2018,10 +2018,27 @@ const char *ftx_tracedat_buffer_name(struct ftx_tracedat *td, int i)
 
 int ftx_tracedat_latency_text(struct ftx_tracedat *td, uint64_t *off, uint64_t *len)
 {
+	uint64_t o = td->latency_off, left = td->fsize - o, size;
+	uint8_t b[8];
+
 	if (!td->latency)
 		return -1;
-	*off = td->latency_off;
-	*len = td->fsize - td->latency_off;
+	/*
+	 * trace-cmd's v6 reader takes a clock block (u64 size + text) after the
+	 * tag when the file has a TRACECLOCK option, for latency files too: it
+	 * eats the start of the text, so the report shows the same.
+	 */
+	if (td->version < 7 && td->use_trace_clock && left >= 8 && !td_pread(td, o, b, 8)) {
+		size = td_num(td, b, 8);
+		o += 8;
+		left -= 8;
+		if (size <= left) {
+			o += size;
+			left -= size;
+		}
+	}
+	*off = o;
+	*len = left;
 	return 0;
 }
 
