@@ -197,6 +197,52 @@ START_TEST(test_usage_mentions_every_long_option)
 }
 END_TEST
 
+START_TEST(test_cpu_lost)
+{
+	struct ftx_recorder_cpu_stats st = { .online = true };
+	bool unknown;
+
+	ck_assert_uint_eq(ftx_recorder_cpu_lost(&st, &unknown), 0);
+	ck_assert(!unknown);
+	/* counters and page marks count the same events: the larger wins, no sum */
+	st.overrun = 100;
+	st.dropped = 5;
+	st.missed_events = 90;
+	st.missed_pages = 3;
+	ck_assert_uint_eq(ftx_recorder_cpu_lost(&st, &unknown), 105);
+	ck_assert(!unknown);
+	st.overrun = st.dropped = 0;
+	ck_assert_uint_eq(ftx_recorder_cpu_lost(&st, NULL), 90);
+	/* flagged pages without a stored count: lost, number unknown */
+	st.missed_events = 0;
+	ck_assert_uint_eq(ftx_recorder_cpu_lost(&st, &unknown), 0);
+	ck_assert(unknown);
+}
+END_TEST
+
+START_TEST(test_pids_cpumask)
+{
+	pid_t pids[3];
+	size_t nr = 0;
+	char a[] = "1,22", b[] = "333,4", c[] = ",", d[] = "5";
+
+	ck_assert_int_eq(ftx_record_pids_parse(a, pids, &nr, 3), 0);
+	ck_assert_uint_eq(nr, 2);
+	ck_assert_int_eq(pids[1], 22);
+	ck_assert_int_eq(ftx_record_pids_parse(b, pids, &nr, 3), -1);
+	ck_assert_int_eq(errno, E2BIG);
+	nr = 0;
+	ck_assert_int_eq(ftx_record_pids_parse(c, pids, &nr, 3), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(ftx_record_pids_parse(d, pids, &nr, 3), 0);
+	ck_assert(ftx_cpumask_valid("3"));
+	ck_assert(ftx_cpumask_valid("ff,ffffffff"));
+	ck_assert(!ftx_cpumask_valid(""));
+	ck_assert(!ftx_cpumask_valid(","));
+	ck_assert(!ftx_cpumask_valid("0x3"));
+}
+END_TEST
+
 static int sparse(const char *cmdline, struct stream_params *p)
 {
 	static char buf[512];
@@ -301,6 +347,8 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_stream_parse);
 	tcase_add_test(tc, test_stream_merge_order);
 	tcase_add_test(tc, test_man_pages);
+	tcase_add_test(tc, test_cpu_lost);
+	tcase_add_test(tc, test_pids_cpumask);
 	suite_add_tcase(s, tc);
 	return s;
 }
