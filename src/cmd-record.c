@@ -344,6 +344,42 @@ static int record_check_tracer(const struct ftx_tracer_opts *t)
 	return 0;
 }
 
+/*
+ * A function that exists but was never called records nothing, and trace-cmd
+ * says nothing: -g do_sys_open on 6.1, where openat calls do_sys_openat2.
+ * Say so, with the traceable names that look like it.
+ */
+static void record_check_calls(struct ftx_recorder *r, const struct ftx_tracer_opts *t)
+{
+	const struct ftx_strv *sv = t->graph.n ? &t->graph : &t->filter;
+	unsigned long long events = 0;
+	struct ftx_funcs *funcs;
+	const char *sugg[5];
+	unsigned int cpu;
+	int i, n, k, shown;
+
+	for (cpu = 0; cpu < ftx_recorder_nr_cpus(r); cpu++)
+		events += ftx_recorder_cpu_stats(r, cpu)->events;
+	if (events || !sv->n)
+		return;
+	funcs = ftx_funcs_load(ftx_tracefs_mount());
+	for (i = 0; i < sv->n; i++) {
+		n = funcs && !strpbrk(sv->v[i], "*?[:") ?
+			ftx_funcs_suggest(funcs, sv->v[i], sugg, 5) : 0;
+		fprintf(stderr, "ftx record: nothing recorded: %s was not called while tracing",
+			sv->v[i]);
+		/* the name itself comes first; the others are the point */
+		for (k = 0, shown = 0; k < n; k++) {
+			if (!strcmp(sugg[k], sv->v[i]))
+				continue;
+			fprintf(stderr, "%s%s", shown++ ? ", " : "; similar traceable functions: ",
+				sugg[k]);
+		}
+		fputc('\n', stderr);
+	}
+	ftx_funcs_free(funcs);
+}
+
 static int record_run(int argc, char **argv)
 {
 	struct ftx_recorder_opts o = { 0 };
@@ -441,6 +477,8 @@ static int record_run(int argc, char **argv)
 		goto out;
 	}
 	record_summary(r, p.quiet);
+	if (p.tracer.tracer && !p.nr_events)
+		record_check_calls(r, &p.tracer);
 	if (ftx_recorder_write(r, p.output) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;

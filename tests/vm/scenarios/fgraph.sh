@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# vm-requires: record report
+#
+# The function and function_graph tracers on stock kernels (issue 5): the
+# seed's job (the open path of ls as a call graph), a vfs_* function trace,
+# and a name that is not traceable. The .check side compares with trace-cmd.
+set -u
+"$FTX" record -q -p function_graph -g do_sys_openat2 -O funcgraph-proc -o fgraph.dat \
+	-- ls / > fg.out 2> fg.err
+echo $? > fg.rc
+"$FTX" record -q -p function -l 'vfs_*' -o func.dat -- cat /proc/version > fn.out 2> fn.err
+echo $? > fn.rc
+# do_sys_open is not traceable on 6.1 (trace-cmd silently records nothing)
+grep -qx 'do_sys_open' "$TRACEFS/available_filter_functions" && touch do_sys_open-traceable
+"$FTX" record -q -p function_graph -g do_sys_open -o bad.dat -- true > bad.out 2> bad.err
+echo $? > bad.rc
+"$TRACE_CMD" report -i fgraph.dat > fgraph.guest-report 2>&1
+"$FTX" report --graph -i fgraph.dat > fgraph.guest-graph 2>&1
+ls "$TRACEFS/instances" > instances-after
+cat "$TRACEFS/current_tracer" > tracer-after
+cat "$TRACEFS/set_graph_function" > graph-function-after 2>&1
+cat "$TRACEFS/set_ftrace_filter" > ftrace-filter-after 2>&1
+exit 0
