@@ -1,7 +1,41 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make demo: what ftx can do on this machine.
+#
+# make demo: the main job — a kernel call graph of the open path of ls
+# (ftx record -p function_graph -g do_sys_openat2 ... ls; ftx report --graph),
+# on this machine's kernel where it allows function_graph, otherwise in the
+# test bed's stock Debian 6.1 kernel under qemu, saying why.
 set -u
-FTX=${FTX:-build/ftx}
+top=$(cd "$(dirname "$0")/.." && pwd)
+FTX=${FTX:-$top/build/ftx}
+out=$top/build/demo
+mkdir -p "$out"
+
 echo "== ftx check: what this kernel allows"
-"$FTX" check
+"$FTX" check | tee "$out/check.txt"
+echo
+
+fgraph=$(awk '/^tracer function_graph / { sub(/^tracer function_graph +/, ""); print; exit }' \
+	"$out/check.txt")
+case "$fgraph" in
+ok*)
+	echo "== function_graph of the open path of ls, on this kernel"
+	(cd "$out" && "$FTX" record -q -p function_graph -g do_sys_openat2 -O funcgraph-proc \
+		-o fgraph.dat ls /) || exit 1
+	graph=$out/fgraph.graph
+	"$FTX" report --graph -i "$out/fgraph.dat" > "$graph" || exit 1
+	;;
+*)
+	echo "== this kernel cannot: function_graph is ${fgraph:-missing}; running it in the" \
+	     "test bed's stock Debian 6.1 kernel under qemu instead"
+	"$top/scripts/deps.sh" --vm || exit 1
+	FTX=$FTX "$top/tests/vm/run.sh" --kernel amd64-6.1 --scenario fgraph || exit 1
+	graph=$top/build/vm/amd64-6.1/share/fgraph/fgraph.graph
+	;;
+esac
+echo
+echo "== ftx report --graph (the ls task; whole graph in $graph)"
+# the header, then the calls of ls from its first do_sys_openat2 on
+head -n 2 "$graph"
+awk '/ ls-[0-9]+ / && /do_sys_openat2\(\) \{/ { on = 1 } on && / ls-[0-9]+ / { print; if (++n == 60) exit }' \
+	"$graph"

@@ -390,6 +390,7 @@ static int record_run(int argc, char **argv)
 	int ret = FTX_EXIT_FAIL, pr;
 	char *outdir = NULL, *tmp;
 	struct stat stt;
+	char why[160];
 
 	pr = record_parse(argc, argv, &p);
 	if (pr > 0)
@@ -416,11 +417,12 @@ static int record_run(int argc, char **argv)
 	if (p.tracer.tracer && record_check_tracer(&p.tracer) < 0)
 		goto out;
 	s = ftx_session_create(0);
-	if (s && p.tracer.tracer && ftx_tracer_available(ftx_session_dir(s), p.tracer.tracer) == 0) {
-		/* e.g. function_graph before 6.12: top level only (saved and restored) */
+	if (s && p.tracer.tracer &&
+	    ftx_tracer_fits(ftx_session_dir(s), &p.tracer, why, sizeof(why)) == 0) {
+		/* function_graph before 6.12, set_graph_function in 6.12: top level only */
 		ftx_session_destroy(s);
-		fprintf(stderr, "ftx record: %s is not available in instances on this kernel: "
-			"using the top-level buffer (restored afterwards)\n", p.tracer.tracer);
+		fprintf(stderr, "ftx record: %s: using the top-level buffer (restored afterwards)\n",
+			why);
 		s = ftx_session_create(FTX_SESSION_TOP);
 	}
 	if (!s || ftx_session_catch_signals(s) < 0) {

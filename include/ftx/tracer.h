@@ -88,6 +88,15 @@ void ftx_tracer_opts_free(struct ftx_tracer_opts *o);
 int ftx_tracer_available(const char *dir, const char *tracer);
 
 /**
+ * ftx_tracer_fits - can @o run in @dir (an instance)? The tracer must be in
+ * its available_tracers and every file @o writes must exist there (6.12 has
+ * function_graph in instances, but no set_graph_function).
+ * @why: receives what is missing when it cannot
+ * Returns 1, 0, or -1 with errno set.
+ */
+int ftx_tracer_fits(const char *dir, const struct ftx_tracer_opts *o, char *why, size_t len);
+
+/**
  * ftx_tracer_validate - check every function name and option of @o before
  * anything is written: unknown names get "did you mean" suggestions.
  * @top: the tracefs directory (available_filter_functions lives there)

@@ -294,6 +294,54 @@ int ftx_tracer_available(const char *dir, const char *tracer)
 	return ret;
 }
 
+int ftx_tracer_fits(const char *dir, const struct ftx_tracer_opts *o, char *why, size_t len)
+{
+	static const struct {
+		const char *file;
+		size_t off;
+	} files[] = {
+		{ "set_ftrace_filter", offsetof(struct ftx_tracer_opts, filter) },
+		{ "set_ftrace_notrace", offsetof(struct ftx_tracer_opts, notrace) },
+		{ "set_graph_function", offsetof(struct ftx_tracer_opts, graph) },
+		{ "set_graph_notrace", offsetof(struct ftx_tracer_opts, graph_notrace) },
+	};
+	char path[PATH_MAX];
+	size_t i;
+	int ret;
+
+	if (o->tracer) {
+		ret = ftx_tracer_available(dir, o->tracer);
+		if (ret <= 0) {
+			snprintf(why, len, "%s is not available in instances on this kernel",
+				 o->tracer);
+			return ret;
+		}
+	}
+	for (i = 0; i < FTX_ARRAY_SIZE(files); i++) {
+		const struct ftx_strv *sv = (const void *)((const char *)o + files[i].off);
+
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].file);
+		if (sv->n && access(path, F_OK)) {
+			snprintf(why, len, "instances have no %s on this kernel", files[i].file);
+			return 0;
+		}
+	}
+	for (i = 0; i < (size_t)o->options.n; i++) {
+		const char *name = o->options.v[i];
+
+		snprintf(path, sizeof(path), "%s/options/%s", dir, name);
+		if (!access(path, F_OK))
+			continue;
+		snprintf(path, sizeof(path), "%s/options/%s", dir,
+			 strncmp(name, "no", 2) ? name : name + 2);
+		if (access(path, F_OK)) {
+			snprintf(why, len, "instances have no option %s on this kernel", name);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* "funcgraph-proc" or "nofuncgraph-proc": the option file's name */
 static const char *option_file(const char *opt)
 {
