@@ -15,8 +15,9 @@ echo "== ftx check: what this kernel allows"
 "$FTX" check | tee "$out/check.txt"
 echo
 
+# "not built      not in available_tracers" -> "not built (not in available_tracers)"
 fgraph=$(awk '/^tracer function_graph / { sub(/^tracer function_graph +/, ""); print; exit }' \
-	"$out/check.txt")
+	"$out/check.txt" | sed -E 's/ {2,}(.*)/ (\1)/')
 case "$fgraph" in
 ok*)
 	echo "== function_graph of the open path of ls, on this kernel"
