@@ -523,7 +523,15 @@ static void probe_uprobes(struct probe_ctx *c)
 	/* Created is not enough either: hit it and look for the event. */
 	snprintf(ev, sizeof(ev), "ftx_check_uprobe_%d", (int)getpid());
 	if (ftx_session_event_enable(c->s, CHECK_GROUP, ev, NULL) < 0) {
-		cap_add(c, status_of(errno), "uprobe", "created, cannot enable: %s", ftx_error());
+		/* An odd entry point is Thumb code (32-bit ARM): the kernel's
+		 * uprobes decode ARM instructions only and refuse to arm it. */
+		if (errno == EINVAL && (c->uoff & 1))
+			cap_add(c, FTX_CAP_NOT_SUPPORTED, "uprobe", "created, but enabling it "
+				"gives EINVAL: %s+0x%llx is Thumb code, and uprobes on 32-bit "
+				"ARM take ARM instructions only", c->ubin, c->uoff);
+		else
+			cap_add(c, status_of(errno), "uprobe", "created, cannot enable: %s",
+				ftx_error());
 	} else {
 		run_binary(c->ubin);
 		strcat(ev, ":");
@@ -588,7 +596,8 @@ static void probe_fetcharg(struct probe_ctx *c)
 	free(readme);
 	if (!listed) {
 		cap_add(c, FTX_CAP_NOT_SUPPORTED, "fetcharg $argN",
-			"tracefs README does not list $arg<N> (before 4.20)");
+			"tracefs README does not list $arg<N> (before 4.20, or no "
+			"function-argument access on this architecture)");
 		return;
 	}
 	if (c->kprobes)
