@@ -359,7 +359,7 @@ END_TEST
 static const char *const synth[] = {
 	"le64.v6", "be64.v6", "le32.v6", "be32.v6", "le64-none.v7", "le64-zstd.v7",
 	"be32-zstd.v7", "le64-zlib.v7", "be32-zlib.v7", "le64-inst.v6", "be64-inst-zstd.v7",
-	"le64-latency.v6",
+	"le64-latency.v6", "le64-tsc.v6", "le64-tsc2nsec.v6", "le64-date.v6",
 };
 
 START_TEST(test_synth_golden)

@@ -124,6 +124,7 @@ struct ftx_tracedat {
 	char *clock;
 	bool use_trace_clock;
 	bool in_usecs;
+	uint32_t tsc_mult, tsc_shift;	/* TSC2NSEC: ns = tsc * mult >> shift */
 	long long ts_offset;
 	char *cpustats;
 	size_t cpustats_len;
@@ -980,6 +981,16 @@ static int parse_option(struct ftx_tracedat *td, unsigned int id, struct cur *o,
 			return td_fail(td, at, "CPU count %llu out of range", (unsigned long long)v);
 		td->hdr_cpus = v;
 		break;
+	case OPT_TSC2NSEC:
+		if (len < 16)
+			break;	/* trace-cmd ignores a short one too */
+		if (cur_num(o, 4, &v, "TSC2NSEC mult"))
+			return -1;
+		td->tsc_mult = v;
+		if (cur_num(o, 4, &v, "TSC2NSEC shift"))
+			return -1;
+		td->tsc_shift = v & 63;
+		break;
 	case OPT_HEADER_INFO ... OPT_CMDLINES:
 		if (len < 8)
 			return td_fail(td, at, "section option %u too short", id);
@@ -1431,7 +1442,7 @@ static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 		td_nomem(td);
 		goto fail;
 	}
-	td->in_usecs = !td->use_trace_clock || clock_in_usecs(td->clock);
+	td->in_usecs = td->tsc_mult || !td->use_trace_clock || clock_in_usecs(td->clock);
 	if (!td->latency && td_setup_cpus(td))
 		goto fail;
 	free(ver);
@@ -1819,6 +1830,9 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 						       "CPU %d: corrupted event (size %d)", c->cpu,
 						       esize);
 				c->prev_idx = idx;
+				if (td->tsc_mult)
+					ts = (unsigned long long)(((unsigned __int128)ts * td->tsc_mult) >>
+								  td->tsc_shift);
 				c->rec.ts = ts + td->ts_offset;
 				c->rec.size = esize;
 				c->rec.record_size = rsize;
