@@ -413,6 +413,12 @@ static int record_run(int argc, char **argv)
 		free(outdir);
 		return FTX_EXIT_FAIL;
 	}
+	/* found out now, not after a long recording */
+	if (stat(p.output, &stt) == 0 && S_ISDIR(stt.st_mode)) {
+		ftx_cmd_err("%s is a directory", p.output);
+		free(outdir);
+		return FTX_EXIT_FAIL;
+	}
 
 	if (p.tracer.tracer && record_check_tracer(&p.tracer) < 0)
 		goto out;
