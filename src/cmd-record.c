@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 
 #include "cmd.h"
@@ -306,18 +307,40 @@ static void record_summary(struct ftx_recorder *r, bool quiet)
 	free(losses);
 }
 
-/* Wait for the command or a stop signal; returns 0 when it exited, -1 if stopped. */
-static int wait_command(struct ftx_child *c)
+/*
+ * The command's name as it ends (zombie or still running): the kernel's
+ * saved_cmdlines may still hold "ftx", its name before the exec.
+ */
+static void note_comm(struct ftx_recorder *r, pid_t pid)
 {
+	char path[64], *comm;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	comm = ftx_read_file(path, NULL);
+	if (comm && ftx_recorder_set_comm(r, pid, ftx_strip(comm)) < 0)
+		ftx_warn("%s", ftx_error());
+	free(comm);
+}
+
+/* Wait for the command or a stop signal; returns 0 when it exited, -1 if stopped. */
+static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
+{
+	pid_t pid = c->pid;
 	int status;
 
 	for (;;) {
-		int ret = ftx_child_poll(c, &status);
+		siginfo_t si = { 0 };
 
-		if (ret != 0)
-			return ret > 0 ? 0 : -1;
-		if (ftx_session_stop_requested())
+		/* WNOWAIT: an exited child stays a zombie until its comm is read */
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
+			note_comm(r, pid);
+			ftx_child_poll(c, &status);
+			return 0;
+		}
+		if (ftx_session_stop_requested()) {
+			note_comm(r, pid);
 			return -1;
+		}
 		poll(NULL, 0, 50);
 	}
 }
@@ -476,7 +499,7 @@ static int record_run(int argc, char **argv)
 		fprintf(stderr, "ftx record: recording%s%s; Ctrl-C to stop\n",
 			p.command ? " " : "", p.command ? p.command[0] : "");
 	if (p.command)
-		wait_command(&child);
+		wait_command(r, &child);
 	else
 		wait_signal();
 

@@ -100,6 +100,13 @@ void ftx_recorder_destroy(struct ftx_recorder *r);
 int ftx_recorder_add_pid(struct ftx_recorder *r, pid_t pid);
 
 /**
+ * ftx_recorder_set_comm - name @pid @comm in the file, whatever saved_cmdlines
+ * says (which may still hold the name before an exec: the traced command
+ * was "ftx" until it exec'd). Returns 0 or -1 (ENOMEM).
+ */
+int ftx_recorder_set_comm(struct ftx_recorder *r, pid_t pid, const char *comm);
+
+/**
  * ftx_recorder_start - turn tracing on in the instance and, in record mode,
  * start the drain threads. Returns 0 or -1 with errno and ftx_error() set.
  */

@@ -103,6 +103,8 @@ struct ftx_recorder {
 	bool stream, started, stopped, exclude_self;
 	char *pidlist;		/* set_event_pid contents we wrote */
 	struct comm *comms;	/* collected from /proc */
+	struct comm *known;	/* ftx_recorder_set_comm(): win over everything */
+	size_t nr_known;
 	size_t nr_comms, alloc_comms;
 	struct tep_handle *tep;
 	char *page_buf;
@@ -220,11 +222,15 @@ static char *cmdlines_build(struct ftx_recorder *r, size_t *len)
 	unsigned int order = 0;
 
 	kernel = read_at(r->top, "saved_cmdlines", &klen);
-	alloc = r->nr_comms + (kernel ? klen / 4 : 0) + 1;
+	alloc = r->nr_known + r->nr_comms + (kernel ? klen / 4 : 0) + 1;
 	all = calloc(alloc, sizeof(*all));
 	if (!all) {
 		free(kernel);
 		return NULL;
+	}
+	for (i = 0; i < r->nr_known; i++) {
+		all[n] = r->known[i];
+		all[n++].order = order++;
 	}
 	for (line = kernel ? strtok_r(kernel, "\n", &save) : NULL; line && n < alloc;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -657,6 +663,21 @@ fail:
 	ftx_recorder_destroy(r);
 	errno = n ? n : EIO;
 	return NULL;
+}
+
+int ftx_recorder_set_comm(struct ftx_recorder *r, pid_t pid, const char *comm)
+{
+	struct comm *n = realloc(r->known, (r->nr_known + 1) * sizeof(*n));
+
+	if (!n) {
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	r->known = n;
+	n[r->nr_known].pid = pid;
+	comm_copy(n[r->nr_known].name, comm);
+	r->nr_known++;
+	return 0;
 }
 
 int ftx_recorder_add_pid(struct ftx_recorder *r, pid_t pid)
@@ -1513,6 +1534,7 @@ void ftx_recorder_destroy(struct ftx_recorder *r)
 	if (r->tep)
 		tep_free(r->tep);
 	free(r->comms);
+	free(r->known);
 	free(r->pidlist);
 	free(r->page_buf);
 	free(r->header_page);
