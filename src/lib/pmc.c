@@ -241,6 +241,14 @@ struct ftx_pmc *ftx_pmc_open(const struct ftx_pmc_event *evs, int nr, pid_t pid,
 			goto fail_nomem;
 		errno = 0;
 		ret = perf_evsel__open(pmc->evsels[i], pmc->cpus, pmc->threads);
+		if (ret < 0 && pid >= 0 && (perf_errno(ret) == EACCES || perf_errno(ret) == EPERM)) {
+			/* perf_event_paranoid >= 2 lets users count their own tasks in
+			 * user space only: retry that, as perf does. */
+			perf_evsel__attr(pmc->evsels[i])->exclude_kernel = 1;
+			perf_evsel__attr(pmc->evsels[i])->exclude_hv = 1;
+			errno = 0;
+			ret = perf_evsel__open(pmc->evsels[i], pmc->cpus, pmc->threads);
+		}
 		if (ret < 0) {
 			err = perf_errno(ret);
 			perf_evsel__delete(pmc->evsels[i]);
