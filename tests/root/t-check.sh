@@ -73,6 +73,19 @@ if [ -e "$T/uprobe_events" ]; then
 	expect uretprobe ok "uprobe_events exists"
 fi
 [ -e "$T/dynamic_events" ] && expect dynamic_events ok "dynamic_events exists"
+# $argN on a uprobe: the kernel's own words from error_log must be the reason
+if [ ! -e "$T/kprobe_events" ] && [ -e "$T/dynamic_events" ] && grep -q 'arg<N>' "$T/README"; then
+	if ! echo "p:ftxtcheck$$/a $(readlink -f /bin/true):0x0 a=\$arg1" \
+		>> "$T/dynamic_events" 2>/dev/null; then
+		msg=$(grep ' error: ' "$T/error_log" | tail -n 1 | sed 's/.* error: //')
+		[ -n "$msg" ] || die "the shell's \$arg1 uprobe left no error_log entry"
+		grep '^fetcharg \$argN ' "$tmp/out" | grep -qF -- "$msg" ||
+			die "fetcharg reason is not the kernel's '$msg': $(grep '^fetcharg' "$tmp/out")"
+	else
+		echo "-:ftxtcheck$$/a" >> "$T/dynamic_events"
+		expect 'fetcharg $argN' ok "the shell created a uprobe with \$arg1"
+	fi
+fi
 if [ ! -e /sys/bus/event_source/devices/cpu ] && [ ! -e /sys/bus/event_source/devices/armv8_pmuv3_0 ]; then
 	expect "hardware PMU" "not supported" "no cpu PMU in /sys/bus/event_source/devices"
 fi
