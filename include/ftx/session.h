@@ -2,7 +2,7 @@
 /*
  * The session owns every tracefs change ftx makes: it records the original
  * value before each write and restores it on normal exit, on error and on
- * SIGINT/SIGTERM/SIGHUP. Runs use a private instance ("ftx-<pid>") wherever
+ * SIGINT/SIGTERM/SIGHUP/SIGPIPE. Runs use a private instance ("ftx-<pid>") wherever
  * the kernel allows, so the top-level buffer and other users are untouched.
  * What it changes outside its instance is also journaled under /run/ftx so
  * that 'ftx reset' can undo the changes of a run that was SIGKILLed.
