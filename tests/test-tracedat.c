@@ -243,6 +243,24 @@ START_TEST(test_corrupt_page)
 }
 END_TEST
 
+/*
+ * A corrupted print fmt that passes every text check but makes libtraceevent
+ * divide by zero (SIGFPE) while parsing it: the open fails with a reason.
+ */
+START_TEST(test_libtraceevent_fault)
+{
+	struct ftx_tracedat *td;
+	size_t len;
+	uint8_t *buf = load("fuzz/regress/crash-libtraceevent-fpe-print-fmt", &len);
+
+	td = ftx_tracedat_open_mem(buf, len, "fpe.dat", FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_ptr_null(td);
+	ck_assert_msg(strstr(ftx_error(), "fpe.dat: offset ") &&
+		      strstr(ftx_error(), "libtraceevent crashed"), "%s", ftx_error());
+	free(buf);
+}
+END_TEST
+
 Suite *tracedat_suite(void)
 {
 	Suite *s = suite_create("tracedat");
@@ -262,6 +280,7 @@ Suite *tracedat_suite(void)
 	tcase_add_test(bad, test_flips_v6);
 	tcase_add_test(bad, test_flips_v7);
 	tcase_add_test(bad, test_corrupt_page);
+	tcase_add_test(bad, test_libtraceevent_fault);
 	suite_add_tcase(s, bad);
 	return s;
 }

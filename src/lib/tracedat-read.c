@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <poll.h>
 #include <sys/mman.h>
@@ -146,6 +147,7 @@ struct ftx_tracedat {
 	 * reports how far it got (progress, shared memory).
 	 */
 	bool canary;
+	bool tep_poisoned;		/* a parser faulted inside it: never free it */
 	volatile uint64_t *progress;
 	/* FTX_TRACEDAT_LAZY_KALLSYMS: where the kallsyms block is, until parsed */
 	bool ksyms_pending, ksyms_in_section;
@@ -169,8 +171,7 @@ struct ftx_tracedat {
 
 /* ---------------------------------------------------------------- errors */
 
-static int __attribute__((format(printf, 3, 4)))
-td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
+static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 {
 	char msg[FTX_ERROR_MAX];
 	va_list ap;
@@ -190,6 +191,115 @@ static int td_nomem(struct ftx_tracedat *td)
 	errno = ENOMEM;
 	td->failed = true;
 	return -1;
+}
+
+/* ---------------------------------------------------------------- parse guard */
+
+/*
+ * libtraceevent 1.7's parsers crash (NULL dereference, division by zero,
+ * overruns) on some malformed format texts; trace-cmd report dies on those
+ * files. Format texts are corruption-checked first and odd ones tried in a
+ * child (canary_start()), but a check cannot foresee every crash, so each
+ * libtraceevent parse call also runs under a fault guard: a fault there
+ * becomes "offset N: libtraceevent crashed parsing ..." and the tep is
+ * abandoned (not freed: its state is unknown), instead of taking the
+ * caller's process down. The faults are synchronous, in parser code (not in
+ * malloc), which is what makes jumping out of them workable.
+ */
+static __thread sigjmp_buf *guard_jmp;
+
+static void guard_handler(int sig)
+{
+	if (guard_jmp)
+		siglongjmp(*guard_jmp, sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int guard_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+
+struct guard {
+	struct sigaction old[4];
+	sigjmp_buf env;
+};
+
+static void guard_on(struct guard *g)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = guard_handler;
+	sa.sa_flags = SA_NODEFER;	/* no signal left blocked after the jump */
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < FTX_ARRAY_SIZE(guard_sigs); i++)
+		sigaction(guard_sigs[i], &sa, &g->old[i]);
+	guard_jmp = &g->env;
+}
+
+static void guard_off(struct guard *g)
+{
+	size_t i;
+
+	guard_jmp = NULL;
+	for (i = 0; i < FTX_ARRAY_SIZE(guard_sigs); i++)
+		sigaction(guard_sigs[i], &g->old[i], NULL);
+}
+
+struct parse_call {
+	struct tep_handle *tep;
+	char *buf;
+	size_t size;
+	const char *sys;
+	int long_size;
+	int ret;
+};
+
+static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Run @fn(@pc) guarded; a fault fails the reader at @off */
+static int guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
+		   void (*fn)(struct parse_call *), struct parse_call *pc)
+{
+	struct guard g;
+	int sig;
+
+	guard_on(&g);
+	sig = sigsetjmp(g.env, 0);
+	if (!sig)
+		fn(pc);
+	guard_off(&g);
+	if (!sig)
+		return 0;
+	td->tep_poisoned = true;
+	return td_fail(td, off, "libtraceevent crashed (signal %d) parsing the %s here; "
+		       "trace-cmd cannot read this file either", sig, what);
+}
+
+static void call_header_page(struct parse_call *pc)
+{
+	pc->ret = tep_parse_header_page(pc->tep, pc->buf, pc->size, pc->long_size);
+}
+
+static void call_event(struct parse_call *pc)
+{
+	tep_parse_event(pc->tep, pc->buf, pc->size, pc->sys);
+}
+
+static void call_kallsyms(struct parse_call *pc)
+{
+	tep_parse_kallsyms(pc->tep, pc->buf);
+}
+
+static void call_printk(struct parse_call *pc)
+{
+	tep_parse_printk_formats(pc->tep, pc->buf);
+}
+
+static void call_cmdlines(struct parse_call *pc)
+{
+	tep_parse_saved_cmdlines(pc->tep, pc->buf);
 }
 
 /* ---------------------------------------------------------------- raw I/O */
@@ -482,9 +592,14 @@ static bool header_page_is_plain(const char *p)
 /* Takes @buf */
 static int apply_header_page(struct ftx_tracedat *td, char *buf, size_t size, uint64_t off)
 {
+	struct parse_call pc = { td->tep, buf, size, NULL, td->user_long_size, 0 };
 	int commit;
 
-	if (tep_parse_header_page(td->tep, buf, size, td->user_long_size)) {
+	if (guarded(td, off, "header_page", call_header_page, &pc)) {
+		free(buf);
+		return -1;
+	}
+	if (pc.ret) {
 		free(buf);
 		return td_fail(td, off, "cannot parse header_page");
 	}
@@ -657,16 +772,20 @@ static bool format_is_plain(const char *t)
 }
 
 /* Takes @buf */
-static void apply_format(struct ftx_tracedat *td, const char *system, char *buf, size_t size)
+static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, size_t size,
+			uint64_t off)
 {
+	struct parse_call pc = { td->tep, buf, size, system, 0, 0 };
 	char why[128];
+	int ret = 0;
 
 	/* trace-cmd goes on when one format does not parse; so do we */
 	if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
-		tep_parse_event(td->tep, buf, size, system);
+		ret = guarded(td, off, "event format", call_event, &pc);
 	else if (!td->canary)
 		ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name, system, why);
 	free(buf);
+	return ret;
 }
 
 static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *system)
@@ -688,7 +807,8 @@ static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *sys
 				return -1;
 			continue;
 		}
-		apply_format(td, system, buf, size);
+		if (apply_format(td, system, buf, size, cur_err_off(c)))
+			return -1;
 	}
 	return 0;
 }
@@ -743,19 +863,27 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 	if (cur_blob(c, size, &buf, "text block"))
 		return -1;
 	if (size) {
+		struct parse_call pc = { td->tep, buf, size, NULL, 0, 0 };
+		uint64_t at = cur_err_off(c);
+		int ret = 0;
+
 		switch (which) {
 		case OPT_KALLSYMS:
-			tep_parse_kallsyms(td->tep, buf);
+			ret = guarded(td, at, "kallsyms", call_kallsyms, &pc);
 			break;
 		case OPT_PRINTK:
 			/* libtraceevent 1.7 overruns on lines not shaped "0xADDR : \"fmt\"" */
 			buf[ftx_printk_sanitize(buf, size)] = '\0';
 			if (*buf)
-				tep_parse_printk_formats(td->tep, buf);
+				ret = guarded(td, at, "printk formats", call_printk, &pc);
 			break;
 		case OPT_CMDLINES:
-			tep_parse_saved_cmdlines(td->tep, buf);
+			ret = guarded(td, at, "saved cmdlines", call_cmdlines, &pc);
 			break;
+		}
+		if (ret) {
+			free(buf);
+			return -1;
 		}
 	}
 	free(buf);
@@ -1556,7 +1684,7 @@ static int apply_deferred(struct ftx_tracedat *td)
 		if (!ret && !d->sys)
 			ret = apply_header_page(td, d->buf, d->size, d->off);
 		else if (!ret)
-			apply_format(td, d->sys, d->buf, d->size);
+			ret = apply_format(td, d->sys, d->buf, d->size, d->off);
 		else
 			free(d->buf);
 		free(d->sys);
@@ -1651,9 +1779,13 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 		free(td->buffers[i].cpus);
 	}
 	free(td->buffers);
-	if (td->plugins)
-		tep_unload_plugins(td->plugins, td->tep);
-	tep_free(td->tep);
+	if (td->tep_poisoned) {
+		/* a libtraceevent parser faulted: its state is unknown, leave it */
+	} else {
+		if (td->plugins)
+			tep_unload_plugins(td->plugins, td->tep);
+		tep_free(td->tep);
+	}
 	free(td->clock);
 	free(td->cpustats);
 	free(td->uname);
