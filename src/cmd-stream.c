@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <sys/wait.h>
 
 #include <event-parse.h>
 #include <kbuffer.h>
@@ -212,6 +213,7 @@ struct streamer {
 	size_t arena_len, arena_cap;
 	unsigned int seq;
 	struct ftx_child *child;
+	char child_comm[16];	/* the name its events print with */
 	bool child_done;
 	bool output_failed;
 	int err;
@@ -333,6 +335,22 @@ static int flush_batch(struct streamer *st)
 	return st->output_failed ? -1 : 0;
 }
 
+/* The command's current name (running or a zombie not reaped yet), if it changed. */
+static void child_comm_refresh(struct streamer *st)
+{
+	char path[64], *comm;
+
+	if (!st->child || st->child_done || st->child->pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)st->child->pid);
+	comm = ftx_read_file(path, NULL);
+	if (comm && *ftx_strip(comm) && strncmp(comm, st->child_comm, sizeof(st->child_comm) - 1)) {
+		snprintf(st->child_comm, sizeof(st->child_comm), "%.15s", comm);
+		tep_override_comm(st->tep, st->child_comm, st->child->pid);
+	}
+	free(comm);
+}
+
 static int stream_page(void *arg, int cpu, const void *page, size_t size)
 {
 	struct streamer *st = arg;
@@ -342,13 +360,19 @@ static int stream_page(void *arg, int cpu, const void *page, size_t size)
 
 	if (!page) {
 		/* end of a batch (or a quiet tick): print, then see if the command is done */
+		child_comm_refresh(st);
 		if (flush_batch(st) < 0)
 			return 1;
 		if (st->child && !st->child_done) {
+			siginfo_t si = { 0 };
 			int status;
 
-			if (ftx_child_poll(st->child, &status) != 0)
+			/* a zombie keeps its comm: reap only after the last batch named it */
+			if (waitid(P_PID, st->child->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			    si.si_pid == st->child->pid) {
+				ftx_child_poll(st->child, &status);
 				st->child_done = true;
+			}
 		}
 		return st->child_done;
 	}
@@ -465,18 +489,19 @@ static int stream_run(int argc, char **argv)
 		goto out;
 	}
 	if (p.command) {
-		char path[64], *comm;
+		const char *base = strrchr(p.command[0], '/');
 
 		if (ftx_child_release(&child, p.command[0]) < 0) {
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
-		/* exec is done: its comm now, not ftx's, names the command's events */
-		snprintf(path, sizeof(path), "/proc/%d/comm", (int)child.pid);
-		comm = ftx_read_file(path, NULL);
-		if (comm)
-			tep_override_comm(st.tep, ftx_strip(comm), child.pid);
-		free(comm);
+		/*
+		 * The kernel names an exec'd task after the file's basename (15
+		 * characters); /proc may still say "ftx" for a moment after the
+		 * exec. Later changes (a script exec'ing on) are picked up per batch.
+		 */
+		snprintf(st.child_comm, sizeof(st.child_comm), "%.15s", base ? base + 1 : p.command[0]);
+		tep_override_comm(st.tep, st.child_comm, child.pid);
 	}
 	if (ftx_recorder_stream(r, stream_page, &st) < 0) {
 		ftx_cmd_err("%s", ftx_error());
