@@ -448,6 +448,8 @@ static inline unsigned long long rd(struct ftx_fast *fast, const void *p, int si
 
 static inline void put(struct ftx_strbuf *sb, const char *s, size_t n)
 {
+	if (!n)
+		return;
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 }

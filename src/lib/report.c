@@ -94,6 +94,8 @@ void ftx_strbuf_release(struct ftx_strbuf *sb)
 
 static inline void sb_put(struct ftx_strbuf *sb, const char *s, size_t n)
 {
+	if (!n)
+		return;
 	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
 }
