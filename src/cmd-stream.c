@@ -216,6 +216,7 @@ struct streamer {
 	char child_comm[16];	/* the name its events print with */
 	bool child_done;
 	bool output_failed;
+	int output_errno;
 	int err;
 };
 
@@ -325,8 +326,10 @@ static int flush_batch(struct streamer *st)
 		}
 		if (st->out.len >= 64 * 1024 || i + 1 == st->nr) {
 			if (fwrite(st->out.buf, 1, st->out.len, stdout) != st->out.len ||
-			    fflush(stdout) != 0)
+			    fflush(stdout) != 0) {
 				st->output_failed = true;
+				st->output_errno = errno;
+			}
 			st->out.len = 0;
 		}
 	}
@@ -425,7 +428,7 @@ static int stream_run(int argc, char **argv)
 	struct ftx_session *s = NULL;
 	struct ftx_recorder *r = NULL;
 	struct stream_params p;
-	int ret = FTX_EXIT_FAIL, pr;
+	int ret = FTX_EXIT_FAIL, pr, out_errno;
 
 	pr = stream_parse(argc, argv, &p);
 	if (pr > 0)
@@ -514,6 +517,9 @@ static int stream_run(int argc, char **argv)
 	stream_summary(r, p.quiet);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
+	/* the dispatcher's stdout check reports this errno (and keeps quiet on EPIPE) */
+	out_errno = st.output_errno;
+
 	if (plugins)
 		tep_unload_plugins(plugins, st.tep);
 	ftx_report_fmt_free(st.fmt);
@@ -525,6 +531,8 @@ out:
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_child_abandon(&child);
+	if (out_errno)
+		errno = out_errno;
 	return ret;
 }
 
