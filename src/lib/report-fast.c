@@ -571,13 +571,12 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 			break;
 		case OP_DSTR: {
 			unsigned int loc = rd(fast, data + op->off, 4);
-			unsigned int off = loc & 0xffff, len = loc >> 16;
+			unsigned int off = loc & 0xffff;
 
+			/* as libtraceevent: the string at the offset, whatever the length says */
 			if (op->relative)
 				off += op->off + op->size;
-			if (!len)
-				break;	/* libtraceevent prints nothing for an empty string */
-			if (off + len > (unsigned int)size)
+			if (off >= (unsigned int)size)
 				return 1;
 			s = (const char *)data + off;
 			n = strnlen(s, size - off);
