@@ -142,7 +142,7 @@ check-root: $(FTX)
 
 check-mem: $(TEST_BIN)
 	$(Q)cd tests && CK_FORK=no FTX=$(abspath $(FTX)) valgrind -q --leak-check=full \
-		--error-exitcode=1 $(abspath $(TEST_BIN))
+		--suppressions=valgrind.supp --error-exitcode=1 $(abspath $(TEST_BIN))
 
 vm-check: deps all
 	$(Q)scripts/deps.sh --vm
