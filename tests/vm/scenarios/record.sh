@@ -10,9 +10,11 @@ set -u
 echo $? > cmd.rc
 "$FTX" record -e sched -e irq -o sleep.dat -- sleep 1 > /dev/null 2> sleep.err
 echo $? > sleep.rc
+# two writers (ftx and the command) share stdout: keep that off the 9p share
 "$FTX" stream -q -e sched:sched_switch -e syscalls:sys_enter_openat -- cat /proc/version \
-	> stream.out 2> stream.err
+	> /tmp/stream.out 2> stream.err
 echo $? > stream.rc
+cp /tmp/stream.out stream.out
 "$TRACE_CMD" report -i cmd.dat > cmd.guest-report 2>&1
 # a CPU that goes offline before the recording: its buffer stays, empty
 if [ -w /sys/devices/system/cpu/cpu1/online ] && echo 0 > /sys/devices/system/cpu/cpu1/online; then
