@@ -269,12 +269,78 @@ void ftx_report_fmt_set_symbols(struct ftx_report_fmt *f, ftx_report_symbols_fn 
 	f->syms_ctx = ctx;
 }
 
+/*
+ * Can printing @arg look up a kernel symbol? A number context evaluates an
+ * atom that is not a number as a symbol name (libtraceevent's
+ * test_for_symbol()); string atoms of "?:" branches are printed as they are.
+ */
+static bool arg_needs_symbols(const struct tep_print_arg *arg, bool numeric, int depth)
+{
+	const struct tep_print_arg *r;
+
+	if (!arg)
+		return false;
+	if (depth > 64)
+		return true;
+	switch (arg->type) {
+	case TEP_PRINT_ATOM:
+		return numeric && arg->atom.atom &&
+		       !(arg->atom.atom[0] >= '0' && arg->atom.atom[0] <= '9') &&
+		       arg->atom.atom[0] != '-';
+	case TEP_PRINT_FIELD:
+	case TEP_PRINT_STRING:
+	case TEP_PRINT_BSTRING:
+	case TEP_PRINT_DYNAMIC_ARRAY:
+	case TEP_PRINT_DYNAMIC_ARRAY_LEN:
+	case TEP_PRINT_BITMASK:
+	case TEP_PRINT_NULL:
+		return false;
+	case TEP_PRINT_TYPE:
+		return arg_needs_symbols(arg->typecast.item, numeric, depth + 1);
+	case TEP_PRINT_FLAGS:
+		return arg_needs_symbols(arg->flags.field, true, depth + 1);
+	case TEP_PRINT_SYMBOL:
+		return arg_needs_symbols(arg->symbol.field, true, depth + 1);
+	case TEP_PRINT_OP:
+		if (!arg->op.op)
+			return true;
+		if (!strcmp(arg->op.op, "?")) {
+			r = arg->op.right;
+			if (!r || r->type != TEP_PRINT_OP)
+				return true;
+			return arg_needs_symbols(arg->op.left, true, depth + 1) ||
+			       arg_needs_symbols(r->op.left, numeric, depth + 1) ||
+			       arg_needs_symbols(r->op.right, numeric, depth + 1);
+		}
+		return arg_needs_symbols(arg->op.left, true, depth + 1) ||
+		       arg_needs_symbols(arg->op.right, true, depth + 1);
+	default:
+		/* functions, hex dumps, arrays...: assume they may */
+		return true;
+	}
+}
+
+/* Whether printing @ev through libtraceevent may name a kernel function */
+static bool event_needs_symbols(const struct tep_event *ev)
+{
+	const struct tep_print_arg *a;
+
+	if (ev->handler || !ev->print_fmt.format || !strcmp(ev->system, "ftrace") ||
+	    strstr(ev->print_fmt.format, "%p"))
+		return true;
+	/* top level: string literals and "?:" branches are printed, not evaluated */
+	for (a = ev->print_fmt.args; a; a = a->next)
+		if (arg_needs_symbols(a, false, 0))
+			return true;
+	return false;
+}
+
 /* Before printing anything that may name a function */
-static int need_symbols(struct ftx_report_fmt *f)
+static int need_symbols(struct ftx_report_fmt *f, const struct tep_event *ev)
 {
 	ftx_report_symbols_fn load = f->load_syms;
 
-	if (!load)
+	if (!load || (ev && !event_needs_symbols(ev)))
 		return 0;
 	f->load_syms = NULL;
 	return load(f->syms_ctx);
@@ -571,7 +637,7 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	ret = f->fast ? ftx_fast_format(f->fast, ev, rec, sb) : 1;
 	if (ret > 0) {
 		/* the fast formatters never print function names; the rest may */
-		if (need_symbols(f))
+		if (need_symbols(f, ev))
 			return -1;
 		if (type == f->id_fg_ent)
 			ret = fmt_fgraph_entry(f, rec, sb);
