@@ -452,11 +452,16 @@ static int session_file_write(struct ftx_session *s, const char *dir, const char
 		char *opath;
 
 		if (!strncmp(opt, "no", 2) && strlen(opt) > 2) {
-			char probe[512];
+			char *probe;
 
-			snprintf(probe, sizeof(probe), "%s/options/%s", dir, opt);
+			/* "noirq-info" is irq-info off, unless an option is named "no..." */
+			if (asprintf(&probe, "%s/options/%s", dir, opt) < 0) {
+				free(path);
+				return -1;
+			}
 			if (access(probe, F_OK) < 0)
 				opt += 2;
+			free(probe);
 		}
 		free(path);
 		if (asprintf(&opath, "%s/options/%s", dir, opt) < 0)
