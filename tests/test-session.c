@@ -221,6 +221,12 @@ START_TEST(test_journal_parse)
 	ck_assert_int_eq(ftx_journal_parse("ftx-journal 1\ninstance -\n", &ops, &inst), 0);
 	ck_assert_ptr_null(inst);
 	free(ops);
+	/* the journal is opened before the instance is made, named later */
+	ck_assert_int_eq(ftx_journal_parse("ftx-journal 1\ninstance -\ninstance ftx-7\n", &ops,
+					   &inst), 0);
+	ck_assert_str_eq(inst, "ftx-7");
+	free(inst);
+	free(ops);
 	ck_assert_int_eq(ftx_journal_parse("not a journal\n", &ops, NULL), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(ftx_journal_parse("ftx-journal 1\nop 0 X /a b\n", &ops, NULL), -1);

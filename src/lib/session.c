@@ -685,6 +685,10 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 	s->top = ftx_tracefs_mount();
 	if (!s->top)
 		goto fail;
+	/* The locked journal exists before the instance does, so 'ftx reset'
+	 * never sees this live session's instance without it. */
+	if (journal_open(s) < 0)
+		ftx_debug("%s", ftx_error());
 	if (!(flags & FTX_SESSION_TOP)) {
 		if (asprintf(&dir, "%s/instances", s->top) < 0)
 			goto fail;
@@ -719,6 +723,8 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		s->name = strdup(name);
 		if (!s->name)
 			goto fail;
+		if (s->journal_fd >= 0)
+			dprintf(s->journal_fd, "instance %s\n", name);
 		s->inst = tracefs_instance_alloc(s->top, name);
 		if (!s->inst) {
 			ftx_error_set("cannot open instance %s: %s", name, strerror(errno));
@@ -729,10 +735,6 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		if (!s->dir)
 			goto fail;
 	}
-	/* Created now, not at the first top-level change, so that 'ftx reset'
-	 * can tell this live session's instance and probes by its lock. */
-	if (journal_open(s) < 0)
-		ftx_debug("%s", ftx_error());
 	session_register(s, true);
 	return s;
 fail:
