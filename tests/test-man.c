@@ -34,7 +34,7 @@ static int commands(char names[][32], int max)
 	bool in = false;
 	int n = 0;
 
-	snprintf(cmd, sizeof(cmd), "%s help", getenv("FTX"));
+	snprintf(cmd, sizeof(cmd), "%.400s help", getenv("FTX"));
 	out = run(cmd);
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (!strcmp(line, "Commands:")) {
@@ -65,15 +65,15 @@ START_TEST(test_every_long_option_in_man_page)
 	page = ftx_read_file("../man/ftx.1", NULL);
 	ck_assert_msg(page, "man/ftx.1 missing");
 	for (i = 0; i < n; i++) {
-		snprintf(roff, sizeof(roff), "ftx\\-%s", names[i]);
+		snprintf(roff, sizeof(roff), "ftx\\-%.31s", names[i]);
 		ck_assert_msg(strstr(page, roff), "man/ftx.1 does not mention %s", roff);
 	}
 	free(page);
 	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "../man/ftx-%s.1", names[i]);
+		snprintf(path, sizeof(path), "../man/ftx-%.31s.1", names[i]);
 		page = ftx_read_file(path, NULL);
 		ck_assert_msg(page, "no man page %s", path);
-		snprintf(cmd, sizeof(cmd), "%s help %s", getenv("FTX"), names[i]);
+		snprintf(cmd, sizeof(cmd), "%.400s help %.31s", getenv("FTX"), names[i]);
 		help = run(cmd);
 		for (p = help; (p = strstr(p, "--")); ) {
 			p += 2;

@@ -1272,6 +1272,27 @@ out:
 	return ret;
 }
 
+/*
+ * Whether kallsyms shows zeros for text symbols. The first lines prove nothing:
+ * x86-64 starts with per-CPU symbols whose addresses really are 0.
+ */
+static bool kallsyms_hidden(const char *text)
+{
+	const char *line = text, *sp;
+
+	while (line && *line) {
+		sp = strchr(line, ' ');
+		if (!sp)
+			break;
+		if (sp[1] == 'T' || sp[1] == 't')
+			return strspn(line, "0") == (size_t)(sp - line);
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return false;
+}
+
 int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 {
 	struct fmt_list ftrace = { 0 }, ev = { 0 };
@@ -1310,7 +1331,7 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 		info.kallsyms_len = 0;
 		ftx_warn("cannot read /proc/kallsyms (%s): kernel addresses will print as hex",
 			 strerror(errno));
-	} else if (!strncmp(kallsyms, "0000000000000000 ", 17) || !strncmp(kallsyms, "00000000 ", 9))
+	} else if (kallsyms_hidden(kallsyms))
 		ftx_warn("/proc/kallsyms hides addresses (kernel.kptr_restrict): kernel addresses will print as hex");
 	info.kallsyms = kallsyms;
 	printk = read_at(r->top, "printk_formats", &info.printk_formats_len);

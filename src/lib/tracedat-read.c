@@ -171,6 +171,23 @@ struct ftx_tracedat {
 
 /* ---------------------------------------------------------------- errors */
 
+/*
+ * ts * mult >> shift with the 96-bit product kept whole; no __int128, which
+ * 32-bit targets (armhf) lack.
+ */
+static uint64_t tsc_to_ns(uint64_t ts, uint32_t mult, uint32_t shift)
+{
+	uint64_t lo = (ts & 0xffffffffu) * mult;
+	uint64_t mid = (ts >> 32) * mult + (lo >> 32);	/* bits 32..95 */
+
+	lo &= 0xffffffffu;
+	if (shift >= 32)
+		return shift >= 96 ? 0 : mid >> (shift - 32);
+	if (!shift)
+		return (mid << 32) | lo;
+	return (mid << (32 - shift)) | (lo >> shift);
+}
+
 static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 {
 	char msg[FTX_ERROR_MAX];
@@ -1963,8 +1980,7 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 						       esize);
 				c->prev_idx = idx;
 				if (td->tsc_mult)
-					ts = (unsigned long long)(((unsigned __int128)ts * td->tsc_mult) >>
-								  td->tsc_shift);
+					ts = tsc_to_ns(ts, td->tsc_mult, td->tsc_shift);
 				c->rec.ts = ts + td->ts_offset;
 				c->rec.size = esize;
 				c->rec.record_size = rsize;
