@@ -364,7 +364,10 @@ run_kernel() {
 	err=$(prepare_kernel "$pkg" "$arch") || { say_fail "$name: $err"; return; }
 	kdir=$cache/$pkg
 	err=$(prepare_userland "$arch") || { say_fail "$name: $err"; return; }
-	ftx=$(build_ftx "$triplet") || { say_fail "$name: $ftx"; return; }
+	ftx=$(build_ftx "$triplet") || {
+		say_fail "$name: $ftx"
+		grep -m 5 -E 'error|Error' "$vm/make-$triplet.log" | sed 's/^/    /'
+		return; }
 	build_initramfs "$name" "$arch" "$kdir" "$ftx" "$broken" ||
 		{ say_fail "$name: cannot build the initramfs"; return; }
 	# The table's timeout is for booting; each scenario brings its own.
