@@ -18,13 +18,12 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/record-cli.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
 
-#define RECORD_MAX_EVENTS	256
-#define RECORD_MAX_PIDS		64
 
 static const char record_usage[] =
 	"usage: ftx record [options] [--] [command [args...]]\n"
@@ -62,17 +61,8 @@ static const char record_usage[] =
 
 /* Everything the command line asks for; filled by the pure parser. */
 struct record_params {
-	struct ftx_record_event events[RECORD_MAX_EVENTS];
-	size_t nr_events;
-	pid_t pids[RECORD_MAX_PIDS];
-	size_t nr_pids;
+	struct ftx_record_cli cli;	/* -e -f -b -C -P -F -c -M -q */
 	const char *output;
-	unsigned long buffer_kb;
-	const char *clock;
-	const char *cpumask;
-	bool only_command;
-	bool children;
-	bool quiet;
 	unsigned int threads;
 	char **command;		/* NULL-terminated, or NULL */
 	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...; the vectors are freed by the caller */
@@ -118,7 +108,7 @@ static const struct option record_long_opts[] = {
 static int record_parse(int argc, char **argv, struct record_params *p)
 {
 	unsigned long long v;
-	int c;
+	int c, ret;
 
 	memset(p, 0, sizeof(*p));
 	p->output = "trace.dat";
@@ -127,73 +117,12 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qhp:l:n:g:O:", record_long_opts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'e':
-			if (p->nr_events == RECORD_MAX_EVENTS) {
-				snprintf(p->err, sizeof(p->err), "too many -e (at most %d)",
-					 RECORD_MAX_EVENTS);
-				return -1;
-			}
-			if (ftx_record_event_parse(optarg, &p->events[p->nr_events]) < 0) {
-				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
-			}
-			p->nr_events++;
-			break;
-		case 'f':
-			if (!p->nr_events) {
-				snprintf(p->err, sizeof(p->err), "-f must follow the -e it filters");
-				return -1;
-			}
-			if (p->events[p->nr_events - 1].filter) {
-				snprintf(p->err, sizeof(p->err), "only one -f per -e");
-				return -1;
-			}
-			p->events[p->nr_events - 1].filter = optarg;
-			break;
 		case 'o':
 			if (!*optarg) {
 				snprintf(p->err, sizeof(p->err), "empty output file name");
 				return -1;
 			}
 			p->output = optarg;
-			break;
-		case 'b':
-			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > (1ull << 30)) {
-				snprintf(p->err, sizeof(p->err), "bad buffer size '%s' (KB per CPU)",
-					 optarg);
-				return -1;
-			}
-			p->buffer_kb = v;
-			break;
-		case 'C':
-			if (!*optarg || strpbrk(optarg, " \t\n[]")) {
-				snprintf(p->err, sizeof(p->err), "bad clock '%s'", optarg);
-				return -1;
-			}
-			p->clock = optarg;
-			break;
-		case 'P':
-			if (ftx_record_pids_parse(optarg, p->pids, &p->nr_pids, RECORD_MAX_PIDS) < 0) {
-				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
-			}
-			break;
-		case 'F':
-			p->only_command = true;
-			break;
-		case 'c':
-			p->children = true;
-			break;
-		case 'M':
-			if (!ftx_cpumask_valid(optarg)) {
-				snprintf(p->err, sizeof(p->err), "bad cpumask '%s' (hex, e.g. 3 or ff,ffffffff)",
-					 optarg);
-				return -1;
-			}
-			p->cpumask = optarg;
-			break;
-		case 'q':
-			p->quiet = true;
 			break;
 		case OPT_THREADS:
 			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1024) {
@@ -243,8 +172,17 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 				 argv[optind - 1]);
 			return -1;
 		default:
-			snprintf(p->err, sizeof(p->err), "unknown option '%s'", argv[optind - 1]);
-			return -1;
+			ret = ftx_record_cli_opt(&p->cli, c, optarg);
+			if (ret < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
+				return -1;
+			}
+			if (!ret) {
+				snprintf(p->err, sizeof(p->err), "unknown option '%s'",
+					 argv[optind - 1]);
+				return -1;
+			}
+			break;
 		}
 	}
 	if (optind < argc)
@@ -264,21 +202,13 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 		snprintf(p->err, sizeof(p->err), "--func-stack goes with -p function");
 		return -1;
 	}
-	if (!p->nr_events && !p->tracer.tracer) {
+	if (!p->cli.nr_events && !p->tracer.tracer) {
 		snprintf(p->err, sizeof(p->err),
 			 "nothing to record: give -e SYSTEM[:EVENT] or -p TRACER");
 		return -1;
 	}
-	if (p->only_command && !p->command) {
-		snprintf(p->err, sizeof(p->err), "-F needs a command");
-		return -1;
-	}
-	if (p->only_command && p->nr_pids) {
-		snprintf(p->err, sizeof(p->err), "-F and -P cannot be combined");
-		return -1;
-	}
-	if (p->children && !p->only_command && !p->nr_pids) {
-		snprintf(p->err, sizeof(p->err), "-c needs -F or -P");
+	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
+		snprintf(p->err, sizeof(p->err), "%s", ftx_error());
 		return -1;
 	}
 	return 0;
@@ -459,14 +389,7 @@ static int record_run(int argc, char **argv)
 		goto out;
 	}
 
-	o.events = p.events;
-	o.nr_events = p.nr_events;
-	o.buffer_kb = p.buffer_kb;
-	o.clock = p.clock;
-	o.cpumask = p.cpumask;
-	o.pids = p.pids;
-	o.nr_pids = p.nr_pids;
-	o.follow_fork = p.children;
+	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
 	o.tmpdir = outdir;
@@ -482,7 +405,7 @@ static int record_run(int argc, char **argv)
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
-		if (p.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
+		if (p.cli.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
@@ -495,7 +418,7 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	if (!p.quiet)
+	if (!p.cli.quiet)
 		fprintf(stderr, "ftx record: recording%s%s; Ctrl-C to stop\n",
 			p.command ? " " : "", p.command ? p.command[0] : "");
 	if (p.command)
@@ -507,14 +430,14 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("recording failed: %s", ftx_error());
 		goto out;
 	}
-	record_summary(r, p.quiet);
-	if (p.tracer.tracer && !p.nr_events)
+	record_summary(r, p.cli.quiet);
+	if (p.tracer.tracer && !p.cli.nr_events)
 		record_check_calls(r, &p.tracer);
 	if (ftx_recorder_write(r, p.output) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	if (!p.quiet)
+	if (!p.cli.quiet)
 		fprintf(stderr, "ftx record: wrote %s\n", p.output);
 	ret = FTX_EXIT_OK;
 out:

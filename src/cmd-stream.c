@@ -21,13 +21,12 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/record-cli.h"
 #include "ftx/recorder.h"
 #include "ftx/report.h"
 #include "ftx/session.h"
 #include "ftx/util.h"
 
-#define STREAM_MAX_EVENTS	256
-#define STREAM_MAX_PIDS		64
 
 static const char stream_usage[] =
 	"usage: ftx stream [options] [--] [command [args...]]\n"
@@ -50,17 +49,8 @@ static const char stream_usage[] =
 	"  -h, --help                  this text\n";
 
 struct stream_params {
-	struct ftx_record_event events[STREAM_MAX_EVENTS];
-	size_t nr_events;
-	pid_t pids[STREAM_MAX_PIDS];
-	size_t nr_pids;
-	unsigned long buffer_kb;
-	const char *clock;
-	const char *cpumask;
-	bool only_command;
-	bool children;
+	struct ftx_record_cli cli;	/* -e -f -b -C -P -F -c -M -q */
 	bool no_plugins;
-	bool quiet;
 	char **command;
 	char err[256];
 };
@@ -87,8 +77,7 @@ static const struct option stream_long_opts[] = {
  */
 static int stream_parse(int argc, char **argv, struct stream_params *p)
 {
-	unsigned long long v;
-	int c;
+	int c, ret;
 
 	memset(p, 0, sizeof(*p));
 	optind = 0;
@@ -96,69 +85,8 @@ static int stream_parse(int argc, char **argv, struct stream_params *p)
 	while ((c = getopt_long(argc, argv, "+:e:f:b:C:P:FcM:Nqh", stream_long_opts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'e':
-			if (p->nr_events == STREAM_MAX_EVENTS) {
-				snprintf(p->err, sizeof(p->err), "too many -e (at most %d)",
-					 STREAM_MAX_EVENTS);
-				return -1;
-			}
-			if (ftx_record_event_parse(optarg, &p->events[p->nr_events]) < 0) {
-				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
-			}
-			p->nr_events++;
-			break;
-		case 'f':
-			if (!p->nr_events) {
-				snprintf(p->err, sizeof(p->err), "-f must follow the -e it filters");
-				return -1;
-			}
-			if (p->events[p->nr_events - 1].filter) {
-				snprintf(p->err, sizeof(p->err), "only one -f per -e");
-				return -1;
-			}
-			p->events[p->nr_events - 1].filter = optarg;
-			break;
-		case 'b':
-			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > (1ull << 30)) {
-				snprintf(p->err, sizeof(p->err), "bad buffer size '%s' (KB per CPU)",
-					 optarg);
-				return -1;
-			}
-			p->buffer_kb = v;
-			break;
-		case 'C':
-			if (!*optarg || strpbrk(optarg, " \t\n[]")) {
-				snprintf(p->err, sizeof(p->err), "bad clock '%s'", optarg);
-				return -1;
-			}
-			p->clock = optarg;
-			break;
-		case 'P':
-			if (ftx_record_pids_parse(optarg, p->pids, &p->nr_pids, STREAM_MAX_PIDS) < 0) {
-				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
-			}
-			break;
-		case 'F':
-			p->only_command = true;
-			break;
-		case 'c':
-			p->children = true;
-			break;
-		case 'M':
-			if (!ftx_cpumask_valid(optarg)) {
-				snprintf(p->err, sizeof(p->err), "bad cpumask '%s' (hex, e.g. 3 or ff,ffffffff)",
-					 optarg);
-				return -1;
-			}
-			p->cpumask = optarg;
-			break;
 		case 'N':
 			p->no_plugins = true;
-			break;
-		case 'q':
-			p->quiet = true;
 			break;
 		case 'h':
 			return 1;
@@ -167,26 +95,27 @@ static int stream_parse(int argc, char **argv, struct stream_params *p)
 				 argv[optind - 1]);
 			return -1;
 		default:
-			snprintf(p->err, sizeof(p->err), "unknown option '%s'", argv[optind - 1]);
-			return -1;
+			ret = ftx_record_cli_opt(&p->cli, c, optarg);
+			if (ret < 0) {
+				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
+				return -1;
+			}
+			if (!ret) {
+				snprintf(p->err, sizeof(p->err), "unknown option '%s'",
+					 argv[optind - 1]);
+				return -1;
+			}
+			break;
 		}
 	}
 	if (optind < argc)
 		p->command = &argv[optind];
-	if (!p->nr_events) {
+	if (!p->cli.nr_events) {
 		snprintf(p->err, sizeof(p->err), "no events: give at least one -e SYSTEM[:EVENT]");
 		return -1;
 	}
-	if (p->only_command && !p->command) {
-		snprintf(p->err, sizeof(p->err), "-F needs a command");
-		return -1;
-	}
-	if (p->only_command && p->nr_pids) {
-		snprintf(p->err, sizeof(p->err), "-F and -P cannot be combined");
-		return -1;
-	}
-	if (p->children && !p->only_command && !p->nr_pids) {
-		snprintf(p->err, sizeof(p->err), "-c needs -F or -P");
+	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
+		snprintf(p->err, sizeof(p->err), "%s", ftx_error());
 		return -1;
 	}
 	return 0;
@@ -443,14 +372,7 @@ static int stream_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	o.events = p.events;
-	o.nr_events = p.nr_events;
-	o.buffer_kb = p.buffer_kb;
-	o.clock = p.clock;
-	o.cpumask = p.cpumask;
-	o.pids = p.pids;
-	o.nr_pids = p.nr_pids;
-	o.follow_fork = p.children;
+	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.stream = true;
 	o.exclude_self = true;
@@ -469,7 +391,7 @@ static int stream_run(int argc, char **argv)
 	tep_set_cpus(st.tep, ftx_recorder_nr_cpus(r));
 	st.kbuf = kbuffer_alloc(tep_get_long_size(st.tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
 				KBUFFER_ENDIAN_SAME_AS_HOST);
-	st.fmt = ftx_report_fmt_alloc(st.tep, clock_in_usecs(p.clock ? p.clock : "local") ?
+	st.fmt = ftx_report_fmt_alloc(st.tep, clock_in_usecs(p.cli.clock ? p.cli.clock : "local") ?
 				      0 : FTX_REPORT_RAW_TS);
 	if (!st.kbuf || !st.fmt) {
 		ftx_cmd_err("out of memory");
@@ -481,7 +403,7 @@ static int stream_run(int argc, char **argv)
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
-		if (p.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
+		if (p.cli.only_command && ftx_recorder_add_pid(r, child.pid) < 0) {
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
 		}
@@ -514,7 +436,7 @@ static int stream_run(int argc, char **argv)
 		ftx_cmd_err("cannot format events: %s", strerror(st.err));
 		goto out;
 	}
-	stream_summary(r, p.quiet);
+	stream_summary(r, p.cli.quiet);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
 	/* the dispatcher's stdout check reports this errno (and keeps quiet on EPIPE) */

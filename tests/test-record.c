@@ -83,15 +83,15 @@ START_TEST(test_parse_full)
 
 	ck_assert_int_eq(parse("record -e sched:sched_switch -f prev_pid>0 -e irq -o out.dat "
 			       "-b 4096 -C mono -M 3 -q -- cat /etc/hostname", &p), 0);
-	ck_assert_uint_eq(p.nr_events, 2);
-	ck_assert_str_eq(p.events[0].system, "sched");
-	ck_assert_str_eq(p.events[0].filter, "prev_pid>0");
-	ck_assert_ptr_null(p.events[1].filter);
+	ck_assert_uint_eq(p.cli.nr_events, 2);
+	ck_assert_str_eq(p.cli.events[0].system, "sched");
+	ck_assert_str_eq(p.cli.events[0].filter, "prev_pid>0");
+	ck_assert_ptr_null(p.cli.events[1].filter);
 	ck_assert_str_eq(p.output, "out.dat");
-	ck_assert_uint_eq(p.buffer_kb, 4096);
-	ck_assert_str_eq(p.clock, "mono");
-	ck_assert_str_eq(p.cpumask, "3");
-	ck_assert(p.quiet);
+	ck_assert_uint_eq(p.cli.buffer_kb, 4096);
+	ck_assert_str_eq(p.cli.clock, "mono");
+	ck_assert_str_eq(p.cli.cpumask, "3");
+	ck_assert(p.cli.quiet);
 	ck_assert_ptr_nonnull(p.command);
 	ck_assert_str_eq(p.command[0], "cat");
 	ck_assert_str_eq(p.command[1], "/etc/hostname");
@@ -106,18 +106,18 @@ START_TEST(test_parse_defaults_and_command_options)
 	ck_assert_int_eq(parse("record -e sched", &p), 0);
 	ck_assert_str_eq(p.output, "trace.dat");
 	ck_assert_ptr_null(p.command);
-	ck_assert_uint_eq(p.buffer_kb, 0);
+	ck_assert_uint_eq(p.cli.buffer_kb, 0);
 	/* options after the command belong to the command */
 	ck_assert_int_eq(parse("record -e sched -F ls -l -e", &p), 0);
-	ck_assert(p.only_command);
+	ck_assert(p.cli.only_command);
 	ck_assert_str_eq(p.command[0], "ls");
 	ck_assert_str_eq(p.command[1], "-l");
 	ck_assert_int_eq(parse("record --event=sched --only-command --children sleep 1", &p), 0);
-	ck_assert(p.only_command && p.children);
+	ck_assert(p.cli.only_command && p.cli.children);
 	ck_assert_int_eq(parse("record -e sched -P 12,34 -P 56 -c", &p), 0);
-	ck_assert_uint_eq(p.nr_pids, 3);
-	ck_assert_int_eq(p.pids[0], 12);
-	ck_assert_int_eq(p.pids[2], 56);
+	ck_assert_uint_eq(p.cli.nr_pids, 3);
+	ck_assert_int_eq(p.cli.pids[0], 12);
+	ck_assert_int_eq(p.cli.pids[2], 56);
 	ck_assert_int_eq(parse("record -e sched --threads 4", &p), 0);
 	ck_assert_uint_eq(p.threads, 4);
 	ck_assert_int_eq(parse("record -h", &p), 1);
@@ -145,7 +145,7 @@ START_TEST(test_parse_tracers)
 			       "--graph-notrace schedule -F ls", &p), 0);
 	ck_assert_int_eq(p.tracer.max_graph_depth, 5);
 	ck_assert_str_eq(p.tracer.graph_notrace.v[0], "schedule");
-	ck_assert_int_eq(p.nr_events, 0);
+	ck_assert_int_eq(p.cli.nr_events, 0);
 	ftx_tracer_opts_free(&p.tracer);
 	ck_assert_int_eq(parse("record -p function --func-stack -l schedule", &p), 0);
 	ck_assert(p.tracer.func_stack);
@@ -269,11 +269,11 @@ START_TEST(test_stream_parse)
 
 	ck_assert_int_eq(sparse("stream -e sched:sched_switch -f next_pid==1 -N -q -b 100 -C global "
 				"-F -c -- sleep 1", &p), 0);
-	ck_assert_uint_eq(p.nr_events, 1);
-	ck_assert_str_eq(p.events[0].filter, "next_pid==1");
-	ck_assert(p.no_plugins && p.quiet && p.only_command && p.children);
-	ck_assert_uint_eq(p.buffer_kb, 100);
-	ck_assert_str_eq(p.clock, "global");
+	ck_assert_uint_eq(p.cli.nr_events, 1);
+	ck_assert_str_eq(p.cli.events[0].filter, "next_pid==1");
+	ck_assert(p.no_plugins && p.cli.quiet && p.cli.only_command && p.cli.children);
+	ck_assert_uint_eq(p.cli.buffer_kb, 100);
+	ck_assert_str_eq(p.cli.clock, "global");
 	ck_assert_str_eq(p.command[0], "sleep");
 	ck_assert_int_eq(sparse("stream --help", &p), 1);
 	for (size_t i = 0; i < FTX_ARRAY_SIZE(bad); i++) {

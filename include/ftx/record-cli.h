@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The command-line options 'ftx record' and 'ftx stream' share (trace-cmd
+ * record's -e -f -b -C -P -F -c -M -q), parsed in one place. Pure: no I/O.
+ */
+#ifndef FTX_RECORD_CLI_H
+#define FTX_RECORD_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "ftx/recorder.h"
+
+#define FTX_RECORD_MAX_EVENTS	256
+#define FTX_RECORD_MAX_PIDS	64
+
+/* The getopt letters of the shared options, for the commands' optstrings */
+#define FTX_RECORD_CLI_OPTSTRING	"e:f:b:C:P:FcM:q"
+
+struct ftx_record_cli {
+	struct ftx_record_event events[FTX_RECORD_MAX_EVENTS];
+	size_t nr_events;
+	pid_t pids[FTX_RECORD_MAX_PIDS];
+	size_t nr_pids;
+	unsigned long buffer_kb;
+	const char *clock;
+	const char *cpumask;
+	bool only_command;
+	bool children;
+	bool quiet;
+};
+
+/**
+ * ftx_record_cli_opt - take one shared option
+ * @cli: what the options asked for so far
+ * @opt: the getopt letter
+ * @arg: its argument (borrowed; -e and -P are split in place)
+ *
+ * Returns 1 when @opt was one of the shared options, 0 when it is not, or -1
+ * with the reason in ftx_error().
+ */
+int ftx_record_cli_opt(struct ftx_record_cli *cli, int opt, char *arg);
+
+/**
+ * ftx_record_cli_check - how -F, -P and -c combine, once every option is in
+ * @has_command: a command to run follows the options
+ * Returns 0, or -1 with the reason in ftx_error().
+ */
+int ftx_record_cli_check(const struct ftx_record_cli *cli, bool has_command);
+
+/** ftx_record_cli_apply - copy the shared options into recorder options */
+void ftx_record_cli_apply(const struct ftx_record_cli *cli, struct ftx_recorder_opts *o);
+
+#endif /* FTX_RECORD_CLI_H */
