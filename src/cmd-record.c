@@ -28,9 +28,9 @@
 static const char record_usage[] =
 	"usage: ftx record [options] [--] [command [args...]]\n"
 	"\n"
-	"Record tracepoints into a trace.dat file (version 6, read by trace-cmd and\n"
-	"KernelShark). Without a command, records until Ctrl-C; with one, records\n"
-	"until it exits.\n"
+	"Record tracepoints and the function tracers into a trace.dat file (version 6,\n"
+	"read by trace-cmd and KernelShark). Without a command, records until Ctrl-C;\n"
+	"with one, records until it exits.\n"
 	"\n"
 	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
 	"                              system, else an event of any system); repeatable\n"
@@ -452,7 +452,7 @@ out:
 
 const struct ftx_cmd ftx_cmd_record = {
 	.name = "record",
-	.summary = "record tracepoints into trace.dat",
+	.summary = "record tracepoints and function tracers into trace.dat",
 	.usage = record_usage,
 	.flags = FTX_CMD_NEEDS_ROOT,
 	.run = record_run,
