@@ -5,6 +5,8 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #define FTX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -39,5 +41,32 @@ char *ftx_strip(char *s);
  * ftx_levenshtein - edit distance between two strings (for "did you mean")
  */
 unsigned int ftx_levenshtein(const char *a, const char *b);
+
+/**
+ * ftx_read_uint - an unaligned 1, 2, 4 or 8 byte unsigned value of a trace,
+ * byte-swapped when the trace's endianness is not the host's (@swap)
+ *
+ * Inline: it sits in the record-decoding loops.
+ */
+static inline uint64_t ftx_read_uint(const void *p, int size, bool swap)
+{
+	uint64_t v8;
+	uint32_t v4;
+	uint16_t v2;
+
+	switch (size) {
+	case 1:
+		return *(const uint8_t *)p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return swap ? __builtin_bswap16(v2) : v2;
+	case 4:
+		memcpy(&v4, p, 4);
+		return swap ? __builtin_bswap32(v4) : v4;
+	default:
+		memcpy(&v8, p, 8);
+		return swap ? __builtin_bswap64(v8) : v8;
+	}
+}
 
 #endif /* FTX_UTIL_H */

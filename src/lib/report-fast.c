@@ -25,6 +25,7 @@
 #include <traceevent/trace-seq.h>
 
 #include "ftx/report.h"
+#include "ftx/util.h"
 #include "report-fast.h"
 
 #define VERIFY		32
@@ -427,23 +428,7 @@ void ftx_fast_free(struct ftx_fast *fast)
 
 static inline unsigned long long rd(struct ftx_fast *fast, const void *p, int size)
 {
-	uint64_t v8;
-	uint32_t v4;
-	uint16_t v2;
-
-	switch (size) {
-	case 1:
-		return *(const uint8_t *)p;
-	case 2:
-		memcpy(&v2, p, 2);
-		return fast->swap ? __builtin_bswap16(v2) : v2;
-	case 4:
-		memcpy(&v4, p, 4);
-		return fast->swap ? __builtin_bswap32(v4) : v4;
-	default:
-		memcpy(&v8, p, 8);
-		return fast->swap ? __builtin_bswap64(v8) : v8;
-	}
+	return ftx_read_uint(p, size, fast->swap);
 }
 
 static inline void put(struct ftx_strbuf *sb, const char *s, size_t n)

@@ -19,6 +19,7 @@
 #include <traceevent/trace-seq.h>
 
 #include "ftx/error.h"
+#include "ftx/util.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "report-fast.h"
@@ -183,21 +184,10 @@ static void fmt_index_events(struct ftx_report_fmt *f)
 	f->swap = tep_is_file_bigendian(f->tep) != tep_is_local_bigendian(f->tep);
 }
 
+/* sizes 1, 2 and 4 only: anything else reads as 4 bytes, as before */
 static inline unsigned int rd_u(const struct ftx_report_fmt *f, const void *p, int size)
 {
-	uint32_t v4;
-	uint16_t v2;
-
-	switch (size) {
-	case 1:
-		return *(const uint8_t *)p;
-	case 2:
-		memcpy(&v2, p, 2);
-		return f->swap ? __builtin_bswap16(v2) : v2;
-	default:
-		memcpy(&v4, p, 4);
-		return f->swap ? __builtin_bswap32(v4) : v4;
-	}
+	return (unsigned int)ftx_read_uint(p, size == 1 || size == 2 ? size : 4, f->swap);
 }
 
 struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int flags)

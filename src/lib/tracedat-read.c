@@ -353,23 +353,7 @@ static int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len
 
 static uint64_t td_num(struct ftx_tracedat *td, const void *p, int size)
 {
-	uint64_t v8;
-	uint32_t v4;
-	uint16_t v2;
-
-	switch (size) {
-	case 1:
-		return *(const uint8_t *)p;
-	case 2:
-		memcpy(&v2, p, 2);
-		return td->swap ? __builtin_bswap16(v2) : v2;
-	case 4:
-		memcpy(&v4, p, 4);
-		return td->swap ? __builtin_bswap32(v4) : v4;
-	default:
-		memcpy(&v8, p, 8);
-		return td->swap ? __builtin_bswap64(v8) : v8;
-	}
+	return ftx_read_uint(p, size, td->swap);
 }
 
 /* ---------------------------------------------------------------- cursors */
