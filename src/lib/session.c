@@ -822,6 +822,17 @@ static void session_emergency_restore(int sig)
 		failed = session_undo_raw(s, 0, NULL, NULL);
 		if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
 			failed++;
+		/*
+		 * The signal may have cut the normal restore short halfway, and
+		 * the instance's enabled events keep its probes busy until the
+		 * instance is gone: once it is, every step can be tried again
+		 * (they are idempotent; what is gone already reads as ENOENT).
+		 */
+		if (failed) {
+			failed = session_undo_raw(s, 0, NULL, NULL);
+			if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
+				failed++;
+		}
 		if (!failed && s->journal_path)
 			unlink(s->journal_path);
 	}

@@ -56,7 +56,7 @@ interrupt() {	# signals... ; expected exit status
 	[ "$before" = "$after" ] || die "[$sigs] tracefs changed: $(diff <(echo "$before") <(echo "$after"))"
 	[ -e "$T/instances/ftx-$pid" ] && die "[$sigs] instance ftx-$pid left"
 	grep -q "ftx/ftx_check_[a-z]*_$pid " "$T/dynamic_events" && die "[$sigs] probes left"
-	[ -e "/run/ftx/$pid" ] && die "[$sigs] journal left"
+	[ -e "/run/ftx/$pid" ] && die "[$sigs] journal left: $(tr "\n" " " < "/run/ftx/$pid" | head -c 600); stderr: $(cat "$tmp/err")"
 	# it stops after the capability being tried (at most one more line)
 	[ "$(wc -l < "$tmp/out")" -le $((lines + 1)) ] ||
 		die "[$sigs] the check went on after the signal: $(tail -n 3 "$tmp/out")"
