@@ -564,28 +564,38 @@ static bool ident_char(char c)
 	       c == '_';
 }
 
+/*
+ * One "\tfield: decl;\toffset:N;\tsize:N;\tsigned:N;\n" line as the kernel
+ * writes it: returns what follows it, or NULL.
+ */
+static const char *plain_field_line(const char *p)
+{
+	if (strncmp(p, "\tfield:", 7))
+		return NULL;
+	for (p += 7; *p != ';'; p++)
+		if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
+			return NULL;
+	if (strncmp(p, ";\toffset:", 9))
+		return NULL;
+	for (p += 9; *p >= '0' && *p <= '9'; p++)
+		;
+	if (strncmp(p, ";\tsize:", 7))
+		return NULL;
+	for (p += 7; *p >= '0' && *p <= '9'; p++)
+		;
+	if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
+	    strncmp(p + 10, ";\n", 2))
+		return NULL;
+	return p + 12;
+}
+
 /* header_page as the kernel writes it: "\tfield: decl;\toffset:N;\tsize:N;\tsigned:N;\n"... */
 static bool header_page_is_plain(const char *p)
 {
 	while (*p) {
-		if (strncmp(p, "\tfield:", 7))
+		p = plain_field_line(p);
+		if (!p)
 			return false;
-		p += 7;
-		for (; *p != ';'; p++)
-			if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
-				return false;
-		if (strncmp(p, ";\toffset:", 9))
-			return false;
-		for (p += 9; *p >= '0' && *p <= '9'; p++)
-			;
-		if (strncmp(p, ";\tsize:", 7))
-			return false;
-		for (p += 7; *p >= '0' && *p <= '9'; p++)
-			;
-		if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
-		    strncmp(p + 10, ";\n", 2))
-			return false;
-		p += 12;
 	}
 	return true;
 }
@@ -708,22 +718,9 @@ static bool format_is_plain(const char *t)
 		}
 		if (strncmp(p, "\tfield:", 7))
 			break;
-		p += 7;
-		for (; *p != ';'; p++)
-			if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
-				return false;
-		if (strncmp(p, ";\toffset:", 9))
+		p = plain_field_line(p);
+		if (!p)
 			return false;
-		for (p += 9; *p >= '0' && *p <= '9'; p++)
-			;
-		if (strncmp(p, ";\tsize:", 7))
-			return false;
-		for (p += 7; *p >= '0' && *p <= '9'; p++)
-			;
-		if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
-		    strncmp(p + 10, ";\n", 2))
-			return false;
-		p += 12;
 	}
 	if (strncmp(p, "print fmt: \"", 12))
 		return false;
