@@ -61,7 +61,7 @@ LIBPERF_LIBS	:= $(LIBPERF_DIR)/lib/libperf.a $(LIBPERF_DIR)/lib/libapi.a
 ALL_CFLAGS	= $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS		= $(LIBPERF_LIBS) $(PKG_LIBS) -lelf -lpthread -ldl
 
-LIB_SRCS	:= $(sort $(wildcard src/lib/*.c))
+LIB_SRCS	:= $(sort $(wildcard src/lib/*/*.c))
 CMD_SRCS	:= $(sort $(wildcard src/cmd-*.c))
 CMD_NAMES	:= $(patsubst src/cmd-%.c,%,$(CMD_SRCS))
 TEST_SRCS	:= $(sort $(wildcard tests/test-*.c))

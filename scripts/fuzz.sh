@@ -32,7 +32,7 @@ flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=
 	-std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -Ibuild/gen -Ibuild/libperf/include
 	$(pkg-config --cflags libtracefs libtraceevent)"
 objs=()
-for src in src/lib/*.c; do
+for src in src/lib/*/*.c; do
 	o=$out/obj/$(basename "$src" .c).o
 	# shellcheck disable=SC2086
 	clang $flags -c "$src" -o "$o"

@@ -13,6 +13,7 @@
 #include <traceevent/event-parse.h>
 
 #include "ftx/error.h"
+#include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
 
@@ -134,12 +135,12 @@ static void truncations(const char *path, int steps)
 		if (cut >= data_end)
 			continue;
 		ftx_error_clear();
-		ck_assert_msg(ftx_tracedat_fuzz_one(buf, cut) == -1, "%s cut at %zu accepted",
+		ck_assert_msg(ftx_report_fuzz_one(buf, cut) == -1, "%s cut at %zu accepted",
 			      path, cut);
 		ck_assert_msg(strncmp(ftx_error(), "fuzz.dat: offset ", 17) == 0,
 			      "cut at %zu: reason '%s'", cut, ftx_error());
 	}
-	ck_assert_int_eq(ftx_tracedat_fuzz_one(buf, len), 0);
+	ck_assert_int_eq(ftx_report_fuzz_one(buf, len), 0);
 	free(buf);
 }
 
@@ -172,7 +173,7 @@ static void flips(const char *path, unsigned int seed, int rounds)
 			work[pos] ^= 1u << (random() % 8);
 		}
 		ftx_error_clear();
-		ret = ftx_tracedat_fuzz_one(work, len);
+		ret = ftx_report_fuzz_one(work, len);
 		ck_assert(ret == 0 || ret == -1);
 		if (ret)
 			ck_assert_msg(strstr(ftx_error(), "fuzz.dat"), "reason: %s", ftx_error());

@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include "ftx/elf.h"	/* ftx_elf_entry_offset, used by the uprobe check */
+
 enum ftx_cap_status {
 	FTX_CAP_OK,
 	FTX_CAP_NOT_PERMITTED,	/* built in, but refused (lockdown, paranoid, EPERM) */
@@ -66,11 +68,5 @@ void ftx_json_escape(FILE *f, const char *s);
 
 /** ftx_readme_has_fetcharg - tracefs README text lists the fetcharg @arg ("$arg<N>") */
 int ftx_readme_has_fetcharg(const char *readme, const char *arg);
-
-/**
- * ftx_elf_entry_offset - file offset of the ELF entry point of @path (where a
- * uprobe can be placed); 0 or -1 with errno and ftx_error() set
- */
-int ftx_elf_entry_offset(const char *path, unsigned long long *offset);
 
 #endif /* FTX_CAPABILITY_H */

@@ -28,23 +28,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ftx/strbuf.h"
+
 struct tep_handle;
 struct tep_record;
-
-/* A growable text buffer; len is what is used, buf stays NUL-terminated */
-struct ftx_strbuf {
-	char *buf;
-	size_t len;
-	size_t cap;
-};
-
-#define FTX_STRBUF_INIT { NULL, 0, 0 }
-
-/** ftx_strbuf_reserve - make room for @n more bytes (+NUL); 0 or -1 (ENOMEM) */
-int ftx_strbuf_reserve(struct ftx_strbuf *sb, size_t n);
-
-/** ftx_strbuf_release - free the buffer's memory; the struct can be reused */
-void ftx_strbuf_release(struct ftx_strbuf *sb);
 
 /* Flags of ftx_report_fmt_alloc() */
 #define FTX_REPORT_NSEC		(1u << 0)	/* -t: nanosecond timestamps */
@@ -135,5 +122,12 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
  * Returns 0 or -1 (EINVAL, reason set).
  */
 int ftx_report_parse_cpus(const char *s, bool **mask, int *n);
+
+/**
+ * ftx_report_fuzz_one - open @data as a trace.dat, iterate and format every
+ * record into a null sink; for fuzzers. Returns 0 or -1 (bad input); must never
+ * crash or hang on any input.
+ */
+int ftx_report_fuzz_one(const uint8_t *data, size_t size);
 
 #endif /* FTX_REPORT_H */

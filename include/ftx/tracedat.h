@@ -184,11 +184,4 @@ int ftx_tracedat_load_kallsyms(struct ftx_tracedat *td);
  */
 int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len);
 
-/**
- * ftx_tracedat_fuzz_one - open @data as a trace.dat, iterate and format every
- * record into a null sink; for fuzzers. Returns 0 or -1 (bad input); must never
- * crash or hang on any input.
- */
-int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size);
-
 #endif /* FTX_TRACEDAT_H */

@@ -24,7 +24,7 @@
 #include <traceevent/event-parse.h>
 #include <traceevent/trace-seq.h>
 
-#include "ftx/report.h"
+#include "ftx/strbuf.h"
 #include "ftx/util.h"
 #include "report-fast.h"
 

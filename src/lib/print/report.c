@@ -63,36 +63,6 @@ struct ftx_report_fmt {
 	bool swap;
 };
 
-/* ---------------------------------------------------------------- strbuf */
-
-int ftx_strbuf_reserve(struct ftx_strbuf *sb, size_t n)
-{
-	size_t want = sb->len + n + 1, cap;
-	char *b;
-
-	if (want <= sb->cap)
-		return 0;
-	cap = sb->cap ? sb->cap : 4096;
-	while (cap < want)
-		cap *= 2;
-	b = realloc(sb->buf, cap);
-	if (!b) {
-		errno = ENOMEM;
-		ftx_error_set("out of memory");
-		return -1;
-	}
-	sb->buf = b;
-	sb->cap = cap;
-	return 0;
-}
-
-void ftx_strbuf_release(struct ftx_strbuf *sb)
-{
-	free(sb->buf);
-	sb->buf = NULL;
-	sb->len = sb->cap = 0;
-}
-
 static inline void sb_put(struct ftx_strbuf *sb, const char *s, size_t n)
 {
 	if (!n)
@@ -1072,7 +1042,7 @@ static int null_write(void *ctx, const char *buf, size_t len)
 	return 0;
 }
 
-int ftx_tracedat_fuzz_one(const uint8_t *data, size_t size)
+int ftx_report_fuzz_one(const uint8_t *data, size_t size)
 {
 	struct ftx_tracedat *td;
 	struct ftx_report_fmt *f;
