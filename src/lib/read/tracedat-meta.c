@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * trace.dat reader: v6 and v7 (none/zstd/zlib), either endianness, 32- and
- * 64-bit kernels. Layout: shared/docs/trace-dat-format.md.
- *
- * Memory use is flat in the trace size: per CPU two blocks of pages (the
- * current one and the one before, so a borrowed record survives one more
- * step), filled with pread (v6, uncompressed v7) or by decompressing one chunk
- * (compressed v7).
+ * trace.dat reader, metadata: v6 and v7 (none/zstd/zlib), either endianness,
+ * 32- and 64-bit kernels. Layout: shared/docs/trace-dat-format.md. Opens and
+ * closes the reader, parses the headers, formats and options, builds the CPU
+ * table the iterator (tracedat-iter.c) walks.
  */
 #include <endian.h>
 #include <errno.h>
@@ -15,18 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <setjmp.h>
-#include <signal.h>
-#include <poll.h>
-#include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <traceevent/event-parse.h>
-#include <traceevent/kbuffer.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -34,161 +22,11 @@
 #include "ftx/format-check.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
-
-#define MAGIC_LEN	10		/* 0x17 0x08 0x44 "tracing" */
-#define MAX_CPUS	8192
-#define MAX_PAGE	(1u << 20)
-#define MAX_META	(512ull << 20)	/* one uncompressed metadata block */
-#define MAX_CHUNK	(64u << 20)	/* one uncompressed CPU data chunk */
-#define BLOCK_BYTES	(64u << 10)	/* pages read at once from uncompressed data */
-/*
- * Zero bytes kept after every block of pages: libtraceevent trusts the
- * __data_loc offsets/lengths inside a record (up to 64 KiB), so a corrupted
- * record can make it read past the page; it then reads zeros, not the heap.
- */
-#define BLOCK_PAD	((64u << 10) + 64)
-
-enum {
-	OPT_DONE = 0, OPT_DATE, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
-	OPT_OFFSET, OPT_CPUCOUNT, OPT_VERSION, OPT_PROCMAPS, OPT_TRACEID, OPT_TIME_SHIFT,
-	OPT_GUEST, OPT_TSC2NSEC, OPT_STRINGS, OPT_HEADER_INFO, OPT_FTRACE_EVENTS,
-	OPT_EVENT_FORMATS, OPT_KALLSYMS, OPT_PRINTK, OPT_CMDLINES, OPT_BUFFER_TEXT,
-};
-
-enum { COMP_NONE, COMP_ZSTD, COMP_ZLIB };
-
-struct td_cpu {
-	int cpu;			/* CPU id */
-	struct td_buffer *buf;		/* NULL: the top instance */
-	bool compressed;		/* v7 chunked data */
-	uint64_t off, size;		/* data in the file */
-	/* reading position */
-	uint64_t pos;			/* next byte of [off, off+size) to read */
-	uint32_t chunks_left;		/* compressed: chunks not yet read */
-	bool started, done, selected;
-	uint8_t *blk[2];
-	size_t blk_cap[2];
-	int cur;			/* block in use */
-	size_t blk_len;			/* bytes of pages in the current block */
-	size_t pg;			/* offset of the next page in the block */
-	uint64_t blk_foff;		/* file offset of the block (for messages) */
-	uint64_t page_foff;		/* file offset of the current page */
-	struct kbuffer *kbuf;
-	bool page_loaded, advance;
-	uint8_t *page;			/* current page */
-	unsigned int page_start;	/* offset of its data */
-	unsigned int page_data;		/* data bytes (commit) */
-	size_t page_end;		/* page_start + page_data */
-	int prev_idx;			/* index of the last event returned */
-	long long page_lost;		/* what kbuffer_missed_events() says */
-	struct tep_record rec;
-	bool have;
-	unsigned long long lost_events, lost_pages;
-};
-
-/* An instance (a BUFFER option other than the top one) */
-struct td_buffer {
-	char *name;
-	uint64_t off;			/* v6: its flyrecord table; v7: its BUFFER section */
-	int index;			/* 1.. (0 is the top instance) */
-	/* v7: CPUs with data */
-	uint32_t ncpus;
-	struct { uint32_t cpu; uint64_t off, size; } *cpus;
-};
-
-struct ftx_tracedat {
-	const char *name;
-	char *name_alloc;
-	int fd;
-	const uint8_t *mem;
-	uint64_t fsize;
-	unsigned int flags;
-
-	int version;
-	bool big_endian, swap;
-	int user_long_size;
-	int long_size;			/* kernel long: size of header_page's commit */
-	uint32_t page_size;
-	int comp;
-
-	struct tep_handle *tep;
-	struct tep_plugin_list *plugins;
-
-	int hdr_cpus;			/* CPU count from the header / CPUCOUNT */
-	int ncpus;			/* the top instance's CPUs ("cpus=N"): cpu[0..ncpus) */
-	int nall;			/* entries in cpu[]: then the instances' CPUs */
-	struct td_cpu *cpu;
-	bool data_compressed;
-	bool latency;
-	uint64_t latency_off;
-
-	char *clock;
-	bool use_trace_clock;
-	bool in_usecs;
-	uint32_t tsc_mult, tsc_shift;	/* TSC2NSEC: ns = tsc * mult >> shift */
-	long long ts_offset;
-	char *cpustats;
-	size_t cpustats_len;
-	char *uname;
-	char *tool_version;
-	struct td_buffer *buffers;
-	int nr_buffers;
-
-	/* v7 section offsets from the options */
-	uint64_t sec_off[OPT_BUFFER_TEXT + 1];
-	bool have_top_buffer;
-
-	uint8_t *zbuf;			/* compressed chunk scratch */
-	size_t zbuf_cap;
-
-	/*
-	 * The canary: a forked child parses the metadata first, because
-	 * libtraceevent's parsers crash on some malformed formats; it only
-	 * reports how far it got (progress, shared memory).
-	 */
-	bool canary;
-	bool tep_poisoned;		/* a parser faulted inside it: never free it */
-	volatile uint64_t *progress;
-	/* FTX_TRACEDAT_LAZY_KALLSYMS: where the kallsyms block is, until parsed */
-	bool ksyms_pending, ksyms_in_section;
-	uint64_t ksyms_off;
-	pid_t canary_pid;
-	int canary_fd;			/* read end: EOF when the child is gone */
-	/* formats read while the canary runs, parsed once it is done */
-	struct td_deferred {
-		char *sys;		/* NULL: header_page */
-		char *buf;
-		size_t size;
-		uint64_t off;
-	} *deferred;
-	size_t ndeferred;
-
-	struct tep_record slot[2];
-	int slot_i;
-	int pending;			/* CPU index whose head was returned, -1 none */
-	bool failed;
-};
+#include "tracedat-local.h"
 
 /* ---------------------------------------------------------------- errors */
 
-/*
- * ts * mult >> shift with the 96-bit product kept whole; no __int128, which
- * 32-bit targets (armhf) lack.
- */
-static uint64_t tsc_to_ns(uint64_t ts, uint32_t mult, uint32_t shift)
-{
-	uint64_t lo = (ts & 0xffffffffu) * mult;
-	uint64_t mid = (ts >> 32) * mult + (lo >> 32);	/* bits 32..95 */
-
-	lo &= 0xffffffffu;
-	if (shift >= 32)
-		return shift >= 96 ? 0 : mid >> (shift - 32);
-	if (!shift)
-		return (mid << 32) | lo;
-	return (mid << (32 - shift)) | (lo >> shift);
-}
-
-static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
+int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 {
 	char msg[FTX_ERROR_MAX];
 	va_list ap;
@@ -202,7 +40,7 @@ static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 	return -1;
 }
 
-static int td_nomem(struct ftx_tracedat *td)
+int td_nomem(struct ftx_tracedat *td)
 {
 	ftx_error_set("%s: out of memory", td->name);
 	errno = ENOMEM;
@@ -210,89 +48,7 @@ static int td_nomem(struct ftx_tracedat *td)
 	return -1;
 }
 
-/* ---------------------------------------------------------------- parse guard */
-
-/*
- * libtraceevent 1.7's parsers crash (NULL dereference, division by zero,
- * overruns) on some malformed format texts; trace-cmd report dies on those
- * files. Format texts are corruption-checked first and odd ones tried in a
- * child (canary_start()), but a check cannot foresee every crash, so each
- * libtraceevent parse call also runs under a fault guard: a fault there
- * becomes "offset N: libtraceevent crashed parsing ..." and the tep is
- * abandoned (not freed: its state is unknown), instead of taking the
- * caller's process down. The faults are synchronous, in parser code (not in
- * malloc), which is what makes jumping out of them workable.
- */
-static __thread sigjmp_buf *guard_jmp;
-
-static void guard_handler(int sig)
-{
-	if (guard_jmp)
-		siglongjmp(*guard_jmp, sig);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static const int guard_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
-
-struct guard {
-	struct sigaction old[4];
-	sigjmp_buf env;
-};
-
-static void guard_on(struct guard *g)
-{
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = guard_handler;
-	sa.sa_flags = SA_NODEFER;	/* no signal left blocked after the jump */
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < FTX_ARRAY_SIZE(guard_sigs); i++)
-		sigaction(guard_sigs[i], &sa, &g->old[i]);
-	guard_jmp = &g->env;
-}
-
-static void guard_off(struct guard *g)
-{
-	size_t i;
-
-	guard_jmp = NULL;
-	for (i = 0; i < FTX_ARRAY_SIZE(guard_sigs); i++)
-		sigaction(guard_sigs[i], &g->old[i], NULL);
-}
-
-struct parse_call {
-	struct tep_handle *tep;
-	char *buf;
-	size_t size;
-	const char *sys;
-	int long_size;
-	int ret;
-};
-
-static int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Run @fn(@pc) guarded; a fault fails the reader at @off */
-static int guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
-		   void (*fn)(struct parse_call *), struct parse_call *pc)
-{
-	struct guard g;
-	int sig;
-
-	guard_on(&g);
-	sig = sigsetjmp(g.env, 0);
-	if (!sig)
-		fn(pc);
-	guard_off(&g);
-	if (!sig)
-		return 0;
-	td->tep_poisoned = true;
-	return td_fail(td, off, "libtraceevent crashed (signal %d) parsing the %s here; "
-		       "trace-cmd cannot read this file either", sig, what);
-}
+/* ---------------------------------------------------------------- parse calls (td_guarded) */
 
 static void call_header_page(struct parse_call *pc)
 {
@@ -321,7 +77,7 @@ static void call_cmdlines(struct parse_call *pc)
 
 /* ---------------------------------------------------------------- raw I/O */
 
-static int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
+int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
 {
 	size_t done = 0;
 	ssize_t r;
@@ -351,7 +107,7 @@ static int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len
 	return 0;
 }
 
-static uint64_t td_num(struct ftx_tracedat *td, const void *p, int size)
+uint64_t td_num(struct ftx_tracedat *td, const void *p, int size)
 {
 	return ftx_read_uint(p, size, td->swap);
 }
@@ -464,8 +220,8 @@ static int cur_expect(struct cur *c, const char *magic, size_t len, const char *
 
 /* ---------------------------------------------------------------- compression */
 
-static int decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
-		      void *dst, size_t dlen)
+int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
+		  void *dst, size_t dlen)
 {
 	if (td->comp == COMP_ZSTD) {
 		size_t r = ZSTD_decompress(dst, dlen, src, slen);
@@ -530,7 +286,7 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 		return td_nomem(td);
 	}
 	if (td_pread(td, h.pos, src, csize) ||
-	    decompress(td, off, src, csize, dst, usize)) {
+	    td_decompress(td, off, src, csize, dst, usize)) {
 		free(src);
 		free(dst);
 		return -1;
@@ -606,7 +362,7 @@ static int apply_header_page(struct ftx_tracedat *td, char *buf, size_t size, ui
 	struct parse_call pc = { td->tep, buf, size, NULL, td->user_long_size, 0 };
 	int commit;
 
-	if (guarded(td, off, "header_page", call_header_page, &pc)) {
+	if (td_guarded(td, off, "header_page", call_header_page, &pc)) {
 		free(buf);
 		return -1;
 	}
@@ -686,7 +442,7 @@ static bool format_has_field(const char *fmt, const char *name, size_t len)
 /*
  * Is this format text shaped exactly as the kernel writes them? Formats that
  * are (every real one) go to libtraceevent directly; anything else is first
- * tried by the canary child (see canary_start()), because libtraceevent's
+ * tried by the canary child (see td_canary_start()), because libtraceevent's
  * parser crashes on some malformed text. False alarms only cost time.
  */
 static bool format_is_plain(const char *t)
@@ -779,7 +535,7 @@ static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, 
 
 	/* trace-cmd goes on when one format does not parse; so do we */
 	if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
-		ret = guarded(td, off, "event format", call_event, &pc);
+		ret = td_guarded(td, off, "event format", call_event, &pc);
 	else if (!td->canary)
 		ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name, system, why);
 	free(buf);
@@ -867,16 +623,16 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 
 		switch (which) {
 		case OPT_KALLSYMS:
-			ret = guarded(td, at, "kallsyms", call_kallsyms, &pc);
+			ret = td_guarded(td, at, "kallsyms", call_kallsyms, &pc);
 			break;
 		case OPT_PRINTK:
 			/* libtraceevent 1.7 overruns on lines not shaped "0xADDR : \"fmt\"" */
 			buf[ftx_printk_sanitize(buf, size)] = '\0';
 			if (*buf)
-				ret = guarded(td, at, "printk formats", call_printk, &pc);
+				ret = td_guarded(td, at, "printk formats", call_printk, &pc);
 			break;
 		case OPT_CMDLINES:
-			ret = guarded(td, at, "saved cmdlines", call_cmdlines, &pc);
+			ret = td_guarded(td, at, "saved cmdlines", call_cmdlines, &pc);
 			break;
 		}
 		if (ret) {
@@ -1463,11 +1219,9 @@ static bool clock_in_usecs(const char *clock)
 	       !strcmp(clock, "tsc2nsec");
 }
 
-static void canary_start(struct ftx_tracedat *td);
-static int canary_wait(struct ftx_tracedat *td);
 static int apply_deferred(struct ftx_tracedat *td);
 
-static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
+struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 {
 	uint8_t magic[MAGIC_LEN] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
 	struct cur c = { .td = td, .pos = 0, .end = td->fsize };
@@ -1554,8 +1308,8 @@ static struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 	}
 	if (td->ndeferred) {
 		/* unusual format text: let a child try libtraceevent on it first */
-		canary_start(td);
-		if (canary_wait(td) || apply_deferred(td))
+		td_canary_start(td);
+		if (td_canary_wait(td) || apply_deferred(td))
 			goto fail;
 	}
 	if (!(td->flags & FTX_TRACEDAT_NO_PLUGINS))
@@ -1585,91 +1339,6 @@ fail:
 	return NULL;
 }
 
-/*
- * The canary. libtraceevent 1.7 dereferences NULL or overruns on some
- * malformed event formats (trace-cmd report dies on those files). Formats not
- * shaped as the kernel writes them are kept aside; a forked child then parses
- * all the metadata, and a crash there becomes an error message instead of
- * ours. If the child cannot be started the formats are parsed unguarded.
- */
-static void canary_start(struct ftx_tracedat *td)
-{
-	volatile uint64_t *prog;
-	int pfd[2];
-	pid_t pid;
-
-	td->canary_fd = -1;
-	prog = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (prog == MAP_FAILED)
-		return;
-	if (pipe2(pfd, O_CLOEXEC)) {
-		munmap((void *)prog, 4096);
-		return;
-	}
-	*prog = 0;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		munmap((void *)prog, 4096);
-		return;
-	}
-	if (pid == 0) {
-		struct rlimit nocore = { 0, 0 };
-		struct ftx_tracedat *t = calloc(1, sizeof(*t));
-
-		close(pfd[0]);
-		setrlimit(RLIMIT_CORE, &nocore);
-		if (t) {
-			t->name = td->name;
-			t->fd = td->fd;
-			t->mem = td->mem;
-			t->fsize = td->fsize;
-			t->flags = td->flags | FTX_TRACEDAT_NO_PLUGINS;
-			t->canary = true;
-			t->progress = prog;
-			td_open(t);
-		}
-		_exit(0);
-	}
-	close(pfd[1]);
-	td->canary_pid = pid;
-	td->canary_fd = pfd[0];
-	td->progress = prog;
-}
-
-/* 0: the formats are safe to parse here; -1: the child died on them */
-static int canary_wait(struct ftx_tracedat *td)
-{
-	struct pollfd pfd = { .fd = td->canary_fd, .events = POLLIN };
-	int status = 0, r;
-	uint64_t off;
-	bool hung = false;
-
-	if (td->canary_pid <= 0)
-		return 0;
-	/* the pipe's write end dies with the child: EOF/HUP when it is gone */
-	do {
-		r = poll(&pfd, 1, 10000);
-	} while (r < 0 && errno == EINTR);
-	if (r == 0) {
-		hung = true;
-		kill(td->canary_pid, SIGKILL);
-	}
-	while (waitpid(td->canary_pid, &status, 0) < 0 && errno == EINTR)
-		;
-	close(td->canary_fd);
-	td->canary_fd = -1;
-	td->canary_pid = 0;
-	off = *td->progress;
-	munmap((void *)td->progress, 4096);
-	td->progress = NULL;
-	/* the child exits 0 whatever it found; anything else is a crash (or ASan) */
-	if (hung || WIFSIGNALED(status) || WEXITSTATUS(status))
-		return td_fail(td, off, "libtraceevent cannot parse the event formats here (its parser %s); "
-			       "trace-cmd cannot read this file either", hung ? "hangs" : "crashes");
-	return 0;
-}
 
 static int apply_deferred(struct ftx_tracedat *td)
 {
@@ -1754,13 +1423,7 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 
 	if (!td)
 		return;
-	if (td->canary_pid > 0) {
-		kill(td->canary_pid, SIGKILL);
-		while (waitpid(td->canary_pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(td->canary_fd);
-		munmap((void *)td->progress, 4096);
-	}
+	td_canary_stop(td);
 	for (k = 0; k < td->ndeferred; k++) {
 		free(td->deferred[k].sys);
 		free(td->deferred[k].buf);
@@ -1793,299 +1456,6 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 		close(td->fd);
 	free(td->name_alloc);
 	free(td);
-}
-
-/* ---------------------------------------------------------------- data */
-
-static int blk_reserve(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t len)
-{
-	uint8_t *n;
-
-	if (c->blk_cap[b] >= len + BLOCK_PAD)
-		return 0;
-	n = realloc(c->blk[b], len + BLOCK_PAD);
-	if (!n)
-		return td_nomem(td);
-	c->blk[b] = n;
-	c->blk_cap[b] = len + BLOCK_PAD;
-	return 0;
-}
-
-/* Fill the other block with the next pages of @c; 0 ok, 1 no more data, -1 error */
-static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
-{
-	/* compressed: the size in the BUFFER option leaves out the chunk count */
-	uint64_t end = c->off + c->size + (c->compressed ? 4 : 0);
-	int b = c->cur ^ 1;
-	size_t len;
-
-	if (!c->compressed) {
-		uint64_t left = end - c->pos;
-
-		len = left > BLOCK_BYTES ? BLOCK_BYTES : left;
-		len -= len % td->page_size;
-		if (len < td->page_size)
-			len = 0;
-		if (!len)
-			return 1;
-		if (blk_reserve(td, c, b, len) || td_pread(td, c->pos, c->blk[b], len))
-			return -1;
-		c->blk_foff = c->pos;
-		c->pos += len;
-	} else {
-		uint64_t csize, usize, at;
-		uint8_t hdr[8];
-
-		if (end > td->fsize)
-			end = td->fsize;
-		if (!c->started) {
-			if (end - c->off < 4)
-				return td_fail(td, c->off, "CPU %d: compressed data too short", c->cpu);
-			if (td_pread(td, c->pos, hdr, 4))
-				return -1;
-			c->chunks_left = td_num(td, hdr, 4);
-			c->pos += 4;
-			c->started = true;
-		}
-		if (!c->chunks_left)
-			return 1;
-		at = c->pos;
-		if (end - c->pos < 8)
-			return td_fail(td, at, "CPU %d: truncated chunk header", c->cpu);
-		if (td_pread(td, c->pos, hdr, 8))
-			return -1;
-		csize = td_num(td, hdr, 4);
-		usize = td_num(td, hdr + 4, 4);
-		c->pos += 8;
-		if (csize > end - c->pos)
-			return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
-				       c->cpu, (unsigned long long)csize);
-		if (usize > MAX_CHUNK)
-			return td_fail(td, at, "CPU %d: chunk of %llu bytes is too large",
-				       c->cpu, (unsigned long long)usize);
-		if (td->zbuf_cap < csize) {
-			uint8_t *z = realloc(td->zbuf, csize);
-
-			if (!z)
-				return td_nomem(td);
-			td->zbuf = z;
-			td->zbuf_cap = csize;
-		}
-		if (blk_reserve(td, c, b, usize) || td_pread(td, c->pos, td->zbuf, csize) ||
-		    decompress(td, at, td->zbuf, csize, c->blk[b], usize))
-			return -1;
-		c->pos += csize;
-		c->chunks_left--;
-		c->blk_foff = at;
-		len = usize - usize % td->page_size;
-	}
-	memset(c->blk[b] + len, 0, BLOCK_PAD);
-	c->cur = b;
-	c->blk_len = len;
-	c->pg = 0;
-	return 0;
-}
-
-static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
-{
-	unsigned int hdr = 8 + td->long_size;
-	uint64_t commit, size;
-	uint8_t *page;
-	int r;
-
-	while (c->pg + td->page_size > c->blk_len) {
-		r = load_block(td, c);
-		if (r)
-			return r;
-	}
-	page = c->blk[c->cur] + c->pg;
-	c->page_foff = c->compressed ? c->blk_foff : c->blk_foff + c->pg;
-	commit = td_num(td, page + 8, td->long_size);
-	size = commit & ((1u << 27) - 1);
-	if (size > td->page_size - hdr)
-		return td_fail(td, c->page_foff,
-			       "CPU %d: corrupted page: %llu data bytes in a %u-byte page",
-			       c->cpu, (unsigned long long)size, td->page_size);
-	if ((commit & (1ull << 31)) && (commit & (1ull << 30)) &&
-	    size + td->long_size > td->page_size - hdr)
-		return td_fail(td, c->page_foff, "CPU %d: corrupted page: no room for the lost-events count",
-			       c->cpu);
-	kbuffer_load_subbuffer(c->kbuf, page);
-	c->page = page;
-	c->page_start = hdr;
-	c->page_data = size;
-	c->page_end = hdr + size;
-	c->prev_idx = -1;
-	c->page_lost = 0;
-	if (commit & (1ull << 31)) {
-		c->lost_pages++;
-		if (commit & (1ull << 30)) {
-			c->page_lost = (long long)td_num(td, page + hdr + size, td->long_size);
-			c->lost_events += c->page_lost;
-		} else {
-			c->page_lost = -1;
-			c->lost_events += 1;
-		}
-	}
-	c->pg += td->page_size;
-	c->page_loaded = true;
-	c->advance = false;
-	return 0;
-}
-
-/* Make c->rec the CPU's next record; 0 ok (c->have or c->done), -1 error */
-static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
-{
-	unsigned long long ts;
-	void *data;
-	int r;
-
-	while (!c->have && !c->done) {
-		if (c->page_loaded) {
-			bool adv = c->advance;
-
-			data = adv ? kbuffer_next_event(c->kbuf, &ts) : kbuffer_read_event(c->kbuf, &ts);
-			c->advance = false;
-			if (data) {
-				int idx = kbuffer_curr_index(c->kbuf);
-				int esize = kbuffer_event_size(c->kbuf);
-				int rsize = kbuffer_curr_size(c->kbuf);
-				size_t doff = (uint8_t *)data - c->page;
-
-				/* kbuffer trusts the lengths in the page: check them */
-				if ((adv && idx <= c->prev_idx) || esize < 0 || rsize <= 0 ||
-				    doff + (size_t)esize > c->page_end ||
-				    (unsigned int)(idx + rsize) > c->page_data)
-					return td_fail(td, c->page_foff + c->page_start + idx,
-						       "CPU %d: corrupted event (size %d)", c->cpu,
-						       esize);
-				c->prev_idx = idx;
-				if (td->tsc_mult)
-					ts = tsc_to_ns(ts, td->tsc_mult, td->tsc_shift);
-				c->rec.ts = ts + td->ts_offset;
-				c->rec.size = esize;
-				c->rec.record_size = rsize;
-				c->rec.data = data;
-				c->rec.cpu = c->cpu;
-				c->rec.offset = c->page_foff + c->page_start + idx;
-				/* as kbuffer_missed_events(): only on the page's first slot */
-				c->rec.missed_events = idx ? 0 : c->page_lost;
-				c->rec.ref_count = 1;
-				c->rec.locked = 1;
-				c->rec.priv = c->buf;
-				c->have = true;
-				c->advance = true;
-				return 0;
-			}
-			c->page_loaded = false;
-		}
-		r = load_page(td, c);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			c->done = true;
-	}
-	return 0;
-}
-
-/* The head of the merged stream: of all instances (@only NULL) or of one */
-static int td_head(struct ftx_tracedat *td, const struct td_buffer *only, bool all, int *best)
-{
-	struct td_cpu *b = NULL;
-	int i;
-
-	if (td->failed)
-		return -1;
-	if (td->pending >= 0) {
-		td->cpu[td->pending].have = false;
-		td->pending = -1;
-	}
-	*best = -1;
-	for (i = 0; i < td->nall; i++) {
-		struct td_cpu *c = &td->cpu[i];
-
-		if (!c->selected || c->done || (!all && c->buf != only))
-			continue;
-		if (!c->have && cpu_fill(td, c))
-			return -1;
-		if (c->have && (!b || c->rec.ts < b->rec.ts)) {
-			b = c;
-			*best = i;
-		}
-	}
-	return b ? 1 : 0;
-}
-
-static int td_next(struct ftx_tracedat *td, const struct td_buffer *only, bool all,
-		   struct tep_record **rec)
-{
-	int i, r;
-
-	if (td->latency) {
-		*rec = NULL;
-		return 0;
-	}
-	r = td_head(td, only, all, &i);
-	if (r <= 0) {
-		*rec = NULL;
-		return r;
-	}
-	td->slot_i ^= 1;
-	td->slot[td->slot_i] = td->cpu[i].rec;
-	td->pending = i;
-	*rec = &td->slot[td->slot_i];
-	return 1;
-}
-
-static int td_peek(struct ftx_tracedat *td, const struct td_buffer *only, bool all,
-		   struct tep_record **rec)
-{
-	int i, r;
-
-	if (td->latency) {
-		*rec = NULL;
-		return 0;
-	}
-	r = td_head(td, only, all, &i);
-	*rec = r > 0 ? &td->cpu[i].rec : NULL;
-	return r;
-}
-
-int ftx_tracedat_next(struct ftx_tracedat *td, struct tep_record **rec)
-{
-	return td_next(td, NULL, true, rec);
-}
-
-int ftx_tracedat_peek(struct ftx_tracedat *td, struct tep_record **rec)
-{
-	return td_peek(td, NULL, true, rec);
-}
-
-int ftx_tracedat_next_same(struct ftx_tracedat *td, const struct tep_record *like,
-			   struct tep_record **rec)
-{
-	return td_next(td, like->priv, false, rec);
-}
-
-int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *like,
-			   struct tep_record **rec)
-{
-	return td_peek(td, like->priv, false, rec);
-}
-
-const char *ftx_tracedat_record_instance(const struct tep_record *rec)
-{
-	const struct td_buffer *b = rec->priv;
-
-	return b ? b->name : NULL;
-}
-
-void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n)
-{
-	int i;
-
-	for (i = 0; i < td->nall; i++)
-		td->cpu[i].selected = !mask || (td->cpu[i].cpu < n && mask[td->cpu[i].cpu]);
 }
 
 /* ---------------------------------------------------------------- accessors */

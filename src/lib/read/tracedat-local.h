@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private to the trace.dat reader (src/lib/read/tracedat-*.c): the reader's
+ * state and the helpers its three parts share. tracedat-meta.c parses the
+ * headers and options and opens/closes the reader, tracedat-iter.c walks the
+ * CPU buffers as one merged record stream, tracedat-guard.c keeps
+ * libtraceevent's crashes on malformed formats out of the caller's process.
+ */
+#ifndef FTX_TRACEDAT_LOCAL_H
+#define FTX_TRACEDAT_LOCAL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <traceevent/event-parse.h>
+#include <traceevent/kbuffer.h>
+
+#include "ftx/tracedat.h"
+
+#define MAGIC_LEN	10		/* 0x17 0x08 0x44 "tracing" */
+#define MAX_CPUS	8192
+#define MAX_PAGE	(1u << 20)
+#define MAX_META	(512ull << 20)	/* one uncompressed metadata block */
+#define MAX_CHUNK	(64u << 20)	/* one uncompressed CPU data chunk */
+#define BLOCK_BYTES	(64u << 10)	/* pages read at once from uncompressed data */
+/*
+ * Zero bytes kept after every block of pages: libtraceevent trusts the
+ * __data_loc offsets/lengths inside a record (up to 64 KiB), so a corrupted
+ * record can make it read past the page; it then reads zeros, not the heap.
+ */
+#define BLOCK_PAD	((64u << 10) + 64)
+
+enum {
+	OPT_DONE = 0, OPT_DATE, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
+	OPT_OFFSET, OPT_CPUCOUNT, OPT_VERSION, OPT_PROCMAPS, OPT_TRACEID, OPT_TIME_SHIFT,
+	OPT_GUEST, OPT_TSC2NSEC, OPT_STRINGS, OPT_HEADER_INFO, OPT_FTRACE_EVENTS,
+	OPT_EVENT_FORMATS, OPT_KALLSYMS, OPT_PRINTK, OPT_CMDLINES, OPT_BUFFER_TEXT,
+};
+
+enum { COMP_NONE, COMP_ZSTD, COMP_ZLIB };
+
+struct td_cpu {
+	int cpu;			/* CPU id */
+	struct td_buffer *buf;		/* NULL: the top instance */
+	bool compressed;		/* v7 chunked data */
+	uint64_t off, size;		/* data in the file */
+	/* reading position */
+	uint64_t pos;			/* next byte of [off, off+size) to read */
+	uint32_t chunks_left;		/* compressed: chunks not yet read */
+	bool started, done, selected;
+	uint8_t *blk[2];
+	size_t blk_cap[2];
+	int cur;			/* block in use */
+	size_t blk_len;			/* bytes of pages in the current block */
+	size_t pg;			/* offset of the next page in the block */
+	uint64_t blk_foff;		/* file offset of the block (for messages) */
+	uint64_t page_foff;		/* file offset of the current page */
+	struct kbuffer *kbuf;
+	bool page_loaded, advance;
+	uint8_t *page;			/* current page */
+	unsigned int page_start;	/* offset of its data */
+	unsigned int page_data;		/* data bytes (commit) */
+	size_t page_end;		/* page_start + page_data */
+	int prev_idx;			/* index of the last event returned */
+	long long page_lost;		/* what kbuffer_missed_events() says */
+	struct tep_record rec;
+	bool have;
+	unsigned long long lost_events, lost_pages;
+};
+
+/* An instance (a BUFFER option other than the top one) */
+struct td_buffer {
+	char *name;
+	uint64_t off;			/* v6: its flyrecord table; v7: its BUFFER section */
+	int index;			/* 1.. (0 is the top instance) */
+	/* v7: CPUs with data */
+	uint32_t ncpus;
+	struct { uint32_t cpu; uint64_t off, size; } *cpus;
+};
+
+struct ftx_tracedat {
+	const char *name;
+	char *name_alloc;
+	int fd;
+	const uint8_t *mem;
+	uint64_t fsize;
+	unsigned int flags;
+
+	int version;
+	bool big_endian, swap;
+	int user_long_size;
+	int long_size;			/* kernel long: size of header_page's commit */
+	uint32_t page_size;
+	int comp;
+
+	struct tep_handle *tep;
+	struct tep_plugin_list *plugins;
+
+	int hdr_cpus;			/* CPU count from the header / CPUCOUNT */
+	int ncpus;			/* the top instance's CPUs ("cpus=N"): cpu[0..ncpus) */
+	int nall;			/* entries in cpu[]: then the instances' CPUs */
+	struct td_cpu *cpu;
+	bool data_compressed;
+	bool latency;
+	uint64_t latency_off;
+
+	char *clock;
+	bool use_trace_clock;
+	bool in_usecs;
+	uint32_t tsc_mult, tsc_shift;	/* TSC2NSEC: ns = tsc * mult >> shift */
+	long long ts_offset;
+	char *cpustats;
+	size_t cpustats_len;
+	char *uname;
+	char *tool_version;
+	struct td_buffer *buffers;
+	int nr_buffers;
+
+	/* v7 section offsets from the options */
+	uint64_t sec_off[OPT_BUFFER_TEXT + 1];
+	bool have_top_buffer;
+
+	uint8_t *zbuf;			/* compressed chunk scratch */
+	size_t zbuf_cap;
+
+	/*
+	 * The canary: a forked child parses the metadata first, because
+	 * libtraceevent's parsers crash on some malformed formats; it only
+	 * reports how far it got (progress, shared memory).
+	 */
+	bool canary;
+	bool tep_poisoned;		/* a parser faulted inside it: never free it */
+	volatile uint64_t *progress;
+	/* FTX_TRACEDAT_LAZY_KALLSYMS: where the kallsyms block is, until parsed */
+	bool ksyms_pending, ksyms_in_section;
+	uint64_t ksyms_off;
+	pid_t canary_pid;
+	int canary_fd;			/* read end: EOF when the child is gone */
+	/* formats read while the canary runs, parsed once it is done */
+	struct td_deferred {
+		char *sys;		/* NULL: header_page */
+		char *buf;
+		size_t size;
+		uint64_t off;
+	} *deferred;
+	size_t ndeferred;
+
+	struct tep_record slot[2];
+	int slot_i;
+	int pending;			/* CPU index whose head was returned, -1 none */
+	bool failed;
+};
+
+/* A libtraceevent parse call run under the fault guard (see td_guarded()) */
+struct parse_call {
+	struct tep_handle *tep;
+	char *buf;
+	size_t size;
+	const char *sys;
+	int long_size;
+	int ret;
+};
+
+/* tracedat-meta.c */
+
+/* Fail the reader: "<file>: offset @off: <fmt>", errno EINVAL; returns -1 */
+int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Fail the reader with "out of memory", errno ENOMEM; returns -1 */
+int td_nomem(struct ftx_tracedat *td);
+/* Read @len bytes at file offset @off, bounds-checked; 0 or -1 (td failed) */
+int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len);
+/* An unsigned number of @size bytes (1, 2, 4, 8) in the file's byte order */
+uint64_t td_num(struct ftx_tracedat *td, const void *p, int size);
+/* Decompress @slen bytes at @src into exactly @dlen bytes; @at names the place */
+int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
+		  void *dst, size_t dlen);
+/* Parse the headers of @td (name, fd/mem, fsize, flags set); NULL: closed */
+struct ftx_tracedat *td_open(struct ftx_tracedat *td);
+
+/* tracedat-guard.c */
+
+/* Run @fn(@pc) with faults caught: a fault fails the reader at @off; 0 or -1 */
+int td_guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
+	       void (*fn)(struct parse_call *), struct parse_call *pc);
+/* Fork a child that parses all the metadata first (does nothing if it cannot) */
+void td_canary_start(struct ftx_tracedat *td);
+/* Wait for the child: 0 the metadata is safe to parse here, -1 it died on it */
+int td_canary_wait(struct ftx_tracedat *td);
+/* Kill and reap a child still running (reader closed early) */
+void td_canary_stop(struct ftx_tracedat *td);
+
+#endif /* FTX_TRACEDAT_LOCAL_H */
