@@ -39,6 +39,7 @@ struct probe_ctx {
 	char ubin[256];
 	unsigned long long uoff;
 	bool uprobes;
+	int function_status;	/* the function tracer's verdict in an instance, or -1 */
 };
 
 const char *ftx_cap_status_name(enum ftx_cap_status status)
@@ -253,6 +254,24 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 			return;
 		}
 		free(cur);
+		/* Setting any tracer allocates a top-level ring buffer that was
+		 * never used ("7 (expanded: 1408)"), and nothing can give the
+		 * memory back: a check must not leave the machine changed. */
+		cur = top_file_read(c, c->top, "buffer_size_kb");
+		if (cur && strstr(cur, "(expanded:")) {
+			free(cur);
+			/* function_graph rides on the same ftrace hooks as function */
+			if (!strcmp(tracer, "function_graph") && c->function_status == FTX_CAP_OK)
+				cap_add(c, FTX_CAP_OK, name, "top level only (instances refuse it); "
+					"not set, as that would allocate the unused top-level "
+					"ring buffer for good: the function tracer worked");
+			else
+				cap_add(c, FTX_CAP_NOT_SUPPORTED, name, "top level only; not tried: "
+					"it would allocate the unused top-level ring buffer "
+					"for good");
+			return;
+		}
+		free(cur);
 		narrow_filter(c, tracer, true);
 		if (ftx_session_set_top(c->s, "current_tracer", tracer) < 0) {
 			err = errno;
@@ -266,9 +285,13 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 	}
 	narrow_filter(c, tracer, false);
 	if (try_set(c, "current_tracer", tracer, reason, sizeof(reason), &err) < 0) {
+		if (!strcmp(tracer, "function"))
+			c->function_status = status_of(err);
 		cap_add(c, status_of(err), name, "writing current_tracer: %s", reason);
 		return;
 	}
+	if (!strcmp(tracer, "function"))
+		c->function_status = FTX_CAP_OK;
 	cap_add(c, FTX_CAP_OK, name, "set in instance %s", ftx_session_name(c->s) ?
 		ftx_session_name(c->s) : "(top level)");
 	ftx_session_set(c->s, "current_tracer", "nop");
@@ -690,7 +713,7 @@ void ftx_check_free(struct ftx_check *chk)
 
 int ftx_check_run(struct ftx_check *chk, ftx_check_fn fn, void *arg)
 {
-	struct probe_ctx c = { .chk = chk, .fn = fn, .arg = arg };
+	struct probe_ctx c = { .chk = chk, .fn = fn, .arg = arg, .function_status = -1 };
 	struct utsname u;
 	int err;
 
