@@ -260,6 +260,12 @@ START_TEST(test_bad_info)
 	info.page_size = PAGE;
 	info.nr_cpus = 2;
 	ck_assert_int_eq(ftx_tdat_write(fd, &info, NULL), -1);
+	/* version 6 is never compressed; only 6 and 7 exist */
+	info.nr_cpus = 0;
+	info.compression = FTX_TDAT_COMP_ZSTD;
+	ck_assert_int_eq(ftx_tdat_write(fd, &info, NULL), -1);
+	info.version = 8;
+	ck_assert_int_eq(ftx_tdat_write(fd, &info, NULL), -1);
 	close(fd);
 }
 END_TEST

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * trace.dat version 6 writer (see docs/trace-dat-format.md). Version 6 is what
- * every trace-cmd, KernelShark and gpuvis reads. The writer is pure: it takes
- * the metadata as buffers and the per-CPU ring-buffer pages as file ranges, so
- * it runs without root and its tests can build files from fixtures.
+ * trace.dat writer, versions 6 and 7 (see docs/trace-dat-format.md). Version 6
+ * is what every trace-cmd, KernelShark and gpuvis reads; version 7 (trace-cmd
+ * 3.x, KernelShark 2.x) holds the same data in sections that can be
+ * compressed (zstd or zlib). The writer is pure: it takes the metadata as
+ * buffers and the per-CPU ring-buffer pages as file ranges, so it runs without
+ * root and its tests can build files from fixtures.
  *
  * Everything is written in host byte order (the traced host is the recording
- * host) in the fixed v6 order; per-CPU data lands at page-aligned offsets.
+ * host); per-CPU data lands at page-aligned offsets. Version 7 files are laid
+ * out as trace-cmd 3.1.6 record writes them: the six metadata sections, an
+ * OPTIONS section, the BUFFER section, a second OPTIONS section holding the
+ * BUFFER option, and the STRINGS section.
  */
 #ifndef FTX_TRACEDAT_WRITE_H
 #define FTX_TRACEDAT_WRITE_H
@@ -28,6 +33,23 @@ enum ftx_tdat_option_id {
 	FTX_TDAT_OPT_CPUCOUNT	= 8,
 	FTX_TDAT_OPT_VERSION	= 9,
 };
+
+/* Compression of a version 7 file */
+enum ftx_tdat_compression {
+	FTX_TDAT_COMP_NONE = 0,
+	FTX_TDAT_COMP_ZSTD,
+	FTX_TDAT_COMP_ZLIB,
+};
+
+/**
+ * ftx_tdat_compression_parse - "none", "zstd", "zlib", or "any" (the best this
+ * build has: zstd, as trace-cmd picks it)
+ * Returns the enum value, or -1 with errno EINVAL for another name.
+ */
+int ftx_tdat_compression_parse(const char *name);
+
+/** ftx_tdat_compression_name - "none", "zstd" or "zlib" */
+const char *ftx_tdat_compression_name(enum ftx_tdat_compression c);
 
 /* One events/<system>/<name>/format text (borrowed). */
 struct ftx_tdat_format {
@@ -78,14 +100,20 @@ struct ftx_tdat_info {
 	const struct ftx_tdat_option *options;	/* written in this order; none: no block */
 	size_t nr_options;
 	const char *clock;		/* "local": the flyrecord clock block; NULL: none */
+	unsigned int version;		/* 6 (also 0) or 7 */
+	enum ftx_tdat_compression compression;	/* version 7 only */
 };
 
 /**
- * ftx_tdat_write - write a complete trace.dat v6 file to @fd
- * @fd: output, positioned at offset 0 (a regular file; it is not seeked back)
+ * ftx_tdat_write - write a complete trace.dat file (@info->version) to @fd
+ * @fd: output, positioned at offset 0 (a regular file: version 7 patches
+ *	section sizes and offsets in with pwrite once they are known)
  * @info: metadata, borrowed
  * @cpus: @info->nr_cpus entries of per-CPU data, borrowed; each size should
  *	be a multiple of @info->page_size (whole sub-buffers)
+ *
+ * Version 7 adds the CPUCOUNT option and the section-offset and BUFFER options
+ * itself; @info->options should not hold them.
  *
  * Returns 0, or -1 with errno and ftx_error() set (EINVAL for inconsistent
  * @info, or the I/O error).
@@ -103,5 +131,21 @@ int ftx_tdat_write(int fd, const struct ftx_tdat_info *info, const struct ftx_td
  * EINVAL and ftx_error() set if the text has no "data" field.
  */
 unsigned int ftx_tdat_page_size(const char *header_page, size_t len, unsigned int *commit_size);
+
+/**
+ * ftx_tdat_convert - rewrite the trace.dat @in as @out in another version or
+ * compression (trace-cmd convert): metadata, options and the ring-buffer
+ * pages are copied unchanged
+ * @in: input file (v6 or v7, any compression)
+ * @out: output path; written to a temporary file renamed into place when
+ *	complete
+ * @version: 6 or 7
+ * @compression: for version 7
+ *
+ * Files of the other byte order, with extra instances, or of a latency tracer
+ * are refused (EOPNOTSUPP). Returns 0, or -1 with errno and ftx_error() set.
+ */
+int ftx_tdat_convert(const char *in, const char *out, unsigned int version,
+		     enum ftx_tdat_compression compression);
 
 #endif /* FTX_TRACEDAT_WRITE_H */

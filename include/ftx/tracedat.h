@@ -184,4 +184,60 @@ int ftx_tracedat_load_kallsyms(struct ftx_tracedat *td);
  */
 int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len);
 
+/*
+ * Raw access, for rewriting a file (ftx convert): the metadata blocks as a
+ * version 6 file stores them (a version 7 section's body, decompressed), the
+ * options as stored, and a CPU's ring-buffer pages (decompressed).
+ */
+enum ftx_tracedat_block {
+	FTX_TRACEDAT_HEADER_INFO,	/* "header_page\0" u64 size text "header_event\0" ... */
+	FTX_TRACEDAT_FTRACE_EVENTS,	/* u32 count, count x { u64 size, text } */
+	FTX_TRACEDAT_EVENT_FORMATS,	/* u32 systems, each: name, u32 count, formats */
+	FTX_TRACEDAT_KALLSYMS,		/* u32 size, text */
+	FTX_TRACEDAT_PRINTK,		/* u32 size, text */
+	FTX_TRACEDAT_CMDLINES,		/* u64 size, text */
+};
+
+/**
+ * ftx_tracedat_block - a copy of one metadata block
+ * @td: reader
+ * @which: the block
+ * @buf: receives a malloc()ed copy the caller frees; NULL with *@len 0 when a
+ *	version 7 file has no such section
+ * @len: receives its size
+ * Numbers inside are in the file's byte order (ftx_tracedat_swapped()).
+ * Returns 0, or -1 with the reason set.
+ */
+int ftx_tracedat_block(struct ftx_tracedat *td, enum ftx_tracedat_block which, char **buf,
+		       size_t *len);
+
+/**
+ * ftx_tracedat_options_each - call @fn for each option of the file, in file
+ * order (all OPTIONS sections of a version 7 file), DONE left out; @data is
+ * borrowed for the call. A non-zero return of @fn stops the walk and is
+ * returned. Returns 0, or -1 with the reason set when the file is bad.
+ */
+int ftx_tracedat_options_each(struct ftx_tracedat *td,
+			      int (*fn)(unsigned int id, const void *data, size_t size, void *arg),
+			      void *arg);
+
+/**
+ * ftx_tracedat_cpu_pages - call @fn with the ring-buffer pages of the top
+ * instance's CPU @idx (0 .. ftx_tracedat_cpus() - 1), in order, in blocks
+ * (one chunk at a time for compressed files); @pages is borrowed for the
+ * call. A non-zero return of @fn stops and is returned. Returns 0, or -1
+ * with the reason set.
+ */
+int ftx_tracedat_cpu_pages(struct ftx_tracedat *td, int idx,
+			   int (*fn)(const void *pages, size_t len, void *arg), void *arg);
+
+/** ftx_tracedat_swapped - whether the file's byte order is not this host's */
+bool ftx_tracedat_swapped(struct ftx_tracedat *td);
+
+/** ftx_tracedat_page_size - the file's ring-buffer page (sub-buffer) size */
+unsigned int ftx_tracedat_page_size(struct ftx_tracedat *td);
+
+/** ftx_tracedat_long_size - the recorder's long size from the initial header */
+int ftx_tracedat_long_size(struct ftx_tracedat *td);
+
 #endif /* FTX_TRACEDAT_H */

@@ -1584,3 +1584,303 @@ int ftx_tracedat_read(struct ftx_tracedat *td, uint64_t off, void *buf, size_t l
 {
 	return td_pread(td, off, buf, len);
 }
+
+/* ---------------------------------------------------------------- raw access (convert) */
+
+/* The offset right after the initial header; *@opt_off: v7's first OPTIONS section */
+static int raw_header_end(struct ftx_tracedat *td, struct cur *c, uint64_t *opt_off)
+{
+	char *s = NULL;
+	int i;
+
+	*c = (struct cur){ .td = td, .pos = MAGIC_LEN, .end = td->fsize };
+	if (cur_str(c, &s, "version"))
+		return -1;
+	free(s);
+	c->pos += 1 + 1 + 4;
+	*opt_off = 0;
+	if (td->version < 7)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if (cur_str(c, &s, "compression"))
+			return -1;
+		free(s);
+	}
+	return cur_num(c, 8, opt_off, "options offset");
+}
+
+static int raw_skip(struct cur *c, int size_bytes, const char *what)
+{
+	uint64_t size;
+
+	if (cur_num(c, size_bytes, &size, what))
+		return -1;
+	if (size > c->end - c->pos)
+		return td_fail(c->td, cur_err_off(c), "%s: size %llu beyond the end", what,
+			       (unsigned long long)size);
+	c->pos += size;
+	return 0;
+}
+
+static int raw_skip_formats(struct cur *c)
+{
+	uint64_t n, i;
+
+	if (cur_num(c, 4, &n, "event count"))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (raw_skip(c, 8, "event format"))
+			return -1;
+	return 0;
+}
+
+/* v6: walk block by block up to the start of @which; *@end gets its end */
+static int raw_v6_block(struct ftx_tracedat *td, int which, uint64_t *start, uint64_t *end)
+{
+	uint64_t opt_off, n, i;
+	struct cur c;
+	char *sys;
+	int b;
+
+	if (raw_header_end(td, &c, &opt_off))
+		return -1;
+	for (b = 0; b <= which; b++) {
+		*start = c.pos;
+		switch (b) {
+		case FTX_TRACEDAT_HEADER_INFO:
+			if (cur_expect(&c, "header_page", 12, "header_page") ||
+			    raw_skip(&c, 8, "header_page") ||
+			    cur_expect(&c, "header_event", 13, "header_event") ||
+			    raw_skip(&c, 8, "header_event"))
+				return -1;
+			break;
+		case FTX_TRACEDAT_FTRACE_EVENTS:
+			if (raw_skip_formats(&c))
+				return -1;
+			break;
+		case FTX_TRACEDAT_EVENT_FORMATS:
+			if (cur_num(&c, 4, &n, "system count"))
+				return -1;
+			for (i = 0; i < n; i++) {
+				if (cur_str(&c, &sys, "system name"))
+					return -1;
+				free(sys);
+				if (raw_skip_formats(&c))
+					return -1;
+			}
+			break;
+		case FTX_TRACEDAT_KALLSYMS:
+		case FTX_TRACEDAT_PRINTK:
+			if (raw_skip(&c, 4, "text block"))
+				return -1;
+			break;
+		default:
+			if (raw_skip(&c, 8, "text block"))
+				return -1;
+			break;
+		}
+	}
+	*end = c.pos;
+	return 0;
+}
+
+int ftx_tracedat_block(struct ftx_tracedat *td, enum ftx_tracedat_block which, char **buf,
+		       size_t *len)
+{
+	uint64_t start, end;
+	uint8_t *owned;
+	struct cur c;
+	char *b;
+
+	*buf = NULL;
+	*len = 0;
+	if (which > FTX_TRACEDAT_CMDLINES) {
+		errno = EINVAL;
+		return td_fail(td, 0, "no metadata block %d", which);
+	}
+	if (td->version < 7) {
+		if (raw_v6_block(td, which, &start, &end))
+			return -1;
+		c = (struct cur){ .td = td, .pos = start, .end = end };
+		owned = NULL;
+	} else {
+		uint64_t off = td->sec_off[OPT_HEADER_INFO + which];
+
+		if (!off)
+			return 0;
+		if (section_open(td, off, OPT_HEADER_INFO + which, &c, &owned, "section"))
+			return -1;
+	}
+	start = c.end - c.pos;
+	if (cur_blob(&c, start, &b, "metadata block")) {
+		free(owned);
+		return -1;
+	}
+	free(owned);
+	*len = start;
+	*buf = b;
+	return 0;
+}
+
+int ftx_tracedat_options_each(struct ftx_tracedat *td,
+			      int (*fn)(unsigned int id, const void *data, size_t size, void *arg),
+			      void *arg)
+{
+	uint64_t opt_off, id, size, next;
+	uint8_t *owned = NULL;
+	char kind[10], *data;
+	struct cur c;
+	int ret, sections = 0;
+
+	if (td->version < 7) {
+		uint64_t start, end;
+
+		if (raw_v6_block(td, FTX_TRACEDAT_CMDLINES, &start, &end))
+			return -1;
+		c = (struct cur){ .td = td, .pos = end + 4, .end = td->fsize };
+		if (cur_read(&c, kind, 10, "options tag"))
+			return -1;
+		if (memcmp(kind, "options  ", 10))
+			return 0;
+		for (;;) {
+			if (cur_num(&c, 2, &id, "option id"))
+				return -1;
+			if (id == OPT_DONE)
+				return 0;
+			if (cur_num(&c, 4, &size, "option size") ||
+			    cur_blob(&c, size, &data, "option"))
+				return -1;
+			ret = fn(id, data, size, arg);
+			free(data);
+			if (ret)
+				return ret;
+		}
+	}
+	if (raw_header_end(td, &c, &opt_off))
+		return -1;
+	while (opt_off) {
+		if (++sections > 1024)
+			return td_fail(td, opt_off, "too many OPTIONS sections (loop?)");
+		if (section_open(td, opt_off, OPT_DONE, &c, &owned, "OPTIONS section"))
+			return -1;
+		next = 0;
+		for (;;) {
+			if (cur_num(&c, 2, &id, "option id") || cur_num(&c, 4, &size, "option size"))
+				goto fail;
+			if (id == OPT_DONE) {
+				if (cur_num(&c, 8, &next, "next options offset"))
+					goto fail;
+				break;
+			}
+			if (cur_blob(&c, size, &data, "option"))
+				goto fail;
+			ret = fn(id, data, size, arg);
+			free(data);
+			if (ret) {
+				free(owned);
+				return ret;
+			}
+		}
+		free(owned);
+		owned = NULL;
+		if (next && next <= opt_off)
+			return td_fail(td, opt_off, "OPTIONS chain goes backwards");
+		opt_off = next;
+	}
+	return 0;
+fail:
+	free(owned);
+	return -1;
+}
+
+int ftx_tracedat_cpu_pages(struct ftx_tracedat *td, int idx,
+			   int (*fn)(const void *pages, size_t len, void *arg), void *arg)
+{
+	struct td_cpu *c;
+	uint64_t pos, end, nr, csize, usize;
+	uint8_t hdr[8], *buf = NULL, *z = NULL;
+	int ret = -1;
+
+	if (idx < 0 || idx >= td->ncpus) {
+		errno = EINVAL;
+		return td_fail(td, 0, "no CPU index %d", idx);
+	}
+	c = &td->cpu[idx];
+	if (!c->size)
+		return 0;
+	pos = c->off;
+	if (!c->compressed) {
+		end = c->off + c->size;
+		buf = malloc(BLOCK_BYTES);
+		if (!buf)
+			return td_nomem(td);
+		while (pos < end) {
+			size_t len = end - pos > BLOCK_BYTES ? BLOCK_BYTES : end - pos;
+
+			if (td_pread(td, pos, buf, len))
+				goto out;
+			ret = fn(buf, len, arg);
+			if (ret)
+				goto out;
+			ret = -1;
+			pos += len;
+		}
+		ret = 0;
+		goto out;
+	}
+	/* compressed: the size in the BUFFER option leaves out the chunk count */
+	end = c->off + c->size + 4;
+	if (end > td->fsize || td_pread(td, pos, hdr, 4))
+		return td_fail(td, c->off, "CPU %d: compressed data too short", c->cpu);
+	nr = td_num(td, hdr, 4);
+	pos += 4;
+	while (nr--) {
+		if (end - pos < 8 || td_pread(td, pos, hdr, 8)) {
+			td_fail(td, pos, "CPU %d: truncated chunk header", c->cpu);
+			goto out;
+		}
+		csize = td_num(td, hdr, 4);
+		usize = td_num(td, hdr + 4, 4);
+		pos += 8;
+		if (csize > end - pos || usize > MAX_CHUNK) {
+			td_fail(td, pos - 8, "CPU %d: bad chunk (%llu bytes, %llu uncompressed)",
+				c->cpu, (unsigned long long)csize, (unsigned long long)usize);
+			goto out;
+		}
+		free(z);
+		free(buf);
+		z = malloc(csize ? csize : 1);
+		buf = malloc(usize ? usize : 1);
+		if (!z || !buf) {
+			td_nomem(td);
+			goto out;
+		}
+		if (td_pread(td, pos, z, csize) || decompress(td, pos - 8, z, csize, buf, usize))
+			goto out;
+		ret = fn(buf, usize, arg);
+		if (ret)
+			goto out;
+		ret = -1;
+		pos += csize;
+	}
+	ret = 0;
+out:
+	free(z);
+	free(buf);
+	return ret;
+}
+
+bool ftx_tracedat_swapped(struct ftx_tracedat *td)
+{
+	return td->swap;
+}
+
+unsigned int ftx_tracedat_page_size(struct ftx_tracedat *td)
+{
+	return td->page_size;
+}
+
+int ftx_tracedat_long_size(struct ftx_tracedat *td)
+{
+	return td->user_long_size;
+}
