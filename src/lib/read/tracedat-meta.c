@@ -1855,7 +1855,7 @@ int ftx_tracedat_cpu_pages(struct ftx_tracedat *td, int idx,
 			td_nomem(td);
 			goto out;
 		}
-		if (td_pread(td, pos, z, csize) || decompress(td, pos - 8, z, csize, buf, usize))
+		if (td_pread(td, pos, z, csize) || td_decompress(td, pos - 8, z, csize, buf, usize))
 			goto out;
 		ret = fn(buf, usize, arg);
 		if (ret)
