@@ -18,6 +18,59 @@ struct tep_handle;
 struct tep_record;
 struct ftx_graph;
 
+/*
+ * One call open on a task's stack. The builder fills and keeps it; the hooks
+ * (below) read it and own only @priv.
+ */
+struct ftx_graph_frame {
+	unsigned long long func;	/* address */
+	unsigned long long ts;		/* timestamp of its entry record */
+	unsigned long long child_ns;	/* durations of its finished children so far */
+	unsigned long long child_end;	/* latest rettime of those children */
+	int depth;			/* the kernel's depth field */
+	int cpu;			/* CPU of its entry */
+	bool printed;			/* the printer's: opening line is out */
+	bool hidden;			/* the printer's: outside --func, beyond --max-depth */
+	void *priv;			/* the hooks': NULL when pushed */
+};
+
+/* Why a call left the stack (ftx_graph_hooks.leave) */
+enum ftx_graph_end {
+	FTX_GRAPH_EXIT,		/* its exit record: @calltime, @rettime, @retval are set */
+	FTX_GRAPH_CUT_LOST,	/* events were lost on a CPU the task ran on */
+	FTX_GRAPH_CUT_NESTED,	/* a caller's exit came first (its own exit is not in the trace) */
+	FTX_GRAPH_CUT_END,	/* the trace ended before its exit */
+};
+
+struct ftx_graph_exit {
+	enum ftx_graph_end how;
+	unsigned long long calltime, rettime;	/* the kernel's (FTX_GRAPH_EXIT only) */
+	unsigned long long dur;			/* rettime - calltime, 0 when cut */
+	long long retval;
+	bool has_retval;
+	struct tep_record *rec;			/* the exit record, or NULL when cut */
+};
+
+/*
+ * Hooks for consumers of the call stacks other than the printer (analysis:
+ * profiles, call trees, flame graphs). @pid is the task (0 for any CPU's
+ * idle task, told apart by @f->cpu). Each returns 0, or -1 with errno set to
+ * stop ftx_graph_add() with that error. Any may be NULL.
+ */
+struct ftx_graph_hooks {
+	/* @f was pushed on top of @parent (NULL: @f is at the bottom) */
+	int (*enter)(void *ctx, int pid, struct ftx_graph_frame *parent,
+		     struct ftx_graph_frame *f);
+	/* @f leaves the stack; @parent stays (its child_ns already counts @f) */
+	int (*leave)(void *ctx, int pid, struct ftx_graph_frame *parent,
+		     struct ftx_graph_frame *f, const struct ftx_graph_exit *x);
+	/* an exit whose entry is not in the trace; @top is the open call, or NULL */
+	int (*orphan)(void *ctx, int pid, struct ftx_graph_frame *top, unsigned long long func,
+		      int depth, const struct ftx_graph_exit *x);
+	/* any other record, inside the open call @top (NULL: none open) */
+	int (*event)(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec);
+};
+
 struct ftx_graph_opts {
 	int max_depth;			/* > 0: hide calls deeper than this (relative) */
 	unsigned long long min_duration; /* ns; > 0: show only calls at least this long */
@@ -31,13 +84,19 @@ struct ftx_graph_opts {
  * ftx_graph_alloc - start a graph view printing to @out
  * @tep: event formats and symbols of the trace (borrowed; must outlive the graph)
  * @opts: filters (copied); NULL for defaults
- * @out: where lines go (borrowed)
+ * @out: where lines go (borrowed); NULL prints nothing (for hooks only)
  *
  * Returns a graph the caller frees with ftx_graph_free(), or NULL with errno
  * and ftx_error() set (e.g. the trace has no funcgraph_entry event).
  */
 struct ftx_graph *ftx_graph_alloc(struct tep_handle *tep, const struct ftx_graph_opts *opts,
 				  FILE *out);
+
+/**
+ * ftx_graph_set_hooks - call @h's functions as calls enter and leave the
+ * stacks (before any record is added). @h and @ctx are borrowed; NULL removes.
+ */
+void ftx_graph_set_hooks(struct ftx_graph *g, const struct ftx_graph_hooks *h, void *ctx);
 
 /**
  * ftx_graph_add - feed one record, in timestamp order across CPUs

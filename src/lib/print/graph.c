@@ -22,20 +22,11 @@
 #define MAX_STACK	1024
 #define TASK_HASH	1024
 
-struct frame {
-	unsigned long long func;
-	unsigned long long ts;
-	int depth;		/* the kernel's depth field */
-	int cpu;
-	bool printed;		/* its opening line is out */
-	bool hidden;		/* outside --func, beyond --max-depth */
-};
-
 struct task {
 	int pid;
 	int cpu;		/* only for pid 0: each CPU has its own idle task */
 	int last_cpu;
-	struct frame *stack;
+	struct ftx_graph_frame *stack;
 	int n, cap;
 	int scope;		/* stack index of the --func root, -1 outside */
 	bool in_irq;
@@ -55,6 +46,9 @@ struct ftx_graph {
 	int ncpus;
 	int *cpu_pid;		/* last task printed per CPU, for switch separators */
 	unsigned long long lost;
+	unsigned long long last_ts;	/* of the latest record, for calls the end cuts */
+	const struct ftx_graph_hooks *hooks;	/* NULL: none */
+	void *hook_ctx;
 };
 
 char ftx_graph_mark(unsigned long long ns)
@@ -276,7 +270,7 @@ static void indent(struct ftx_graph *g, struct task *t, int depth)
 		fputs("  ", g->out);
 }
 
-static void print_open(struct ftx_graph *g, struct task *t, struct frame *f)
+static void print_open(struct ftx_graph *g, struct task *t, struct ftx_graph_frame *f)
 {
 	char buf[32];
 
@@ -318,9 +312,38 @@ static bool lazy(struct ftx_graph *g)
 	return g->opts.min_duration > 0;
 }
 
+void ftx_graph_set_hooks(struct ftx_graph *g, const struct ftx_graph_hooks *h, void *ctx)
+{
+	g->hooks = h;
+	g->hook_ctx = ctx;
+}
+
+/* Stack slot @i leaves: count it in its caller, tell the hooks. */
+static int leave_frame(struct ftx_graph *g, struct task *t, int i, struct ftx_graph_exit *x)
+{
+	struct ftx_graph_frame *f = &t->stack[i], *parent = i ? &t->stack[i - 1] : NULL;
+	unsigned long long end = x->how == FTX_GRAPH_EXIT ? x->rettime : f->ts + x->dur;
+
+	if (x->how != FTX_GRAPH_EXIT) {
+		/* a cut call lasted at least as long as what is known of it */
+		x->dur = f->child_ns;
+		if (x->how == FTX_GRAPH_CUT_END && g->last_ts > f->ts + x->dur)
+			x->dur = g->last_ts - f->ts;
+		end = f->ts + x->dur;
+	}
+	if (parent) {
+		parent->child_ns += x->dur;
+		if (end > parent->child_end)
+			parent->child_end = end;
+	}
+	if (g->hooks && g->hooks->leave)
+		return g->hooks->leave(g->hook_ctx, t->pid, parent, f, x);
+	return 0;
+}
+
 static int on_entry(struct ftx_graph *g, struct task *t, struct tep_record *rec)
 {
-	struct frame *f, *top;
+	struct ftx_graph_frame *f, *top;
 	char buf[32];
 	int rel;
 
@@ -356,19 +379,24 @@ static int on_entry(struct ftx_graph *g, struct task *t, struct tep_record *rec)
 
 	/* A visible child means the parent is no leaf: its opening line goes out now. */
 	top = t->n > 1 ? &t->stack[t->n - 2] : NULL;
-	if (!f->hidden && top && !top->hidden && !top->printed && !lazy(g))
+	if (g->out && !f->hidden && top && !top->hidden && !top->printed && !lazy(g))
 		print_open(g, t, top);
+	if (g->hooks && g->hooks->enter)
+		return g->hooks->enter(g->hook_ctx, t->pid, top, f);
 	return 0;
 }
 
-static void pop_unfinished(struct ftx_graph *g, struct task *t, int keep)
+static int pop_unfinished(struct ftx_graph *g, struct task *t, int keep, enum ftx_graph_end how)
 {
 	char buf[32];
 
 	while (t->n > keep) {
-		struct frame *f = &t->stack[t->n - 1];
+		struct ftx_graph_frame *f = &t->stack[t->n - 1];
+		struct ftx_graph_exit x = { .how = how };
 
-		if (!f->hidden && (f->printed || !lazy(g))) {
+		if (leave_frame(g, t, t->n - 1, &x))
+			return -1;
+		if (g->out && !f->hidden && (f->printed || !lazy(g))) {
 			prefix(g, f->cpu, t->pid, f->ts);
 			duration(g, 0, false);
 			indent(g, t, f->depth);
@@ -380,6 +408,7 @@ static void pop_unfinished(struct ftx_graph *g, struct task *t, int keep)
 			t->scope = -1;
 		t->n--;
 	}
+	return 0;
 }
 
 static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *rec)
@@ -389,16 +418,29 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 	unsigned long long calltime = num(g->ex_calltime, rec);
 	unsigned long long rettime = num(g->ex_rettime, rec);
 	unsigned long long dur = rettime > calltime ? rettime - calltime : 0;
-	struct frame *f;
+	struct ftx_graph_exit x = { .how = FTX_GRAPH_EXIT, .calltime = calltime,
+				    .rettime = rettime, .dur = dur, .rec = rec };
+	struct ftx_graph_frame *f;
 	char buf[32];
 	int i;
+
+	if (g->ex_retval) {
+		x.retval = (long long)num(g->ex_retval, rec);
+		if (g->ex_retval->size == 4)
+			x.retval = (int)x.retval;
+		x.has_retval = true;
+	}
 
 	for (i = t->n - 1; i >= 0; i--)
 		if (t->stack[i].func == func && t->stack[i].depth == depth)
 			break;
 	if (i < 0) {
 		/* Its entry is not in the trace (started before, or lost). */
-		if (g->opts.func || (g->opts.max_depth > 0 && depth >= g->opts.max_depth) ||
+		if (g->hooks && g->hooks->orphan &&
+		    g->hooks->orphan(g->hook_ctx, t->pid, t->n ? &t->stack[t->n - 1] : NULL, func,
+				     depth, &x))
+			return -1;
+		if (!g->out || g->opts.func || (g->opts.max_depth > 0 && depth >= g->opts.max_depth) ||
 		    dur < g->opts.min_duration)
 			return 0;
 		prefix(g, rec->cpu, t->pid, rec->ts);
@@ -409,9 +451,10 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 		fputs(" (entry not in trace) */\n", g->out);
 		return 0;
 	}
-	pop_unfinished(g, t, i + 1);
+	if (pop_unfinished(g, t, i + 1, FTX_GRAPH_CUT_NESTED) || leave_frame(g, t, i, &x))
+		return -1;
 	f = &t->stack[i];
-	if (!f->hidden) {
+	if (g->out && !f->hidden) {
 		if (f->printed) {
 			prefix(g, rec->cpu, t->pid, rec->ts);
 			duration(g, dur, true);
@@ -447,7 +490,7 @@ static void irq_marker(struct ftx_graph *g, struct task *t, struct tep_record *r
 	if (in_irq == t->in_irq)
 		return;
 	t->in_irq = in_irq;
-	if (g->opts.func && t->scope < 0)
+	if (!g->out || (g->opts.func && t->scope < 0))
 		return;
 	prefix(g, rec->cpu, t->pid, rec->ts);
 	duration(g, 0, false);
@@ -455,21 +498,24 @@ static void irq_marker(struct ftx_graph *g, struct task *t, struct tep_record *r
 	(void)enter;
 }
 
-static void other_event(struct ftx_graph *g, struct task *t, struct tep_record *rec)
+static int other_event(struct ftx_graph *g, struct task *t, struct tep_record *rec)
 {
 	struct tep_event *ev;
 	int depth;
 
-	if (!g->opts.show_events || (g->opts.func && t->scope < 0))
-		return;
+	if (g->hooks && g->hooks->event &&
+	    g->hooks->event(g->hook_ctx, t->pid, t->n ? &t->stack[t->n - 1] : NULL, rec))
+		return -1;
+	if (!g->out || !g->opts.show_events || (g->opts.func && t->scope < 0))
+		return 0;
 	ev = tep_find_event_by_record(g->tep, rec);
 	if (!ev)
-		return;
+		return 0;
 	/* The event happened inside the open call: that call is no leaf. */
 	if (t->n && !t->stack[t->n - 1].hidden && !t->stack[t->n - 1].printed && !lazy(g))
 		print_open(g, t, &t->stack[t->n - 1]);
 	if (lazy(g))
-		return;
+		return 0;
 	trace_seq_reset(&g->seq);
 	tep_print_event(g->tep, &g->seq, rec, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&g->seq);
@@ -478,6 +524,7 @@ static void other_event(struct ftx_graph *g, struct task *t, struct tep_record *
 	duration(g, 0, false);
 	indent(g, t, depth);
 	fprintf(g->out, "/* %s: %.*s */\n", ev->name, (int)g->seq.len, g->seq.buffer);
+	return 0;
 }
 
 int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
@@ -493,14 +540,15 @@ int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
 	if (!t)
 		return -1;
 	t->last_cpu = rec->cpu;
+	g->last_ts = rec->ts;
 	irq_marker(g, t, rec, true);
 	if (type == g->entry_id || type == g->retaddr_id)
 		ret = on_entry(g, t, rec);
 	else if (type == g->exit_id)
 		ret = on_exit_rec(g, t, rec);
 	else
-		other_event(g, t, rec);
-	if (ret == 0 && ferror(g->out)) {
+		ret = other_event(g, t, rec);
+	if (ret == 0 && g->out && ferror(g->out)) {
 		errno = EIO;
 		return -1;
 	}
@@ -514,8 +562,9 @@ int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count)
 	int i;
 
 	g->lost += count;
-	header(g);
-	if (count)
+	if (!g->out)
+		;
+	else if (header(g), count)
 		fprintf(g->out, " %3d) *** %llu events lost on CPU %d ***\n", cpu, count, cpu);
 	else
 		fprintf(g->out, " %3d) *** events lost on CPU %d ***\n", cpu, cpu);
@@ -524,12 +573,15 @@ int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count)
 		for (t = g->tasks[i]; t; t = t->next) {
 			if (t->last_cpu != cpu || !t->n)
 				continue;
-			comm_of(g, t->pid, who, sizeof(who));
-			fprintf(g->out, " %3d) *** call stack of %s broken by the loss ***\n", cpu,
-				who);
-			pop_unfinished(g, t, 0);
+			if (g->out) {
+				comm_of(g, t->pid, who, sizeof(who));
+				fprintf(g->out, " %3d) *** call stack of %s broken by the loss ***\n",
+					cpu, who);
+			}
+			if (pop_unfinished(g, t, 0, FTX_GRAPH_CUT_LOST))
+				return -1;
 		}
-	return ferror(g->out) ? -1 : 0;
+	return g->out && ferror(g->out) ? -1 : 0;
 }
 
 int ftx_graph_finish(struct ftx_graph *g)
@@ -542,9 +594,12 @@ int ftx_graph_finish(struct ftx_graph *g)
 			char buf[32];
 
 			while (t->n) {
-				struct frame *f = &t->stack[t->n - 1];
+				struct ftx_graph_frame *f = &t->stack[t->n - 1];
+				struct ftx_graph_exit x = { .how = FTX_GRAPH_CUT_END };
 
-				if (!f->hidden && (f->printed || !lazy(g))) {
+				if (leave_frame(g, t, t->n - 1, &x))
+					return -1;
+				if (g->out && !f->hidden && (f->printed || !lazy(g))) {
 					prefix(g, f->cpu, t->pid, f->ts);
 					duration(g, 0, false);
 					indent(g, t, f->depth);
@@ -560,6 +615,8 @@ int ftx_graph_finish(struct ftx_graph *g)
 				t->n--;
 			}
 		}
+	if (!g->out)
+		return 0;
 	if (g->lost)
 		fprintf(g->out, "# %llu events lost: call stacks around the marks above are incomplete\n",
 			g->lost);

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Analysis of trace.dat files: call trees aggregated per call path, flat
+ * profiles per function, flame graphs, histograms and Chrome trace-event JSON.
+ *
+ * Everything is computed from the records (tep_record and their fields),
+ * never from printed text. The call stacks come from the builder of 'ftx
+ * report --graph' (ftx/graph.h, through its hooks), so both views agree call
+ * for call. Memory is bounded by the number of distinct call paths and of
+ * open stacks, never by the number of events.
+ *
+ * Weights: a trace with function_graph events is time-weighted (a call lasts
+ * rettime - calltime, its self time is that minus its children's); otherwise
+ * function tracer events (with func_stack_trace's kernel stacks when
+ * recorded) and events recorded with stack traces are count-weighted.
+ * Calls cut by the start or the end of the trace or by lost events are
+ * counted and marked; their times are lower bounds.
+ */
+#ifndef FTX_ANALYSIS_H
+#define FTX_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct tep_handle;
+struct ftx_tracedat;
+struct ftx_calltree;
+struct ftx_cnode;
+
+/* What to read, shared by every analysis */
+struct ftx_analysis_opts {
+	const char *input;		/* trace.dat path */
+	unsigned int td_flags;		/* FTX_TRACEDAT_* flags for opening it */
+	const bool *cpus;		/* one bool per CPU id, or NULL for all */
+	int ncpus;
+	const int *pids;		/* only these tasks (common_pid), or NULL */
+	int npids;
+	bool by_task;			/* one tree per task instead of one for all */
+	bool from_set, to_set;		/* time window: records with from <= ts <= to */
+	unsigned long long from, to;	/* trace timestamps (ns) */
+};
+
+/* How the tree is weighted */
+enum ftx_weight {
+	FTX_WEIGHT_NONE,		/* nothing to aggregate in the trace */
+	FTX_WEIGHT_TIME,		/* function_graph: nanoseconds */
+	FTX_WEIGHT_COUNT,		/* function tracer hits, stack samples */
+};
+
+/* Node kinds */
+enum ftx_cnode_kind {
+	FTX_CNODE_ROOT,
+	FTX_CNODE_TASK,			/* key: pid (--by-task) */
+	FTX_CNODE_FUNC,			/* key: function address */
+	FTX_CNODE_EVENT,		/* key: event id (leaf of an event's stack trace) */
+	FTX_CNODE_LOST,			/* key: CPU; calls: events lost there */
+};
+
+/* One call path. Times in ns (time weight) or hits (count weight). */
+struct ftx_cnode {
+	enum ftx_cnode_kind kind;
+	unsigned long long key;
+	struct ftx_cnode *parent, *child, *next;	/* children: a list, unordered */
+	unsigned long long calls;	/* calls (or hits) of this path */
+	unsigned long long total;	/* time (hits) including the children's */
+	unsigned long long self;	/* time (hits) outside the children */
+	unsigned long long min, max;	/* per finished call (time weight) */
+	unsigned long long cut;		/* calls cut by the trace's ends or by lost events */
+	unsigned long long lost_cut;	/* of those, cut by lost events */
+};
+
+/* One function of the flat profile (per task with by_task) */
+struct ftx_pfunc {
+	unsigned long long func;	/* address, or event id for FTX_CNODE_EVENT */
+	enum ftx_cnode_kind kind;
+	int pid;			/* -1 unless by_task */
+	unsigned long long calls, total, self, min, max, cut;
+	unsigned long long orphans;	/* exits whose entry is before the trace */
+};
+
+/**
+ * ftx_calltree_build - read a trace.dat file and aggregate its calls
+ * @o: what to read
+ *
+ * Returns a tree the caller frees with ftx_calltree_free(), or NULL with
+ * errno and ftx_error() set (bad file, bad window).
+ */
+struct ftx_calltree *ftx_calltree_build(const struct ftx_analysis_opts *o);
+
+/** ftx_calltree_free - free a tree and the reader it keeps; NULL is fine */
+void ftx_calltree_free(struct ftx_calltree *ct);
+
+/** ftx_calltree_root - the root node (its children: tasks or bottom calls) */
+const struct ftx_cnode *ftx_calltree_root(const struct ftx_calltree *ct);
+
+/** ftx_calltree_weight - how the tree is weighted */
+enum ftx_weight ftx_calltree_weight(const struct ftx_calltree *ct);
+
+/**
+ * ftx_calltree_funcs - the flat profile: one entry per function (per task and
+ * function with by_task), in no order; *@n receives the count. Borrowed.
+ */
+const struct ftx_pfunc *ftx_calltree_funcs(const struct ftx_calltree *ct, size_t *n);
+
+/**
+ * ftx_calltree_name - printable name of a node or profile entry: the
+ * function's symbol (or 0x address), "comm-pid" for a task, the event name.
+ * Borrowed from the tree (or from @buf of @len bytes).
+ */
+const char *ftx_calltree_name(struct ftx_calltree *ct, enum ftx_cnode_kind kind,
+			      unsigned long long key, char *buf, size_t len);
+
+/* Totals of a tree, for annotations */
+struct ftx_calltree_stats {
+	unsigned long long records;	/* records read (inside the window) */
+	unsigned long long entries;	/* function_graph entries */
+	unsigned long long hits;	/* function tracer events */
+	unsigned long long stacks;	/* kernel stack traces used */
+	unsigned long long cut_start;	/* exits whose entry is not in the trace */
+	unsigned long long cut_end;	/* calls open at the end */
+	unsigned long long cut_lost;	/* calls broken by lost events */
+	unsigned long long lost;	/* events lost (pages without a count: 1 each) */
+	unsigned long long lost_pages;	/* pages that lost events */
+	unsigned long long first_ts, last_ts;
+};
+const struct ftx_calltree_stats *ftx_calltree_stats(const struct ftx_calltree *ct);
+
+/** ftx_calltree_tep - the tep of the file (for names); owned by the tree */
+struct tep_handle *ftx_calltree_tep(struct ftx_calltree *ct);
+
+/** ftx_calltree_describe - "FILE, kernel RELEASE ARCH": for titles. Borrowed. */
+const char *ftx_calltree_describe(struct ftx_calltree *ct);
+
+/* ftx profile */
+enum ftx_profile_key {
+	FTX_PROFILE_TOTAL, FTX_PROFILE_SELF, FTX_PROFILE_CALLS, FTX_PROFILE_AVG,
+	FTX_PROFILE_MIN, FTX_PROFILE_MAX, FTX_PROFILE_FUNC, FTX_PROFILE_NKEYS
+};
+
+struct ftx_profile_opts {
+	enum ftx_profile_key sort[4];	/* sort keys, first first */
+	int nsort;			/* 0: total */
+	unsigned int fields;		/* bit per ftx_profile_key except FUNC; 0: default */
+	bool by_task;			/* a section per task (tree built with by_task) */
+};
+
+/**
+ * ftx_profile_parse_keys - parse "total,self" into keys (sort) or a field mask
+ * @s: comma-separated names: total self calls avg min max func
+ * @keys: receives up to @max keys in order (or NULL)
+ * @nkeys: receives their count (or NULL)
+ * @mask: receives the mask of named fields (or NULL)
+ * Returns 0, or -1 with EINVAL and ftx_error() naming the bad word.
+ */
+int ftx_profile_parse_keys(const char *s, enum ftx_profile_key *keys, int max, int *nkeys,
+			   unsigned int *mask);
+
+/**
+ * ftx_profile_print - print the flat profile of @ct to @out, uftrace report's
+ * shape: a header, one line per function, then annotations ('#' lines) on cut
+ * calls and lost events. Returns 0, or -1 (ENOMEM, EIO).
+ */
+int ftx_profile_print(struct ftx_calltree *ct, const struct ftx_profile_opts *po, FILE *out);
+
+/*
+ * The options every analysis command takes, parsed in one place (pure).
+ * Long options only, numbered from FTX_ANALYSIS_OPT_BASE, plus -i.
+ */
+#define FTX_ANALYSIS_MAX_PIDS	64
+enum {
+	FTX_ANALYSIS_OPT_BASE = 0x1000,
+	FTX_ANALYSIS_OPT_CPU = FTX_ANALYSIS_OPT_BASE,
+	FTX_ANALYSIS_OPT_PID,
+	FTX_ANALYSIS_OPT_FROM,
+	FTX_ANALYSIS_OPT_TO,
+	FTX_ANALYSIS_OPT_BY_TASK,
+};
+
+/* getopt_long entries for the shared options (spread into a command's table) */
+#define FTX_ANALYSIS_LONG_OPTS \
+	{ "input", required_argument, NULL, 'i' }, \
+	{ "cpu", required_argument, NULL, FTX_ANALYSIS_OPT_CPU }, \
+	{ "pid", required_argument, NULL, FTX_ANALYSIS_OPT_PID }, \
+	{ "from", required_argument, NULL, FTX_ANALYSIS_OPT_FROM }, \
+	{ "to", required_argument, NULL, FTX_ANALYSIS_OPT_TO }, \
+	{ "by-task", no_argument, NULL, FTX_ANALYSIS_OPT_BY_TASK }
+
+struct ftx_analysis_cli {
+	struct ftx_analysis_opts o;
+	int pids[FTX_ANALYSIS_MAX_PIDS];
+	bool *cpus;			/* freed by ftx_analysis_cli_release() */
+};
+
+/**
+ * ftx_analysis_cli_opt - take one shared option (-i, --cpu, --pid, --from,
+ * --to, --by-task; times are seconds as report prints them, e.g. 7.453139)
+ * Returns 1 when taken, 0 when @opt is not a shared one, -1 with the reason.
+ */
+int ftx_analysis_cli_opt(struct ftx_analysis_cli *cli, int opt, const char *arg);
+
+/** ftx_analysis_cli_finish - defaults (input ./trace.dat) after parsing; 0 or -1 */
+int ftx_analysis_cli_finish(struct ftx_analysis_cli *cli);
+
+/** ftx_analysis_cli_release - free what parsing allocated */
+void ftx_analysis_cli_release(struct ftx_analysis_cli *cli);
+
+#endif /* FTX_ANALYSIS_H */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the analysis modules (not part of the public API) */
+#ifndef FTX_ANALYSIS_LOCAL_H
+#define FTX_ANALYSIS_LOCAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ftx/analysis.h"
+
+struct tep_handle;
+struct tep_record;
+struct ftx_tracedat;
+
+/* The child of @parent for (@kind, @key), made on first use; NULL: ENOMEM */
+struct ftx_cnode *ftx_calltree_child(struct ftx_calltree *ct, struct ftx_cnode *parent,
+				     enum ftx_cnode_kind kind, unsigned long long key);
+
+/* Open @o->input lazily (kallsyms on demand) with its CPU selection */
+struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o);
+
+/* Whether @rec is inside @o's window and task selection */
+bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *tep,
+			 struct tep_record *rec);
+
+/* Name of a node key (see ftx_calltree_name) */
+const char *ftx_analysis_name(struct tep_handle *tep, enum ftx_cnode_kind kind,
+			      unsigned long long key, char *buf, size_t len);
+
+/* "FILE, Linux RELEASE MACHINE" (static buffer) */
+const char *ftx_analysis_describe(struct ftx_tracedat *td, const char *input);
+
+/* "12.345 us" / "1.234 ms" / "2.000 s" into @buf */
+const char *ftx_analysis_time(unsigned long long ns, char *buf, size_t len);
+
+/* The "#" lines on cut calls and lost events after a table */
+void ftx_analysis_annotate(struct ftx_calltree *ct, FILE *out);
+
+/* fflush + ferror as -1/EIO with the reason set */
+int ftx_analysis_flush(FILE *out);
+
+#endif /* FTX_ANALYSIS_LOCAL_H */
