@@ -21,6 +21,7 @@
 #include "ftx/record-cli.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
 

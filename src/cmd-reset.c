@@ -8,7 +8,8 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
-#include "ftx/session.h"
+#include "ftx/journal.h"
+#include "ftx/reset.h"
 
 static const char reset_usage[] =
 	"usage: ftx reset\n"

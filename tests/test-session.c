@@ -13,7 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ftx/journal.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 
 static void restore_eq(const char *file, const char *content, const char *want)
 {

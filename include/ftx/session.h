@@ -4,8 +4,9 @@
  * value before each write and restores it on normal exit, on error and on
  * SIGINT/SIGTERM/SIGHUP/SIGPIPE. Runs use a private instance ("ftx-<pid>") wherever
  * the kernel allows, so the top-level buffer and other users are untouched.
- * What it changes outside its instance is also journaled under /run/ftx so
- * that 'ftx reset' can undo the changes of a run that was SIGKILLed.
+ * What it changes outside its instance is also journaled (ftx/journal.h) so
+ * that 'ftx reset' (ftx/reset.h) can undo the changes of a run that was
+ * SIGKILLed. tracefs plumbing (mount, error_log, lockdown): ftx/tracefs-util.h.
  */
 #ifndef FTX_SESSION_H
 #define FTX_SESSION_H
@@ -19,20 +20,6 @@ struct ftx_session;
 /* Prefix of everything ftx creates in tracefs: instances, probe groups. */
 #define FTX_INSTANCE_PREFIX	"ftx-"
 #define FTX_PROBE_GROUP		"ftx"
-
-/* Where sessions journal their top-level changes: FTX_JOURNAL_DIR/<pid>[.<n>] */
-#ifndef FTX_JOURNAL_DIR
-#define FTX_JOURNAL_DIR		"/run/ftx"
-#endif
-
-/**
- * ftx_tracefs_mount - find tracefs, mounting it when it is not mounted
- *
- * Tries /sys/kernel/tracing, then /sys/kernel/debug/tracing; mounts tracefs on
- * /sys/kernel/tracing if neither is there. Returns the directory (static
- * storage, not to be freed) or NULL with errno and ftx_error() set.
- */
-const char *ftx_tracefs_mount(void);
 
 enum ftx_session_flags {
 	FTX_SESSION_TOP		= 1u << 0,	/* no private instance: work on the top level */
@@ -126,95 +113,5 @@ int ftx_session_stop_signal(void);
  * threads that read buffers should block SIGINT/SIGTERM/SIGHUP/SIGPIPE
  * (pthread_sigmask) so the main thread, which changes the session, gets them.
  */
-
-/**
- * ftx_reset - undo what dead ftx processes left behind: their instances,
- * their probe groups, the top-level settings journaled under /run/ftx.
- * Leaves alone what belongs to others and to live ftx processes: a session
- * holds an flock on its journal from ftx_session_create() on, so a journal
- * that can be locked belongs to a dead process even if its pid was reused;
- * without a journal, a pid whose comm starts with "ftx" counts as alive.
- * @report: called once per removed or restored item with a description
- * Returns the number of items handled, or -1 with errno and ftx_error() set.
- */
-int ftx_reset(void (*report)(const char *what, void *arg), void *arg);
-
-/*
- * tracefs plumbing (src/lib/tracefs-util.c). The parsers do no I/O.
- */
-
-/**
- * ftx_lockdown_mode - the kernel lockdown mode ("none", "integrity",
- * "confidentiality"), read from securityfs (mounted in a private mount
- * namespace when it is not mounted). Static storage; NULL when unknown.
- */
-const char *ftx_lockdown_mode(void);
-
-/** ftx_lockdown_parse - "none [integrity] confidentiality" → "integrity" */
-int ftx_lockdown_parse(const char *text, char *mode, size_t size);
-
-/**
- * ftx_error_log_find - the kernel's reason for @command in error_log text:
- * the message of the newest entry whose "Command:" matches
- * Returns 0 with @reason filled, or -1 (ENOENT) when no entry matches.
- */
-int ftx_error_log_find(const char *log, const char *command, char *reason, size_t size);
-
-/**
- * ftx_tracefs_reason - the kernel's reason why writing @value failed with
- * @err: its entry in @dir's error_log, else "not permitted (lockdown=MODE)"
- * for EPERM under lockdown, else strerror(@err). @dir may be NULL.
- */
-void ftx_tracefs_reason(const char *dir, const char *value, int err, char *reason, size_t size);
-
-/**
- * ftx_tracefs_explain - set ftx_error() to "@what: <reason>" for a failed
- * write of @value, errno kept: the entry in @dir's error_log when there is
- * one, else "not permitted (lockdown=MODE)" for EPERM under lockdown, else
- * strerror(errno). @dir may be NULL (no error_log lookup).
- */
-void ftx_tracefs_explain(const char *dir, const char *what, const char *value);
-
-/** ftx_tracefs_is_list - @file is a list (set_event, set_ftrace_filter, pids) */
-bool ftx_tracefs_is_list(const char *file);
-
-/**
- * ftx_tracefs_restore_value - what to write to @file to get back to what
- * reading it showed (@content): "[local] global" → "local", filter "none" →
- * "0", list files → their entries one per line without comments.
- * Returns a malloc()ed string, or NULL (EINVAL for content that cannot be
- * written back, e.g. a mixed "X" enable).
- */
-char *ftx_tracefs_restore_value(const char *file, const char *content);
-
-/** ftx_dynevent_parse_name - GROUP and EVENT of "p:GROUP/EVENT ..."; -1 EINVAL if unnamed */
-int ftx_dynevent_parse_name(const char *definition, char *group, size_t gsize,
-			    char *event, size_t esize);
-
-/** ftx_instance_name_parse - pid of an instance named "ftx-<pid>[-<n>]"; -1 EINVAL otherwise */
-int ftx_instance_name_parse(const char *name, pid_t *pid);
-
-/** ftx_pid_is_ftx - @pid is a running ftx process (not dead, not reused by another program) */
-bool ftx_pid_is_ftx(pid_t pid);
-
-/* One undo write from a journal: groups are undone newest first, ops in order. */
-struct ftx_journal_op {
-	unsigned int group;
-	bool append;		/* O_APPEND, else O_TRUNC */
-	char *path;
-	char *data;
-	size_t len;
-};
-
-/**
- * ftx_journal_parse - parse a session journal (text of /run/ftx/<pid>)
- * @ops: receives a malloc()ed array the caller frees with ftx_journal_free()
- * @instance: if not NULL, receives the instance name (malloc()ed) or NULL
- * Returns the number of ops, or -1 (EINVAL) for a malformed journal.
- */
-int ftx_journal_parse(const char *text, struct ftx_journal_op **ops, char **instance);
-
-/** ftx_journal_free - free what ftx_journal_parse() returned; NULL is fine */
-void ftx_journal_free(struct ftx_journal_op *ops, int nr);
 
 #endif /* FTX_SESSION_H */

@@ -22,6 +22,7 @@
 #include "ftx/error.h"
 #include "ftx/pmc.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/util.h"
 
 #define CHECK_GROUP FTX_PROBE_GROUP

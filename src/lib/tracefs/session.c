@@ -25,19 +25,14 @@
 #include <tracefs.h>
 
 #include "ftx/error.h"
+#include "ftx/journal.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/util.h"
-
-struct undo_op {
-	char *path;
-	char *data;
-	size_t len;
-	int append;		/* O_APPEND instead of O_TRUNC */
-};
 
 struct change {
 	char *key;		/* path of the saved file, NULL for other kinds */
-	struct undo_op *ops;
+	struct ftx_journal_op *ops;
 	int nr_ops;
 	bool top;		/* outside the private instance: journaled */
 };
@@ -51,9 +46,7 @@ struct ftx_session {
 	struct change *changes;
 	int nr_changes;
 	int alloc_changes;
-	char *journal_path;
-	int journal_fd;
-	unsigned int journal_seq;
+	struct ftx_journal journal;
 	bool journal_broken;		/* cannot journal: warned once, go on without */
 	bool instance_made;
 };
@@ -86,7 +79,7 @@ static void signals_unblock(const sigset_t *old)
 }
 
 /* Async-signal-safe: open, write, close. */
-static int op_apply(const struct undo_op *op)
+static int op_apply(const struct ftx_journal_op *op)
 {
 	const char *buf = op->data;
 	size_t len = op->len;
@@ -154,98 +147,12 @@ static void change_free(struct change *c)
 	free(c->key);
 }
 
-static void journal_escape(FILE *f, const char *data, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = data[i];
-
-		if (c == '\\')
-			fputs("\\\\", f);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-}
-
-/*
- * The journal is created under a temporary name, locked, then linked to its
- * final name, so that 'ftx reset' never sees an unlocked journal of a live
- * session: a journal whose lock it can take belongs to a dead process, even
- * when the pid has been reused since.
- */
-static int journal_open(struct ftx_session *s)
-{
-	char tmp[64], path[64];
-	unsigned int n = 0;
-	int fd;
-
-	if (s->journal_fd >= 0)
-		return 0;
-	if (mkdir(FTX_JOURNAL_DIR, 0700) < 0 && errno == ENOENT) {
-		/* An initramfs without /run */
-		char parent[sizeof(FTX_JOURNAL_DIR)], *slash;
-
-		memcpy(parent, FTX_JOURNAL_DIR, sizeof(parent));
-		slash = strrchr(parent, '/');
-		if (slash && slash != parent) {
-			*slash = '\0';
-			mkdir(parent, 0755);
-		}
-		mkdir(FTX_JOURNAL_DIR, 0700);
-	}
-	if (access(FTX_JOURNAL_DIR, W_OK) < 0)
-		goto fail;
-	snprintf(tmp, sizeof(tmp), "%s/.new-%d-%p", FTX_JOURNAL_DIR, (int)getpid(), (void *)s);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail;
-	if (flock(fd, LOCK_EX) < 0 ||
-	    dprintf(fd, "ftx-journal 1\ninstance %s\n", s->name ? s->name : "-") < 0)
-		goto fail_tmp;
-	for (;;) {
-		if (n)
-			snprintf(path, sizeof(path), "%s/%d.%u", FTX_JOURNAL_DIR, (int)getpid(), n);
-		else
-			snprintf(path, sizeof(path), "%s/%d", FTX_JOURNAL_DIR, (int)getpid());
-		if (link(tmp, path) == 0)
-			break;
-		/* A dead process's journal of our pid waits for 'ftx reset'. */
-		if (errno != EEXIST || ++n > 64)
-			goto fail_tmp;
-	}
-	unlink(tmp);
-	s->journal_path = strdup(path);
-	s->journal_fd = fd;
-	return 0;
-fail_tmp:
-	{
-		int saved = errno;
-
-		unlink(tmp);
-		close(fd);
-		errno = saved;
-	}
-fail:
-	ftx_error_set("cannot write the journal in %s: %s", FTX_JOURNAL_DIR, strerror(errno));
-	return -1;
-}
-
 /* Write-ahead: the journal knows how to undo a top-level change before it happens. */
 static int journal_add(struct ftx_session *s, const struct change *c)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-	int j, ret;
-
 	if (s->journal_broken)
 		return 0;
-	if (journal_open(s) < 0) {
+	if (ftx_journal_open(&s->journal, s->name) < 0) {
 		/* No /run (a minimal initramfs), read-only... Restoring on exit and
 		 * on signals still works; only 'ftx reset' after SIGKILL cannot. */
 		ftx_warn("%s: 'ftx reset' will not be able to undo this run after a SIGKILL",
@@ -253,26 +160,7 @@ static int journal_add(struct ftx_session *s, const struct change *c)
 		s->journal_broken = true;
 		return 0;
 	}
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -1;
-	for (j = 0; j < c->nr_ops; j++) {
-		fprintf(f, "op %u %c %s ", s->journal_seq, c->ops[j].append ? 'A' : 'T',
-			c->ops[j].path);
-		journal_escape(f, c->ops[j].data, c->ops[j].len);
-		fputc('\n', f);
-	}
-	s->journal_seq++;
-	if (fclose(f) != 0) {
-		free(buf);
-		return -1;
-	}
-	ret = write(s->journal_fd, buf, size) == (ssize_t)size ? 0 : -1;
-	if (ret < 0)
-		ftx_error_set("cannot write the journal %s: %s", s->journal_path,
-			      strerror(errno));
-	free(buf);
-	return ret;
+	return ftx_journal_add(&s->journal, c->ops, c->nr_ops);
 }
 
 /* Takes ownership of c's contents, also on failure (they are freed). */
@@ -306,7 +194,7 @@ static int session_push(struct ftx_session *s, struct change *c)
 static int change_add_op(struct change *c, const char *path, const char *data, size_t len,
 			 int append)
 {
-	struct undo_op *ops;
+	struct ftx_journal_op *ops;
 
 	ops = realloc(c->ops, (c->nr_ops + 1) * sizeof(*ops));
 	if (!ops)
@@ -407,7 +295,7 @@ static const char *session_rel(struct ftx_session *s, const char *path)
 
 static int session_write(struct ftx_session *s, const char *path, const char *value, int append)
 {
-	struct undo_op op = { .path = (char *)path, .data = (char *)value,
+	struct ftx_journal_op op = { .path = (char *)path, .data = (char *)value,
 			      .len = strlen(value), .append = append };
 
 	if (session_save(s, path) < 0)
@@ -572,7 +460,7 @@ int ftx_session_dynevent_create(struct ftx_session *s, const char *definition)
 	char group[64], event[128], path[512], remove[256];
 	struct change c = { 0 };
 	const char *file = "dynamic_events";
-	struct undo_op op = { 0 };
+	struct ftx_journal_op op = { 0 };
 
 	if (!s || !definition ||
 	    ftx_dynevent_parse_name(definition, group, sizeof(group), event, sizeof(event)) < 0) {
@@ -681,13 +569,13 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 	if (!s)
 		return NULL;
 	s->flags = flags;
-	s->journal_fd = -1;
+	s->journal.fd = -1;
 	s->top = ftx_tracefs_mount();
 	if (!s->top)
 		goto fail;
 	/* The locked journal exists before the instance does, so 'ftx reset'
 	 * never sees this live session's instance without it. */
-	if (journal_open(s) < 0)
+	if (ftx_journal_open(&s->journal, NULL) < 0)
 		ftx_debug("%s", ftx_error());
 	if (!(flags & FTX_SESSION_TOP)) {
 		if (asprintf(&dir, "%s/instances", s->top) < 0)
@@ -723,8 +611,7 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		s->name = strdup(name);
 		if (!s->name)
 			goto fail;
-		if (s->journal_fd >= 0)
-			dprintf(s->journal_fd, "instance %s\n", name);
+		ftx_journal_note_instance(&s->journal, name);
 		s->inst = tracefs_instance_alloc(s->top, name);
 		if (!s->inst) {
 			ftx_error_set("cannot open instance %s: %s", name, strerror(errno));
@@ -759,15 +646,11 @@ void ftx_session_destroy(struct ftx_session *s)
 	}
 	/* Keep the journal when something could not be undone, for 'ftx reset';
 	 * unlink before close so it is never seen unlocked. */
-	if (s->journal_path && clean)
-		unlink(s->journal_path);
-	if (s->journal_fd >= 0)
-		close(s->journal_fd);
+	ftx_journal_close(&s->journal, clean);
 	for (i = 0; i < s->nr_changes; i++)
 		change_free(&s->changes[i]);
 	free(s->changes);
 	tracefs_instance_free(s->inst);
-	free(s->journal_path);
 	free(s->name);
 	free(s->dir);
 	free(s);
@@ -801,11 +684,11 @@ static void session_emergency_restore(int sig)
 	 * so drop every descriptor but stdio and the journals (whose locks tell
 	 * 'ftx reset' that we are alive) first. */
 	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
-		if (!live_sessions[i] || live_sessions[i]->journal_fd < 3)
+		if (!live_sessions[i] || live_sessions[i]->journal.fd < 3)
 			continue;
-		for (j = nkeep; j > 0 && keep[j - 1] > live_sessions[i]->journal_fd; j--)
+		for (j = nkeep; j > 0 && keep[j - 1] > live_sessions[i]->journal.fd; j--)
 			keep[j] = keep[j - 1];
-		keep[j] = live_sessions[i]->journal_fd;
+		keep[j] = live_sessions[i]->journal.fd;
 		nkeep++;
 	}
 	for (i = 0; i < nkeep; i++) {
@@ -833,8 +716,8 @@ static void session_emergency_restore(int sig)
 			if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
 				failed++;
 		}
-		if (!failed && s->journal_path)
-			unlink(s->journal_path);
+		if (!failed && s->journal.path)
+			unlink(s->journal.path);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;

@@ -20,6 +20,7 @@
 
 #include "ftx/error.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/util.h"
 
 static const char *const tracefs_dirs[] = {

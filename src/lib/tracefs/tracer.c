@@ -15,6 +15,7 @@
 
 #include "ftx/error.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The recorder's insides, shared by its files:
+ *   recorder.c  create/destroy, accessors, summaries
+ *   instance.c  the instance's settings: events, filters, pids, clock, buffer
+ *   drain.c     per-CPU buffers, drain threads, stream mode, loss counting
+ *   assemble.c  trace.dat assembly: formats, kallsyms, options, the output file
+ *   comm.c      task names: saved_cmdlines completed from /proc
+ */
+#ifndef FTX_RECORDER_LOCAL_H
+#define FTX_RECORDER_LOCAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ftx/recorder.h"
+
+#define MAX_DRAIN_THREADS	64
+#define PIPE_WANT		(1024 * 1024)
+#define STREAM_TICK_MS		200
+#define NO_PROGRESS_SLEEP_NS	(20 * 1000 * 1000)
+#define STREAM_PAUSE_NS		(10 * 1000 * 1000)
+#define STREAM_BUSY_PAGES	8
+#define STREAM_BATCH_PAGES	32
+#define PROC_COMM_MIN_CMDLINES	32768
+
+struct rec_cpu {
+	int cpu;
+	int fd;			/* trace_pipe_raw, O_NONBLOCK; -1: no buffer */
+	int tmp_fd;		/* unlinked temp file; -1 in stream mode */
+	int pipe[2];
+	size_t pipe_size;
+	struct ftx_recorder_cpu_stats st;
+	char *stats_text;	/* per_cpu/cpuN/stats at stop */
+};
+
+struct drain {
+	struct ftx_recorder *r;
+	pthread_t thread;
+	bool started;
+	int epfd;
+	int evfd;		/* written by stop */
+	struct rec_cpu **cpus;
+	size_t nr_cpus;
+	int err;		/* errno of the first failure */
+	char errmsg[256];
+};
+
+struct comm {
+	int pid;
+	unsigned int order;
+	char name[16];
+};
+
+struct ftx_recorder {
+	struct ftx_session *s;
+	bool trace_funcs;	/* a function tracer runs: pids go to set_ftrace_pid too */
+	const char *top;	/* tracefs top directory (static storage) */
+	char *inst;		/* the session's directory */
+	unsigned int page_size;
+	unsigned int long_size;
+	char *header_page, *header_event;
+	size_t header_page_len, header_event_len;
+	unsigned int nr_cpus;
+	struct rec_cpu *cpus;
+	struct drain *drains;
+	unsigned int nr_drains;
+	bool stream, started, stopped, exclude_self;
+	char *pidlist;		/* set_event_pid contents we wrote */
+	struct comm *comms;	/* collected from /proc */
+	struct comm *known;	/* ftx_recorder_set_comm(): win over everything */
+	size_t nr_known;
+	size_t nr_comms, alloc_comms;
+	struct tep_handle *tep;
+	char *page_buf;
+};
+
+/* recorder.c */
+char *rec_path_join(const char *a, const char *b);
+char *rec_read_at(const char *dir, const char *file, size_t *len);
+
+/* instance.c */
+bool rec_inst_has(struct ftx_recorder *r, const char *file);
+int rec_set(struct ftx_recorder *r, const char *file, const char *value);
+int rec_instance_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
+
+/* drain.c */
+int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
+void rec_drain_free(struct ftx_recorder *r);
+
+/* comm.c */
+void rec_comm_copy(char dst[16], const char *src);
+void rec_comms_collect(struct ftx_recorder *r);
+char *rec_cmdlines_build(struct ftx_recorder *r, size_t *len);
+
+#endif /* FTX_RECORDER_LOCAL_H */
