@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/filter.h"
 #include "ftx/graph.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
@@ -78,7 +79,7 @@ static const struct option long_opts[] = {
 static int report_parse(int argc, char **argv, struct report_params *p)
 {
 	unsigned long long v;
-	char *end;
+	char why[256], *end;
 	double us;
 	int c;
 
@@ -91,7 +92,7 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		switch (c) {
 		case 'i':
 			if (p->o.input) {
-				ftx_error_set("only one input file");
+				ftx_error_set("one input file: '%s' is an extra one", optarg);
 				return -1;
 			}
 			p->o.input = optarg;
@@ -104,14 +105,22 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			break;
 		case 'F':
 			if (p->o.nfilters == MAX_ARGS) {
-				ftx_error_set("too many -F");
+				ftx_error_set("too many -F (at most %d)", MAX_ARGS);
+				return -1;
+			}
+			if (ftx_filter_check(optarg, why, sizeof(why))) {
+				ftx_error_set("bad filter '%s': %s", optarg, why);
 				return -1;
 			}
 			p->filters[p->o.nfilters++] = optarg;
 			break;
 		case OPT_PID:
 			if (p->o.npids == MAX_ARGS) {
-				ftx_error_set("too many --pid");
+				ftx_error_set("too many --pid (at most %d)", MAX_ARGS);
+				return -1;
+			}
+			if (ftx_parse_uint(optarg, &v) || v > INT32_MAX) {
+				ftx_error_set("--pid wants a process id, not '%s'", optarg);
 				return -1;
 			}
 			p->pids[p->o.npids++] = optarg;
@@ -141,13 +150,18 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			break;
 		case OPT_MIN_DURATION:
 			us = strtod(optarg, &end);
-			if (end == optarg || *end || us < 0 || us > 1e12) {
+			/* !(us >= 0) refuses "nan" too */
+			if (end == optarg || *end || !(us >= 0) || us > 1e12) {
 				ftx_error_set("--min-duration wants microseconds, not '%s'", optarg);
 				return -1;
 			}
 			p->g.min_duration = (unsigned long long)(us * 1000.0 + 0.5);
 			break;
 		case OPT_FUNC:
+			if (!*optarg) {
+				ftx_error_set("--func wants a function name, not ''");
+				return -1;
+			}
 			p->g.func = optarg;
 			break;
 		case 'h':
@@ -162,7 +176,8 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	}
 	if (optind < argc) {
 		if (p->o.input || optind + 1 < argc) {
-			ftx_error_set("unexpected argument '%s'", argv[optind]);
+			ftx_error_set("one input file: '%s' is an extra argument",
+				      argv[p->o.input ? optind : optind + 1]);
 			return -1;
 		}
 		p->o.input = argv[optind];
@@ -237,9 +252,13 @@ static int report_run(int argc, char **argv)
 		ret = ftx_report_run(&p.o, write_stdout, NULL);
 	free(p.cpus);
 	if (ret) {
-		if (errno == EPIPE)
+		int e = errno;
+
+		if (e == EPIPE)
 			return FTX_EXIT_FAIL;
 		ftx_cmd_err("%s", ftx_error());
+		if (e == FTX_REPORT_EFILTER)
+			return FTX_EXIT_USAGE;
 		return FTX_EXIT_FAIL;
 	}
 	return FTX_EXIT_OK;

@@ -195,7 +195,8 @@ START_TEST(test_event_filter)
 
 	o.filters = bad;
 	ck_assert_int_eq(ftx_report_run(&o, sb_write, &got), -1);
-	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(errno, FTX_REPORT_EFILTER);
+	ck_assert_str_eq(ftx_error(), "bad filter 'no_such_event_xyz': no event found");
 
 	o.filters = NULL;
 	o.nfilters = 0;

@@ -10,13 +10,15 @@
 
 #include <stdarg.h>
 
-#define FTX_ERROR_MAX 512
+/* room for a PATH_MAX path and the reason */
+#define FTX_ERROR_MAX 8192
 
 /**
  * ftx_error_set - record the reason for the current failure
  * @fmt: printf-style text, no trailing newline
  *
  * Keeps errno unchanged, so it can be called right before "return -1".
+ * Control characters in the text are escaped (\n, \xNN): one printable line.
  */
 void ftx_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

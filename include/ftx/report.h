@@ -24,6 +24,7 @@
 #ifndef FTX_REPORT_H
 #define FTX_REPORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -90,6 +91,9 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 /* Where a report goes: called with large blocks; returns 0 or -1 */
 typedef int (*ftx_report_write_fn)(void *ctx, const char *buf, size_t len);
 
+/* errno of ftx_report_run() when a user filter is refused */
+#define FTX_REPORT_EFILTER	EDOM
+
 struct ftx_report_opts {
 	const char *input;		/* trace.dat path */
 	unsigned int fmt_flags;		/* FTX_REPORT_NSEC, FTX_REPORT_LATENCY */
@@ -110,7 +114,8 @@ struct ftx_report_opts {
  * @ctx: passed to @write
  *
  * Returns 0, or -1 with the reason in ftx_error() (bad file, bad filter, write
- * error). Text already written stays written.
+ * error); errno is FTX_REPORT_EFILTER when a -F or --pid filter was refused
+ * (a usage error). Text already written stays written.
  */
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,6 +8,37 @@
 
 static __thread char err_buf[FTX_ERROR_MAX];
 static ftx_log_fn log_hook;
+
+/*
+ * Messages quote file contents and user text: control bytes (a newline, an
+ * ESC sequence) become \n, \t or \xNN, so a message stays one printable line.
+ */
+static void escape_controls(char *buf, size_t size)
+{
+	char tmp[FTX_ERROR_MAX];
+	size_t i, o = 0;
+	bool any = false;
+
+	for (i = 0; buf[i]; i++)
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+			any = true;
+	if (!any)
+		return;
+	for (i = 0; buf[i] && o + 5 < sizeof(tmp); i++) {
+		unsigned char c = buf[i];
+
+		if (c == '\n')
+			o += sprintf(tmp + o, "\\n");
+		else if (c == '\t')
+			o += sprintf(tmp + o, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			o += sprintf(tmp + o, "\\x%02x", c);
+		else
+			tmp[o++] = c;
+	}
+	tmp[o] = 0;
+	snprintf(buf, size, "%s", tmp);
+}
 
 void ftx_error_set(const char *fmt, ...)
 {
@@ -16,6 +48,7 @@ void ftx_error_set(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
+	escape_controls(err_buf, sizeof(err_buf));
 	errno = saved;
 }
 
@@ -36,6 +69,7 @@ void ftx_error_prefix(const char *fmt, ...)
 	snprintf(buf + n, sizeof(buf) - n, "%s", ftx_error());
 	buf[FTX_ERROR_MAX - 1] = '\0';
 	memcpy(err_buf, buf, FTX_ERROR_MAX);
+	escape_controls(err_buf, sizeof(err_buf));
 	errno = saved;
 }
 
@@ -58,7 +92,7 @@ void ftx_log_set_hook(ftx_log_fn fn)
 
 void ftx_log(enum ftx_log_level level, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[FTX_ERROR_MAX];
 	int saved = errno;
 	va_list ap;
 
@@ -67,6 +101,7 @@ void ftx_log(enum ftx_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
 	log_hook(level, msg);
 	errno = saved;
 }

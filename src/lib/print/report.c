@@ -19,6 +19,7 @@
 #include <traceevent/trace-seq.h>
 
 #include "ftx/error.h"
+#include "ftx/filter.h"
 #include "ftx/util.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
@@ -698,66 +699,14 @@ static bool run_match(struct run *r, struct tep_record *rec)
 	return r->nfilters == 0;
 }
 
-static bool is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '*' || c == '.' || c == '-';
-}
-
-/*
- * libtraceevent spells an event "system/event"; perf and ftx users write
- * "system:event" (and "system:event: filter"), so accept that too.
- */
-static void filter_normalize(char *s)
-{
-	char *p = s, *q;
-
-	while (*p == ' ')
-		p++;
-	q = p;
-	while (is_name_char(*q))
-		q++;
-	if (q == p || *q != ':' || !is_name_char(q[1]))
-		return;
-	p = q + 1;
-	while (is_name_char(*p))
-		p++;
-	if (*p == 0 || *p == ':' || *p == ',')
-		*q = '/';
-}
-
 static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
 {
 	struct tep_event_filter *flt, **n;
-	char err[256], *str;
-	int ret;
 
-	str = strdup(in);
-	if (!str) {
-		errno = ENOMEM;
-		ftx_error_set("out of memory");
-		return -1;
-	}
-	filter_normalize(str);
-
-	flt = tep_filter_alloc(tep);
+	flt = ftx_filter_compile(tep, in);
 	if (!flt) {
-		free(str);
-		errno = ENOMEM;
-		ftx_error_set("out of memory");
-		return -1;
-	}
-	ret = tep_filter_add_filter_str(flt, str);
-	free(str);
-	if (ret < 0) {
-		tep_filter_strerror(flt, ret, err, sizeof(err));
-		tep_filter_free(flt);
-		errno = EINVAL;
-		/* libtraceevent's message spans lines (it points at the token) */
-		for (char *c = err; *c; c++)
-			if (*c == '\n')
-				*c = ' ';
-		ftx_error_set("bad filter '%s': %s", in, err);
+		if (errno == EINVAL)
+			errno = FTX_REPORT_EFILTER;
 		return -1;
 	}
 	n = realloc(r->filters, (r->nfilters + 1) * sizeof(*n));
@@ -772,33 +721,30 @@ static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
 	return 0;
 }
 
-/* --pid: trace-cmd's filter "(common_pid==P)||(pid==P)||(next_pid==P)" over all events */
+/*
+ * --pid: trace-cmd's filter "(common_pid==P)||(pid==P)||(next_pid==P)" over
+ * all events; one filter per pid (the filters are or-ed), so that no
+ * expression grows with the number of pids.
+ */
 static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char *const *pids,
 			      int npids)
 {
-	struct ftx_strbuf s = FTX_STRBUF_INIT;
-	int i, ret;
+	unsigned long long v;
+	char buf[128];
+	int i;
 
 	for (i = 0; i < npids; i++) {
-		char *end;
-
-		strtol(pids[i], &end, 10);
-		if (end == pids[i] || *end) {
-			errno = EINVAL;
-			ftx_error_set("bad pid '%s'", pids[i]);
-			ftx_strbuf_release(&s);
+		if (ftx_parse_uint(pids[i], &v) || v > INT32_MAX) {
+			errno = FTX_REPORT_EFILTER;
+			ftx_error_set("--pid wants a process id, not '%s'", pids[i]);
 			return -1;
 		}
-		if (ftx_strbuf_reserve(&s, 3 * strlen(pids[i]) + 64)) {
-			ftx_strbuf_release(&s);
+		snprintf(buf, sizeof(buf), ".*:(common_pid==%llu)||(pid==%llu)||(next_pid==%llu)",
+			 v, v, v);
+		if (run_add_filter(r, tep, buf))
 			return -1;
-		}
-		s.len += sprintf(s.buf + s.len, "%s(common_pid==%s)||(pid==%s)||(next_pid==%s)",
-				 i ? "||" : ".*:", pids[i], pids[i], pids[i]);
 	}
-	ret = run_add_filter(r, tep, s.buf);
-	ftx_strbuf_release(&s);
-	return ret;
+	return 0;
 }
 
 static int run_stat(struct run *r, const struct ftx_report_opts *o)
