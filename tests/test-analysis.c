@@ -121,6 +121,67 @@ void ta_read_graph_report(const char *path, struct ta_counts *calls, unsigned lo
 	fclose(f);
 }
 
+/*
+ * Read a trace-cmd function_graph report into call paths "a;b;c": calls per
+ * path into @calls and their summed durations (ns) into @times.
+ */
+void ta_read_graph_paths(const char *path, struct ta_counts *calls, struct ta_counts *times)
+{
+	struct { char task[64]; char path[8192]; size_t len[256]; int depth; } *tk = NULL;
+	FILE *f = fopen(path, "r");
+	char line[4096], task[64];
+	int ntk = 0, i;
+
+	ck_assert_msg(f != NULL, "cannot read %s", path);
+	while (fgets(line, sizeof(line), f)) {
+		bool entry = strstr(line, "funcgraph_entry:") != NULL;
+		const char *bar, *p, *dash, *cpu;
+		size_t nlen;
+
+		if (!entry && !strstr(line, "funcgraph_exit:"))
+			continue;
+		bar = strchr(strstr(line, "funcgraph_"), '|');
+		for (p = bar + 1; *p == ' '; p++)
+			;
+		cpu = strchr(line, '[');
+		for (dash = cpu; dash > line && dash[-1] != '-'; dash--)
+			;
+		snprintf(task, sizeof(task), "%.*s", (int)strcspn(dash, " "), dash);
+		if (!strcmp(task, "0"))
+			snprintf(task, sizeof(task), "0/%.3s", cpu + 1);
+		for (i = 0; i < ntk; i++)
+			if (!strcmp(tk[i].task, task))
+				break;
+		if (i == ntk) {
+			tk = realloc(tk, (ntk + 1) * sizeof(*tk));
+			ck_assert_ptr_nonnull(tk);
+			memset(&tk[ntk], 0, sizeof(*tk));
+			strcpy(tk[ntk++].task, task);
+		}
+		if (*p == '}') {
+			ck_assert_int_gt(tk[i].depth, 0);
+			nlen = tk[i].len[--tk[i].depth];
+			ta_counts_add(times, tk[i].path, strlen(tk[i].path), duration_ns(line, bar));
+			tk[i].path[nlen] = '\0';
+			continue;
+		}
+		nlen = strlen(tk[i].path);
+		ck_assert_int_lt(tk[i].depth, 255);
+		tk[i].len[tk[i].depth] = nlen;
+		snprintf(tk[i].path + nlen, sizeof(tk[i].path) - nlen, "%s%.*s", nlen ? ";" : "",
+			 (int)strcspn(p, "("), p);
+		ta_counts_add(calls, tk[i].path, strlen(tk[i].path), 1);
+		if (strstr(p, "() {")) {
+			tk[i].depth++;
+			continue;
+		}
+		ta_counts_add(times, tk[i].path, strlen(tk[i].path), duration_ns(line, bar));
+		tk[i].path[nlen] = '\0';
+	}
+	free(tk);
+	fclose(f);
+}
+
 struct ftx_calltree *ta_build(const char *dat, bool by_task)
 {
 	struct ftx_analysis_opts o = { .input = dat, .td_flags = FTX_TRACEDAT_NO_PLUGINS,
@@ -333,6 +394,72 @@ START_TEST(test_cli_window)
 }
 END_TEST
 
+/* Every call path of the tree is one of trace-cmd's, with its calls and time */
+static void paths_check(struct ftx_calltree *ct, const struct ftx_cnode *n, char *path,
+			const struct ta_counts *calls, const struct ta_counts *times, size_t *count)
+{
+	size_t len = strlen(path);
+	char buf[256];
+
+	for (const struct ftx_cnode *c = n->child; c; c = c->next) {
+		snprintf(path + len, 8192 - len, "%s%s", len ? ";" : "",
+			 ftx_calltree_name(ct, c->kind, c->key, buf, sizeof(buf)));
+		ck_assert_msg(c->calls == ta_counts_get(calls, path), "%s: %llu calls, %llu lines",
+			      path, c->calls, ta_counts_get(calls, path));
+		ck_assert_msg(c->total == ta_counts_get(times, path), "%s: %llu ns, %llu printed",
+			      path, c->total, ta_counts_get(times, path));
+		(*count)++;
+		paths_check(ct, c, path, calls, times, count);
+		path[len] = '\0';
+	}
+}
+
+START_TEST(test_graph_paths_match_report)
+{
+	struct ta_counts calls = { 0 }, times = { 0 };
+	char dat[256], txt[256], *path = calloc(1, 8192);
+	struct ftx_calltree *ct;
+	size_t count = 0;
+
+	snprintf(dat, sizeof(dat), "%s.dat", fgraph[_i]);
+	snprintf(txt, sizeof(txt), "%s.report.txt", fgraph[_i]);
+	ta_read_graph_paths(txt, &calls, &times);
+	ct = ta_build(dat, false);
+	paths_check(ct, ftx_calltree_root(ct), path, &calls, &times, &count);
+	ck_assert_uint_eq(count, calls.n);
+	ck_assert_uint_gt(count, 20);
+	ftx_calltree_free(ct);
+	ta_counts_free(&calls);
+	ta_counts_free(&times);
+	free(path);
+}
+END_TEST
+
+/* graph FUNC: one backtrace per distinct caller path, callees merged */
+START_TEST(test_graph_func)
+{
+	struct ftx_calltree *ct = ta_build("fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat", false);
+	struct ftx_graph_print_opts gp = { .func = "kmem_cache_alloc" };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	ck_assert_int_eq(ftx_calltree_print(ct, &gp, out), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(text, " backtrace #2: hits 1"));
+	ck_assert_ptr_null(strstr(text, " backtrace #3"));
+	ck_assert_ptr_nonnull(strstr(text, "   33.835 us        3  kmem_cache_alloc\n"));
+	ck_assert_ptr_nonnull(strstr(text, "        3  +-should_failslab\n"));
+	free(text);
+	gp.func = "no_such_function";
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(ftx_calltree_print(ct, &gp, out), -1);
+	fclose(out);
+	free(text);
+	ftx_calltree_free(ct);
+}
+END_TEST
+
 Suite *analysis_suite(void)
 {
 	Suite *s = suite_create("analysis");
@@ -344,6 +471,8 @@ Suite *analysis_suite(void)
 	tcase_add_test(tc, test_profile_function_hits);
 	tcase_add_test(tc, test_profile_window_cuts);
 	tcase_add_test(tc, test_profile_keys);
+	tcase_add_loop_test(tc, test_graph_paths_match_report, 0, sizeof(fgraph) / sizeof(fgraph[0]));
+	tcase_add_test(tc, test_graph_func);
 	tcase_add_test(tc, test_cli_window);
 	suite_add_tcase(s, tc);
 	return s;

@@ -18,6 +18,7 @@ void ta_counts_add(struct ta_counts *c, const char *name, size_t len, unsigned l
 unsigned long long ta_counts_get(const struct ta_counts *c, const char *name);
 void ta_counts_free(struct ta_counts *c);
 void ta_read_graph_report(const char *path, struct ta_counts *calls, unsigned long long *roots);
+void ta_read_graph_paths(const char *path, struct ta_counts *calls, struct ta_counts *times);
 struct ftx_calltree *ta_build(const char *dat, bool by_task);
 
 #endif

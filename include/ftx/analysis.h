@@ -163,6 +163,23 @@ int ftx_profile_parse_keys(const char *s, enum ftx_profile_key *keys, int max, i
  */
 int ftx_profile_print(struct ftx_calltree *ct, const struct ftx_profile_opts *po, FILE *out);
 
+/* ftx graph */
+struct ftx_graph_print_opts {
+	const char *func;		/* NULL: the whole tree; else FUNC's backtraces and callees */
+	int max_depth;			/* > 0: levels shown below the top */
+	unsigned long long min_total;	/* hide paths whose total is below (ns, or hits) */
+};
+
+/**
+ * ftx_calltree_print - print the aggregated call tree (uftrace graph's shape:
+ * total time, calls and function per path, children biggest first); with
+ * @gp->func, first every distinct path that leads to it (its backtraces, with
+ * hits and time), then its callees merged over all its calls.
+ * Returns 0, -1 with ENOENT when @gp->func is not in the tree, or -1 (EIO).
+ */
+int ftx_calltree_print(struct ftx_calltree *ct, const struct ftx_graph_print_opts *gp,
+		       FILE *out);
+
 /*
  * The options every analysis command takes, parsed in one place (pure).
  * Long options only, numbered from FTX_ANALYSIS_OPT_BASE, plus -i.

@@ -17,6 +17,9 @@ struct ftx_tracedat;
 struct ftx_cnode *ftx_calltree_child(struct ftx_calltree *ct, struct ftx_cnode *parent,
 				     enum ftx_cnode_kind kind, unsigned long long key);
 
+/* A detached root for trees merged from parts of the call tree (freed with it) */
+struct ftx_cnode *ftx_calltree_scratch(struct ftx_calltree *ct);
+
 /* Open @o->input lazily (kallsyms on demand) with its CPU selection */
 struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o);
 
@@ -36,6 +39,11 @@ const char *ftx_analysis_time(unsigned long long ns, char *buf, size_t len);
 
 /* The "#" lines on cut calls and lost events after a table */
 void ftx_analysis_annotate(struct ftx_calltree *ct, FILE *out);
+
+/* @n's children in an array the caller frees: biggest total first, or by name */
+const struct ftx_cnode **ftx_analysis_children(struct ftx_calltree *ct, const struct ftx_cnode *n,
+					       size_t *count, bool by_name);
+int ftx_analysis_cmp_name(const void *x, const void *y);
 
 /* fflush + ferror as -1/EIO with the reason set */
 int ftx_analysis_flush(FILE *out);

@@ -66,6 +66,7 @@ struct ftx_calltree {
 	bool syms;
 
 	char *describe;
+	unsigned long long nscratch;
 };
 
 static inline size_t hash3(uintptr_t a, unsigned long long b, unsigned int c)
@@ -133,6 +134,20 @@ struct ftx_cnode *ftx_calltree_child(struct ftx_calltree *ct, struct ftx_cnode *
 	ct->htab[h] = x;
 	ct->hcount++;
 	return &x->c;
+}
+
+struct ftx_cnode *ftx_calltree_scratch(struct ftx_calltree *ct)
+{
+	/* a node of its own: a parent no lookup can match, so children are its alone */
+	struct ftx_cnode *n = ftx_calltree_child(ct, &ct->root.c, FTX_CNODE_ROOT, ct->nscratch++);
+
+	if (!n)
+		return NULL;
+	/* unlink it from the root's children: it is nobody's child */
+	ct->root.c.child = n->next;
+	n->next = NULL;
+	n->parent = NULL;
+	return n;
 }
 
 static int ftab_grow(struct ftx_calltree *ct)
