@@ -10,12 +10,14 @@
 # and cached under build/vm/.
 #
 # usage: tests/vm/run.sh [--if-possible] [--kernel NAME]... [--scenario NAME]...
-#                        [--refresh] [--selftest-broken[=panic|mount|hang]]
+#                        [--refresh] [--fetch-only] [--selftest-broken[=panic|mount|hang]]
 #   --if-possible   print a SKIP line with the reason (exit 0) where qemu, a cross
 #                   compiler or the package lists are missing, instead of failing
 #   --kernel NAME   only this kernel (repeatable); names are in tests/vm/kernels
 #   --scenario NAME only this scenario (repeatable)
 #   --refresh       resolve the newest kernel packages again (else the cached ones)
+#   --fetch-only    fetch and unpack kernels and userland, build the initramfs, boot
+#                   nothing (needs no VM lock: fills the cache while another run boots)
 #   --selftest-broken[=panic|mount|hang]  boot amd64-6.1 with a broken initramfs (no
 #                   /init: a panic; no 9p modules; an init that hangs): must FAIL and
 #                   show the console log. The normal run checks the first and the last
@@ -24,7 +26,8 @@
 # crashing guest program's registers on the console (addr2line -e the static ftx).
 #
 # Scenario contract (guest side, busybox sh, cwd = its result directory on the share):
-#   env FTX, TRACE_CMD, TRACEFS, FTX_VM_KERNEL, FTX_VM_ARCH; exit 0 pass, 77 skip
+#   env FTX, TRACE_CMD, TRACEFS, FTX_VM_KERNEL, FTX_VM_ARCH, TRACE_CMD_OLD (an older
+#   trace-cmd, e.g. /usr/bin/trace-cmd-2.9.1 in bullseye guests, else empty); exit 0 pass, 77 skip
 #   (reason in ./skip), anything else fails. A line "# vm-requires: record report"
 #   skips the scenario when 'ftx help <command>' fails in the guest; a line
 #   "# vm-timeout: N" gives it N seconds (default 300), then SIGTERM and a failure.
@@ -41,6 +44,7 @@ export FTX
 
 if_possible=0
 refresh=0
+fetch_only=0
 selftest=
 only_kernels=()
 only_scenarios=()
@@ -48,6 +52,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--if-possible) if_possible=1 ;;
 	--refresh) refresh=1 ;;
+	--fetch-only) fetch_only=1 ;;
 	--kernel) only_kernels+=("${2:?--kernel needs a name}"); shift ;;
 	--scenario) only_scenarios+=("${2:?--scenario needs a name}"); shift ;;
 	--selftest-broken) selftest=panic ;;
@@ -133,11 +138,75 @@ modules=(virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
 tc_pkgs=(trace-cmd libtraceevent1 libtraceevent1-plugin libtracefs1 libzstd1 zlib1g libc6
 	 libgcc-s1)
 
+# The Debian suites the host's apt sources name for its own release, rewritten to
+# suite $1 (main only): one "deb [signed-by=...] URI SUITE main" line per mirror.
+host_sources() {
+	local want=$1 codename f
+	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	[ -n "$codename" ] || return 1
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+		 /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		case "$f" in
+		*.sources)	# deb822 stanzas
+			awk -v host="$codename" -v want="$want" '
+			function flush(  n, u, i) {
+				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " host " ")) {
+					n = split(uris, u, " ")
+					for (i = 1; i <= n; i++)
+						printf "deb %s%s %s main\n",
+						       signed != "" ? "[signed-by=" signed "] " : "", u[i], want
+				}
+				types = uris = suites = signed = ""
+			}
+			/^[ \t]*#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			{ k = tolower($1); $1 = ""; sub(/^ +/, "") }
+			k == "types:" { types = $0 } k == "uris:" { uris = $0 }
+			k == "suites:" { suites = $0 } k == "signed-by:" { signed = $0 }
+			END { flush() }' "$f" ;;
+		*)		# one-line format: deb [options] URI SUITE COMPONENTS
+			awk -v host="$codename" -v want="$want" '
+			$1 == "deb" {
+				i = 2; opts = ""
+				if ($2 ~ /^\[/) {
+					while (i <= NF && $i !~ /\]$/) opts = opts " " $(i++)
+					opts = opts " " $(i++); sub(/^ /, "", opts); opts = opts " "
+				}
+				if ($(i + 1) == host) printf "deb %s%s %s main\n", opts, $i, want
+			}' "$f" ;;
+		esac
+	done | sort -u
+}
+
+# apt's options for suite $1: nothing for the host's own ("-"); else a private apt
+# state under $cache/apt-SUITE (sources list, lists, cache, an empty dpkg status), made
+# and updated once (again with --refresh). The system's sources and lists are not touched.
+apt_o=()
+apt_for() {
+	local suite=$1 d=$cache/apt-$1
+	apt_o=()
+	[ -z "$suite" ] || [ "$suite" = - ] && return 0
+	apt_o=(-o "Dir::Etc::SourceList=$d/sources.list" -o "Dir::Etc::SourceParts=$d/parts"
+	       -o "Dir::State::Lists=$d/lists" -o "Dir::Cache=$d/cache"
+	       -o "Dir::State::status=$d/status")
+	[ $refresh = 0 ] && [ -f "$d/.complete" ] && return 0
+	rm -f "$d/.complete"
+	mkdir -p "$d/parts" "$d/lists/partial" "$d/cache/archives/partial" || return 1
+	: > "$d/status"
+	host_sources "$suite" > "$d/sources.list"
+	[ -s "$d/sources.list" ] || { echo "no Debian mirror in the host's apt sources"; return 1; }
+	apt-get "${apt_o[@]}" update -q > "$d/update.log" 2>&1 ||
+		{ echo "apt-get update for $suite failed, see $d/update.log"; return 1; }
+	touch "$d/.complete"
+}
+
 # apt-get download into a cache directory; apt's sandbox user cannot write here.
+# apt_o (apt_for) selects the suite.
 fetch() {
 	local dir=$1; shift
 	mkdir -p "$dir"
-	(cd "$dir" && apt-get download -q "$@") >"$dir/download.log" 2>&1
+	(cd "$dir" && apt-get "${apt_o[@]}" download -q "$@") >"$dir/download.log" 2>&1
 }
 
 # The package the meta-package points at now (kernel ABI changes rename it).
@@ -147,7 +216,7 @@ resolve_kernel() {
 		cat "$f"
 		return 0
 	fi
-	pkg=$(apt-cache depends "$meta:$arch" 2>/dev/null |
+	pkg=$(apt-cache "${apt_o[@]}" depends "$meta:$arch" 2>/dev/null |
 	      awk '/^ *Depends: linux-image-/ { sub(/:.*/, "", $2); print $2; exit }')
 	if [ -z "$pkg" ]; then
 		[ -s "$f" ] && { cat "$f"; return 0; }
@@ -221,6 +290,33 @@ prepare_userland() {
 	touch "$d/.complete"
 }
 
+# The trace-cmd of suite $2 (apt_for) for one architecture, as $cache/tracecmd-SUITE-ARCH/
+# trace-cmd-VERSION with its plugins; it must need no library but glibc's, which the
+# userland has. Prints the binary's name.
+prepare_old_tracecmd() {
+	local arch=$1 suite=$2 d=$cache/tracecmd-$2-$1 deb v missing
+	if [ ! -f "$d/.complete" ]; then
+		rm -rf "$d" && mkdir -p "$d/x"
+		fetch "$d/debs" "trace-cmd:$arch" || {
+			echo "apt-get download trace-cmd:$arch ($suite) failed, see $d/debs/download.log"
+			return 1; }
+		deb=$(ls "$d"/debs/trace-cmd_*.deb | tail -1)
+		v=$(dpkg-deb -f "$deb" Version) && v=${v%%-*} || return 1
+		dpkg-deb -x "$deb" "$d/x" || return 1
+		mv "$d/x/usr/bin/trace-cmd" "$d/trace-cmd-$v"
+		[ -d "$d/x/usr/lib/trace-cmd/plugins" ] && mv "$d/x/usr/lib/trace-cmd/plugins" "$d/plugins"
+		rm -rf "$d/x" "$d/debs"
+		missing=$(readelf -d "$d/trace-cmd-$v" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' |
+			  while read -r l; do
+				  [ -n "$(find "$cache/userland-$arch/root" -name "$l" | head -1)" ] ||
+					  echo "$l"
+			  done)
+		[ -z "$missing" ] || { echo "trace-cmd $v ($arch) needs $missing"; return 1; }
+		touch "$d/.complete"
+	fi
+	basename "$(ls "$d"/trace-cmd-* | tail -1)"
+}
+
 # The static ftx for one target triplet, built by this tree's Makefile.
 build_ftx() {
 	local triplet=$1 host log=$vm/make-$1.log
@@ -239,9 +335,10 @@ build_ftx() {
 	fi
 }
 
-# Assemble the initramfs of one kernel; $5 breaks it on purpose (selftest).
+# Assemble the initramfs of one kernel; $5 breaks it on purpose (selftest); $6 is
+# the older trace-cmd's directory and $7 its name (prepare_old_tracecmd), if any.
 build_initramfs() {
-	local name=$1 arch=$2 kdir=$3 ftx=$4 broken=${5:-} d=$wd r s
+	local name=$1 arch=$2 kdir=$3 ftx=$4 broken=${5:-} otc=${6:-} otcname=${7:-} d=$wd r s
 	r=$d/root
 	rm -rf "$r" && mkdir -p "$r/bin" "$r/etc/ftx-vm" "$r/scenarios" "$r/lib/ftx-vm-modules"
 	cp -a "$cache/userland-$arch/root/." "$r/"
@@ -252,6 +349,12 @@ build_initramfs() {
 	cp "$kdir"/modules/*.ko "$r/lib/ftx-vm-modules/" 2>/dev/null
 	echo "$name" > "$r/etc/ftx-vm/kernel"
 	echo "$arch" > "$r/etc/ftx-vm/arch"
+	if [ -n "$otc" ]; then
+		mkdir -p "$r/usr/bin" "$r/usr/lib/trace-cmd"
+		cp "$otc/$otcname" "$r/usr/bin/$otcname"
+		[ -d "$otc/plugins" ] && cp -a "$otc/plugins" "$r/usr/lib/trace-cmd/plugins"
+		echo "/usr/bin/$otcname" > "$r/etc/ftx-vm/trace-cmd-old"
+	fi
 	for s in "${scenarios[@]}"; do cp "$here/scenarios/$s.sh" "$r/scenarios/"; done
 	case "$broken" in
 	panic) rm -f "$r/init" "$r/bin/busybox" ;;
@@ -346,7 +449,8 @@ judge() {
 # One kernel end to end. $1 name, then the fields of tests/vm/kernels, then the
 # selftest breakage (empty for a real run). Prints its own PASS/FAIL/SKIP lines.
 run_kernel() {
-	local name=$1 arch=$2 meta=$3 triplet=$4 tmo=$5 broken=${6:-} pkg kdir ftx err s t
+	local name=$1 arch=$2 meta=$3 triplet=$4 tmo=$5 suite=${6:--} broken=${7:-} pkg kdir ftx
+	local err s t otc= otcname=
 	local t0=$SECONDS
 	wd=$vm/$name${broken:+.broken-$broken}
 	command -v "$(qemu_of "$arch")" >/dev/null ||
@@ -359,17 +463,32 @@ run_kernel() {
 		kernel_cannot "$name" "$triplet-gcc not installed (scripts/deps.sh --vm)"
 		return
 	fi
+	err=$(apt_for "$suite") || { kernel_cannot "$name" "$err"; return; }
+	apt_for "$suite"
 	pkg=$(resolve_kernel "$name" "$arch" "$meta") ||
 		{ kernel_cannot "$name" "apt-cache does not know $meta:$arch (apt-get update?)"; return; }
 	err=$(prepare_kernel "$pkg" "$arch") || { say_fail "$name: $err"; return; }
 	kdir=$cache/$pkg
+	# busybox and the reference trace-cmd are always the host release's
+	apt_for -
 	err=$(prepare_userland "$arch") || { say_fail "$name: $err"; return; }
+	if [ "$suite" != - ]; then
+		apt_for "$suite"
+		otcname=$(prepare_old_tracecmd "$arch" "$suite") ||
+			{ say_fail "$name: $otcname"; return; }
+		otc=$cache/tracecmd-$suite-$arch
+		apt_for -
+	fi
 	ftx=$(build_ftx "$triplet") || {
 		say_fail "$name: $ftx"
 		grep -m 5 -E 'error|Error' "$vm/make-$triplet.log" | sed 's/^/    /'
 		return; }
-	build_initramfs "$name" "$arch" "$kdir" "$ftx" "$broken" ||
+	build_initramfs "$name" "$arch" "$kdir" "$ftx" "$broken" "$otc" "$otcname" ||
 		{ say_fail "$name: cannot build the initramfs"; return; }
+	if [ $fetch_only = 1 ]; then
+		say_pass "$name: $pkg fetched, initramfs built (--fetch-only)"
+		return
+	fi
 	# The table's timeout is for booting; each scenario brings its own.
 	for s in "${scenarios[@]}"; do
 		t=$(sed -n 's/^# vm-timeout: *\([0-9]*\).*/\1/p' "$here/scenarios/$s.sh")
@@ -419,14 +538,14 @@ selftest_expect() {
 }
 
 [ ${#scenarios[@]} -gt 0 ] || cannot "no scenarios in $here/scenarios"
-while read -r name arch meta triplet tmo <&3; do
+while read -r name arch meta triplet tmo suite <&3; do
 	case "$name" in ''|'#'*) continue ;; esac
 	if [ ${#only_kernels[@]} -gt 0 ] && [[ " ${only_kernels[*]} " != *" $name "* ]]; then
 		continue
 	fi
-	run_kernel "$name" "$arch" "$meta" "$triplet" "$tmo"
+	run_kernel "$name" "$arch" "$meta" "$triplet" "$tmo" "${suite:--}"
 done 3< "$here/kernels"
-if [ ${#only_scenarios[@]} = 0 ] &&
+if [ ${#only_scenarios[@]} = 0 ] && [ $fetch_only = 0 ] &&
    { [ ${#only_kernels[@]} = 0 ] || [[ " ${only_kernels[*]} " = *" amd64-6.1 "* ]]; }; then
 	selftest_expect panic "Kernel panic"
 	selftest_expect hang "timeout (20s)"
