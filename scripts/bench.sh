@@ -5,10 +5,11 @@
 #  1. report speed: ftx report vs trace-cmd report, output to /dev/null, best
 #     of 3 wall times and peak RSS of each, on a small and a large file (RSS
 #     must not grow with the trace).
-#  2. recording under a syscall storm: the workload's slowdown, events kept and
-#     lost, and the recorder's own CPU time, for a bare ftrace instance (the
-#     floor: nothing reads it), ftx record and perf record, same tracepoints
-#     and per-CPU buffer size.
+#  2. recording cost like for like: for each case (raw_syscalls with ftx's -F -c
+#     pid filter, raw_syscalls system-wide, sched+irq system-wide) the workload
+#     alone, under a bare instance with the same events and filter that nobody
+#     reads (the floor), and under ftx record, in interleaved rounds; perf
+#     record of the same tracepoints for the first case.
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 # Ratios only mean something within one run on one machine.
 set -u
@@ -75,37 +76,53 @@ T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
 [ -n "$T" ] || { mount -t tracefs nodev /sys/kernel/tracing && T=/sys/kernel/tracing; }
 gcc -O2 -pthread -o "$work/storm" "$top/scripts/syscall-storm.c" || exit 1
 
-echo "== 2. recording $calls getppid() calls ($((2 * calls)) raw_syscalls events), $kb KB per CPU"
-echo "   (best of 3 wall times of the workload; slowdown against the workload alone)"
-printf '%-16s %8s %9s %10s %9s %14s\n' method wall-s slowdown events lost recorder-CPU-s
-
-# each run_* leaves "wall events lost recorder_cpu" in $work/res
-run_none() {
-	read -r _ el _ < <("$work/storm" -n "$calls")
-	echo "$el - - -" > "$work/res"
-}
+# Workloads are files (ftx and sh exec them); each prints its wall seconds as
+# the 2nd word of its first line, as the storm does.
+wl_storm=$work/wl-storm wl_pipe=$work/wl-pipe
+printf '#!/bin/sh\nexec %s -n %s\n' "$work/storm" "$calls" > "$wl_storm"
+printf '#!/bin/sh\n/usr/bin/time -f "x %%e" -o %s perf bench sched pipe -l %s >/dev/null 2>&1 &&\n\tcat %s\n' \
+	"$work/pipetime" "${BENCH_PIPE_LOOPS:-100000}" "$work/pipetime" > "$wl_pipe"
+chmod +x "$wl_storm" "$wl_pipe"
+# bare instance, nobody reading it: the floor. $1 = pid (filter like ftx -F -c) | all
 run_bare() {
+	local mode=$1 wl=$2 e
+	shift 2
 	inst=$T/instances/ftx-bench-$$
-	mkdir "$inst"
+	mkdir "$inst" || return 1
 	echo "$kb" > "$inst/buffer_size_kb"
-	echo 1 > "$inst/events/raw_syscalls/enable"
-	echo 1 > "$inst/tracing_on"
-	read -r _ el _ < <("$work/storm" -n "$calls")
+	for e in "$@"; do echo 1 > "$inst/events/$e/enable"; done
+	if [ "$mode" = pid ]; then
+		echo 1 > "$inst/options/event-fork"
+		# the same filter ftx -F -c sets: the command's pid, followed into its threads
+		INST=$inst sh -c 'echo $$ > "$INST/set_event_pid"; echo 1 > "$INST/tracing_on"
+			exec "$@"' sh "$wl" > "$work/out" 2>&1 ||
+			{ echo "bare run failed" >&2; return 1; }
+	else
+		echo 1 > "$inst/tracing_on"
+		"$wl" > "$work/out" 2>&1 || { echo "bare run failed" >&2; return 1; }
+	fi
 	echo 0 > "$inst/tracing_on"
 	echo 0 > "$inst/events/enable"
+	echo > "$inst/set_event_pid"
 	rmdir "$inst"
 	inst=
-	echo "$el (not-read) - -" > "$work/res"
+	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 }
 run_ftx() {
-	local events lost cpu
-	# -F -c: the workload's worker is a thread of its own
-	"$FTX" record -F -c -e raw_syscalls -b "$kb" -o "$work/ftx.dat" -- "$work/storm" -n "$calls" \
+	local mode=$1 wl=$2 e args=() cpu
+	shift 2
+	for e in "$@"; do args+=(-e "${e/\//:}"); done
+	[ "$mode" = pid ] && args+=(-F -c)
+	"$FTX" record "${args[@]}" -b "$kb" -o "$work/ftx.dat" -- "$wl" \
 		> "$work/out" 2> "$work/err" || { echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
-	read -r _ el _ < "$work/out"
-	read -r _ events _ lost < <(grep '^total' "$work/err")
+	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
+	read -r _ ev _ lost < <(grep '^total' "$work/err")
 	cpu=$(sed -n 's/^recorder CPU time: \([0-9.]*\)s user, \([0-9.]*\)s system/\1 + \2/p' "$work/err")
-	echo "$el $events $lost $(printf "%.2f" "$(echo "$cpu" | bc -l)")" > "$work/res"
+	echo "$ev $lost $(printf "%.2f" "$(echo "$cpu" | bc -l)")" > "$work/ftxres"
+}
+run_alone() {
+	"$2" > "$work/out" 2>&1 || { echo "workload failed" >&2; return 1; }
+	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 }
 run_perf() {
 	local pu ps wu ws events lost
@@ -115,32 +132,56 @@ run_perf() {
 		-o "$work/perf.data" -- /usr/bin/time -f "%U %S" -o "$work/wtime" \
 		"$work/storm" -n "$calls" > "$work/out" 2> "$work/err" || {
 		echo "perf record failed: $(tail -2 "$work/err")" >&2; return 1; }
-	read -r _ el _ < "$work/out"
+	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 	read -r pu ps < "$work/ptime"
 	read -r wu ws < "$work/wtime"
 	perf report -i "$work/perf.data" --stats > "$work/pstats" 2>/dev/null
 	events=$(awk '/^ *SAMPLE events:/ { print $3; exit }' "$work/pstats")
 	lost=$(awk '/LOST_SAMPLES events:|^ *LOST events:/ { n += $3 } END { print n + 0 }' "$work/pstats")
-	echo "$el $events $lost $(printf "%.2f" "$(echo "$pu + $ps - $wu - $ws" | bc -l)")" > "$work/res"
+	echo "$events $lost $(printf "%.2f" "$(echo "$pu + $ps - $wu - $ws" | bc -l)")" > "$work/perfres"
 }
-base=
-for m in none bare ftx perf; do
-	best=
-	for i in 1 2 3; do
-		"run_$m" || exit 1
-		read -r el events lost cpu < "$work/res"
-		if [ -z "$best" ] || [ "$(echo "$el < $best" | bc)" = 1 ]; then
-			best=$el
-			line="$events $lost $cpu"
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+# One case: rounds of (alone, bare, ftx[, perf]) interleaved, the minimum wall of
+# each; slowdown = wall / alone; ftx's cost = its slowdown / the floor's.
+bench_case() {
+	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline
+	shift 4
+	for r in $(seq "$rounds"); do
+		run_alone "$mode" "$wl" || return 1; a=$(min "$a" "$(cat "$work/wall")")
+		run_bare "$mode" "$wl" "$@" || return 1; b=$(min "$b" "$(cat "$work/wall")")
+		run_ftx "$mode" "$wl" "$@" || return 1
+		if [ "$f" != "$(min "$f" "$(cat "$work/wall")")" ]; then
+			f=$(cat "$work/wall"); ftxline=$(cat "$work/ftxres")
+		fi
+		if [ "$withperf" = 1 ]; then
+			run_perf || return 1
+			if [ "$p" != "$(min "$p" "$(cat "$work/wall")")" ]; then
+				p=$(cat "$work/wall"); perfline=$(cat "$work/perfres")
+			fi
 		fi
 	done
-	[ -n "$base" ] || base=$best
-	read -r events lost cpu <<< "$line"
-	case $m in none) name="workload alone" ;; bare) name="bare instance" ;;
-		ftx) name="ftx record" ;; perf) name="perf record" ;; esac
-	printf '%-16s %8.3f %8.2fx %10s %9s %14s\n' "$name" "$best" "$(echo "$best / $base" | bc -l)" \
-		"$events" "$lost" "$cpu"
-done
+	read -r fev flost fcpu <<< "$ftxline"
+	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss' "$label" "$a" \
+		"$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
+		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu"
+	if [ "$withperf" = 1 ]; then
+		read -r pev plost pcpu <<< "$perfline"
+		printf '   perf record %.2fx (%s events, %s lost, %ss CPU)' \
+			"$(echo "$p / $a" | bc -l)" "$pev" "$plost" "$pcpu"
+	fi
+	echo
+}
+
+rounds=${BENCH_ROUNDS:-3}
+echo "== 2. recording cost against its floor, like for like ($kb KB per CPU, $rounds interleaved"
+echo "   rounds, minimum wall of each): floor = a bare instance with the same events and pid"
+echo "   filter that nobody reads; cost = ftx's slowdown / the floor's (1.00 = free)"
+printf '%-40s %7s %8s %8s %8s %10s %7s %7s\n' case alone-s floor ftx cost events lost rec-CPU
+bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls ||
+	exit 1
+bench_case "raw_syscalls, system-wide" all "$wl_storm" 0 raw_syscalls || exit 1
+bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
 echo
 
 echo "== 3. ftx record/stream at paced rates (scripts/bench-record.sh)"
