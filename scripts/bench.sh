@@ -10,6 +10,7 @@
 #     alone, under a bare instance with the same events and filter that nobody
 #     reads (the floor), and under ftx record, in interleaved rounds; perf
 #     record of the same tracepoints for the first case.
+#     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 # Ratios only mean something within one run on one machine.
 set -u
@@ -66,6 +67,30 @@ for f in "${files[@]}"; do
 	printf '%-28s %9s %11s %8s %7.1fx %10s KB %6s KB\n' "$(basename "$f" .dat)" "$events" \
 		"$tc_t" "$fx_t" "$(echo "$tc_t / ($fx_t + 0.0001)" | bc -l)" "$tc_m" "$fx_m"
 done
+echo
+
+# Growth: the largest file above as v6, its own pages repeated x4 and x16 with
+# timestamps moved on (scripts/trace-grow.py): time must grow linearly, peak
+# RSS not at all.
+echo "== 1b. growth: the same events x1, x4, x16 (best of 3, output to /dev/null)"
+big=${files[${#files[@]}-1]}
+if "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&1 &&
+   python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 4 "$work/g4.dat" &&
+   python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 16 "$work/g16.dat"; then
+	printf '%-14s %5s %10s %9s %11s %9s\n' command x events seconds s/M-events peak-RSS
+	for cmd in "report" "report -l"; do
+		for k in 1 4 16; do
+			n=$("$FTX" report -i "$work/g$k.dat" | grep -vc '^cpus=')
+			# shellcheck disable=SC2086
+			read -r t m < <(measure "$FTX" $cmd -i "$work/g$k.dat") || exit 1
+			printf '%-14s %5s %10s %9s %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
+				"$(echo "$t * 1000000 / $n" | bc -l)" "$m"
+		done
+	done
+	rm -f "$work"/g*.dat
+else
+	echo "SKIP: growth: could not make the grown files from $big"
+fi
 echo
 
 if [ "$(id -u)" != 0 ]; then
