@@ -9,6 +9,7 @@ VERSION		:= 0.1
 prefix		?= /usr/local
 bindir		?= $(prefix)/bin
 mandir		?= $(prefix)/share/man
+completiondir	?= $(prefix)/share/bash-completion/completions
 DESTDIR		?=
 
 ifeq ($(origin CC),default)
@@ -160,10 +161,17 @@ fuzz: deps
 demo: deps all
 	$(Q)FTX=$(abspath $(FTX)) scripts/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1
+# Bash completion, generated from the binary's command and option tables (a cross
+# build passes a host binary: COMPLETION_FTX=build/ftx).
+COMPLETION_FTX	?= $(FTX)
+$(BUILD)/ftx.bash: $(COMPLETION_FTX) scripts/gen-completion.sh
+	$(Q)scripts/gen-completion.sh $(COMPLETION_FTX) > $@.tmp && mv $@.tmp $@
+
+install: all $(BUILD)/ftx.bash
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(completiondir)
 	install -m 755 $(FTX) $(DESTDIR)$(bindir)/ftx
 	install -m 644 man/*.1 $(DESTDIR)$(mandir)/man1/
+	install -m 644 $(BUILD)/ftx.bash $(DESTDIR)$(completiondir)/ftx
 
 clean:
 	rm -rf build
