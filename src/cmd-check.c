@@ -38,6 +38,7 @@ static const struct option check_options[] = {
 struct check_params {
 	bool json;
 	unsigned int pause_ms;	/* test hook: FTX_TEST_PAUSE_MS */
+	bool reader_gone;	/* stdout gave EPIPE */
 };
 
 /* Pure: no I/O, no exit. Returns 0, or -1 with a reason in @err. */
@@ -79,12 +80,16 @@ static void pause_ms(unsigned int ms)
 
 static int check_line(const struct ftx_cap *cap, void *arg)
 {
-	const struct check_params *p = arg;
+	struct check_params *p = arg;
 	char line[512];
 
 	if (!p->json) {
 		puts(ftx_cap_format(cap, line, sizeof(line)));
-		fflush(stdout);
+		/* SIGPIPE is ignored: a reader gone ('ftx check | head') is EPIPE here */
+		if (fflush(stdout) != 0 && errno == EPIPE) {
+			p->reader_gone = true;
+			return -1;
+		}
 	}
 	if (p->pause_ms)
 		pause_ms(p->pause_ms);
@@ -132,7 +137,7 @@ static int check_run(int argc, char **argv)
 	}
 	ret = ftx_check_run(&chk, check_line, &p);
 	if (ret < 0) {
-		if (errno == EINTR && ftx_session_stop_signal() == SIGPIPE)
+		if (errno == EINTR && p.reader_gone)
 			errno = EPIPE;	/* the reader went away ('ftx check | head'): quiet */
 		else if (errno == EINTR && ftx_session_stop_requested())
 			ftx_cmd_err("interrupted by SIG%s; tracefs restored",

@@ -376,6 +376,11 @@ static int record_run(int argc, char **argv)
 
 	if (p.tracer.tracer && record_check_tracer(&p.tracer) < 0)
 		goto out;
+	/* before the instance exists: a signal never finds it unprotected */
+	if (ftx_session_catch_signals(NULL) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
 	s = ftx_session_create(0);
 	if (s && p.tracer.tracer &&
 	    ftx_tracer_fits(ftx_session_dir(s), &p.tracer, why, sizeof(why)) == 0) {
@@ -385,7 +390,7 @@ static int record_run(int argc, char **argv)
 			why);
 		s = ftx_session_create(FTX_SESSION_TOP);
 	}
-	if (!s || ftx_session_catch_signals(s) < 0) {
+	if (!s) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}

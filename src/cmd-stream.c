@@ -365,10 +365,17 @@ static int stream_run(int argc, char **argv)
 	if (pr < 0)
 		return ftx_cmd_usage_error(&ftx_cmd_stream, "%s", p.err);
 
-	/* a closed pipe (ftx stream | head) ends the stream, it must not kill us */
-	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Before the instance exists, so a signal never finds it unprotected;
+	 * SIGPIPE is ignored from here: a closed pipe (ftx stream | head) is
+	 * EPIPE on the write, which ends the stream.
+	 */
+	if (ftx_session_catch_signals(NULL) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
 	s = ftx_session_create(0);
-	if (!s || ftx_session_catch_signals(s) < 0) {
+	if (!s) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}

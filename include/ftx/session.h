@@ -2,7 +2,7 @@
 /*
  * The session owns every tracefs change ftx makes: it records the original
  * value before each write and restores it on normal exit, on error and on
- * SIGINT/SIGTERM/SIGHUP/SIGPIPE. Runs use a private instance ("ftx-<pid>") wherever
+ * SIGINT/SIGTERM/SIGHUP. Runs use a private instance ("ftx-<pid>") wherever
  * the kernel allows, so the top-level buffer and other users are untouched.
  * What it changes outside its instance is also journaled (ftx/journal.h) so
  * that 'ftx reset' (ftx/reset.h) can undo the changes of a run that was
@@ -94,11 +94,14 @@ int ftx_session_dynevent_create(struct ftx_session *s, const char *definition);
 int ftx_session_restore(struct ftx_session *s);
 
 /**
- * ftx_session_catch_signals - SIGINT/SIGTERM/SIGHUP/SIGPIPE request a stop instead of
+ * ftx_session_catch_signals - SIGINT/SIGTERM/SIGHUP request a stop instead of
  * killing the process: ftx_session_stop_requested() turns true and blocking
- * calls return EINTR. A second signal while a stop is pending restores the
- * session immediately (async-signal-safe writes only) and exits with the
- * signal's status.
+ * calls return EINTR. A second signal while a stop is pending restores every
+ * live session immediately (async-signal-safe calls only: the undo writes,
+ * closing the registered fds, rmdir of the instance, unlinking the journal)
+ * and dies of the signal. SIGPIPE is ignored: a closed reader is EPIPE on
+ * the write. Call it before ftx_session_create(), so no instance exists
+ * unprotected. @s is unused (NULL is fine).
  */
 int ftx_session_catch_signals(struct ftx_session *s);
 
@@ -108,10 +111,20 @@ bool ftx_session_stop_requested(void);
 /** ftx_session_stop_signal - the signal that requested the stop, 0 if none */
 int ftx_session_stop_signal(void);
 
+/**
+ * ftx_session_fd_add - @fd is open on a file of the instance (a per-CPU
+ * buffer): the second signal closes it before removing the instance, which
+ * an open file keeps busy. Returns 0, or -1 (ENOMEM).
+ */
+int ftx_session_fd_add(struct ftx_session *s, int fd);
+
+/** ftx_session_fd_remove - @fd is about to be closed by its owner */
+void ftx_session_fd_remove(struct ftx_session *s, int fd);
+
 /*
  * Threads: the handler restores from whichever thread receives the signal;
- * threads that read buffers should block SIGINT/SIGTERM/SIGHUP/SIGPIPE
- * (pthread_sigmask) so the main thread, which changes the session, gets them.
+ * threads that read buffers block SIGINT/SIGTERM/SIGHUP (pthread_sigmask)
+ * so the main thread, which changes the session, gets them.
  */
 
 #endif /* FTX_SESSION_H */

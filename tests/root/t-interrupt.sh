@@ -32,35 +32,51 @@ wait_for_line() {
 	return 1
 }
 
-interrupt() {	# signals... ; expected exit status
-	local sigs=$1 want=$2 rc before after s lines
+# wait until ftx reached test pause point $2 (FTX_TEST_PAUSE_AT, see ftx/test-hook.h)
+wait_for_point() {
+	local i
+	for i in $(seq 1 200); do
+		grep -qx "$2" "$tmp/point" 2>/dev/null && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}
+
+interrupt() {	# signals... ; expected exit status [; pause point before the last signal]
+	local sigs=$1 want=$2 point=${3:-} rc before after s lines n=0
 	before=$(own_snapshot)
-	rm -f "$tmp/out" "$tmp/err"	# not the previous run's lines
-	FTX_TEST_PAUSE_MS=400 "$FTX" check > "$tmp/out" 2> "$tmp/err" &
+	rm -f "$tmp/out" "$tmp/err" "$tmp/point"	# not the previous run's lines
+	FTX_TEST_PAUSE_MS=400 FTX_TEST_PAUSE_AT=$point FTX_TEST_PAUSE_FILE=$tmp/point \
+		"$FTX" check > "$tmp/out" 2> "$tmp/err" &
 	pid=$!
 	# after "uprobe": the instance exists and two uprobes are defined
-	wait_for_line $pid uprobe || die "[$sigs] check never reached the uprobe line"
-	[ -d "$T/instances/ftx-$pid" ] || die "[$sigs] no instance ftx-$pid while running"
+	wait_for_line $pid uprobe || die "[$sigs${point:+ at $point}] check never reached the uprobe line"
+	[ -d "$T/instances/ftx-$pid" ] || die "[$sigs${point:+ at $point}] no instance ftx-$pid while running"
 	grep -q "ftx/ftx_check_uprobe_$pid " "$T/dynamic_events" ||
-		die "[$sigs] the uprobe is not there while running"
-	[ -e "/run/ftx/$pid" ] || die "[$sigs] no journal /run/ftx/$pid while running"
+		die "[$sigs${point:+ at $point}] the uprobe is not there while running"
+	[ -e "/run/ftx/$pid" ] || die "[$sigs${point:+ at $point}] no journal /run/ftx/$pid while running"
 	lines=$(wc -l < "$tmp/out")
 	for s in $sigs; do
+		n=$((n + 1))
+		if [ -n "$point" ] && [ $n -gt 1 ]; then
+			wait_for_point $pid "$point" || die "[$sigs $point] never reached $point"
+		fi
 		kill -s "$s" $pid
 		sleep 0.05
 	done
 	wait $pid
 	rc=$?
-	[ $rc -eq "$want" ] || die "[$sigs] exit $rc, expected $want ($(cat "$tmp/err"))"
+	[ $rc -eq "$want" ] || die "[$sigs${point:+ at $point}] exit $rc, expected $want ($(cat "$tmp/err"))"
 	after=$(own_snapshot)
-	[ "$before" = "$after" ] || die "[$sigs] tracefs changed: $(diff <(echo "$before") <(echo "$after"))"
-	[ -e "$T/instances/ftx-$pid" ] && die "[$sigs] instance ftx-$pid left"
-	grep -q "ftx/ftx_check_[a-z]*_$pid " "$T/dynamic_events" && die "[$sigs] probes left"
-	[ -e "/run/ftx/$pid" ] && die "[$sigs] journal left: $(tr "\n" " " < "/run/ftx/$pid" | head -c 600); stderr: $(cat "$tmp/err")"
+	[ "$before" = "$after" ] || die "[$sigs${point:+ at $point}] tracefs changed: $(diff <(echo "$before") <(echo "$after"))"
+	[ -e "$T/instances/ftx-$pid" ] && die "[$sigs${point:+ at $point}] instance ftx-$pid left"
+	grep -q "ftx/ftx_check_[a-z]*_$pid " "$T/dynamic_events" && die "[$sigs${point:+ at $point}] probes left"
+	[ -e "/run/ftx/$pid" ] && die "[$sigs${point:+ at $point}] journal left: $(tr "\n" " " < "/run/ftx/$pid" | head -c 600); stderr: $(cat "$tmp/err")"
 	# it stops after the capability being tried (at most one more line)
 	[ "$(wc -l < "$tmp/out")" -le $((lines + 1)) ] ||
-		die "[$sigs] the check went on after the signal: $(tail -n 3 "$tmp/out")"
-	echo "[$sigs] ok: $(cat "$tmp/err")"
+		die "[$sigs${point:+ at $point}] the check went on after the signal: $(tail -n 3 "$tmp/out")"
+	echo "[$sigs${point:+ at $point}] ok: $(cat "$tmp/err")"
 }
 
 # One signal: stop, restore normally, one line on stderr, exit 1.
@@ -71,6 +87,13 @@ interrupt TERM 1
 interrupt HUP 1
 # Two signals: the second restores from the handler and dies of the signal.
 interrupt "INT INT" 130
+# ... wherever the second lands in the normal restore: before it, between the
+# restore and the instance's removal, after the journal's removal (the signal
+# handler still knows the session: it was unregistered first and a second
+# signal in that window left the instance and the journal)
+for point in session-destroy session-rmdir session-unregister; do
+	interrupt "INT INT" 130 $point
+done
 
 # The reader goes away ('ftx check | head -3'): SIGPIPE stops and restores, quietly.
 mkfifo "$tmp/fifo"

@@ -30,6 +30,7 @@
 
 #include "ftx/error.h"
 #include "ftx/session.h"
+#include "ftx/test-hook.h"
 #include "ftx/util.h"
 #include "recorder-local.h"
 
@@ -86,6 +87,8 @@ static int open_cpu(struct ftx_recorder *r, struct rec_cpu *c, const char *tmpdi
 		ftx_error_set("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (ftx_session_fd_add(r->s, c->fd) < 0)
+		return -1;
 	c->st.online = true;
 	if (r->stream)
 		return 0;
@@ -197,6 +200,7 @@ int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 		 * a level-triggered epoll. It is recorded as empty.
 		 */
 		if (cpu_has_no_buffer(c->fd)) {
+			ftx_session_fd_remove(r->s, c->fd);
 			close(c->fd);
 			c->fd = -1;
 			c->st.online = false;
@@ -228,8 +232,10 @@ void rec_drain_free(struct ftx_recorder *r)
 	for (i = 0; r->cpus && i < r->nr_cpus; i++) {
 		struct rec_cpu *c = &r->cpus[i];
 
-		if (c->fd >= 0)
+		if (c->fd >= 0) {
+			ftx_session_fd_remove(r->s, c->fd);
 			close(c->fd);
+		}
 		if (c->tmp_fd >= 0)
 			close(c->tmp_fd);
 		if (c->pipe[0] >= 0)
@@ -386,10 +392,13 @@ static void *drain_main(void *arg)
 		 * watermark with only the page being written. Back off instead of
 		 * spinning on level-triggered epoll.
 		 */
+		if (moved)
+			ftx_test_pause("record-drain");
 		if (!stop && !moved)
 			nanosleep(&(struct timespec){ 0, NO_PROGRESS_SLEEP_NS }, NULL);
 	}
 	/* final flush: whole pages first, then the partial ones */
+	ftx_test_pause("record-flush");
 	for (i = 0; i < d->nr_cpus; i++) {
 		drain_full(d, d->cpus[i]);
 		drain_read(d, d->cpus[i], NULL, NULL, page, &dummy, 0);

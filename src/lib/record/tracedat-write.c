@@ -22,6 +22,7 @@
 #include <zstd.h>
 
 #include "ftx/error.h"
+#include "ftx/test-hook.h"
 #include "ftx/tracedat-write.h"
 
 #define OUT_BUF_SIZE	(64 * 1024)
@@ -161,6 +162,7 @@ static void out_copy_fd(struct out *o, int fd, off_t offset, uint64_t size)
 	if (o->err)
 		return;
 	out_flush(o);
+	ftx_test_pause("record-write");	/* the metadata written, the data not yet */
 	while (!o->err && left) {
 		size_t chunk = left > (1u << 30) ? (1u << 30) : left;
 		ssize_t n = sendfile(o->fd, fd, &offset, chunk);

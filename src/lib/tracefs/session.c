@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -27,6 +28,7 @@
 #include "ftx/error.h"
 #include "ftx/journal.h"
 #include "ftx/session.h"
+#include "ftx/test-hook.h"
 #include "ftx/tracefs-util.h"
 #include "ftx/util.h"
 
@@ -49,11 +51,17 @@ struct ftx_session {
 	struct ftx_journal journal;
 	bool journal_broken;		/* cannot journal: warned once, go on without */
 	bool instance_made;
+	bool registered;		/* in live_sessions */
+	int *fds;			/* open in the instance: the second signal closes them */
+	int nr_fds, alloc_fds;
 };
 
 #define FTX_MAX_SESSIONS 8
-/* SIGPIPE too: 'ftx check | head' must restore, not die in the middle. */
-#define FTX_SIGNALS { SIGINT, SIGTERM, SIGHUP, SIGPIPE }
+/*
+ * Not SIGPIPE: it is ignored, and a closed reader shows as EPIPE on the
+ * write, which the command handles ('ftx check | head' restores quietly).
+ */
+#define FTX_SIGNALS { SIGINT, SIGTERM, SIGHUP }
 
 /* Sessions the signal handler restores; changed only with signals blocked. */
 static struct ftx_session *live_sessions[FTX_MAX_SESSIONS];
@@ -69,7 +77,6 @@ static void signals_block(sigset_t *old)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
@@ -540,7 +547,8 @@ int ftx_session_restore(struct ftx_session *s)
 	return 0;
 }
 
-static void session_register(struct ftx_session *s, bool add)
+/* A session the signal handler cannot see would go unrestored: no slot is an error. */
+static int session_register(struct ftx_session *s, bool add)
 {
 	sigset_t old;
 	int i;
@@ -553,6 +561,50 @@ static void session_register(struct ftx_session *s, bool add)
 		}
 		if (!add && live_sessions[i] == s) {
 			live_sessions[i] = NULL;
+			break;
+		}
+	}
+	signals_unblock(&old);
+	if (i < FTX_MAX_SESSIONS)
+		return 0;
+	errno = EMFILE;
+	return -1;
+}
+
+int ftx_session_fd_add(struct ftx_session *s, int fd)
+{
+	sigset_t old;
+	int ret = 0;
+
+	signals_block(&old);
+	if (s->nr_fds == s->alloc_fds) {
+		int n = s->alloc_fds ? 2 * s->alloc_fds : 16;
+		int *nf = realloc(s->fds, n * sizeof(*nf));
+
+		if (nf) {
+			s->fds = nf;
+			s->alloc_fds = n;
+		}
+	}
+	if (s->nr_fds < s->alloc_fds)
+		s->fds[s->nr_fds++] = fd;
+	else
+		ret = -1;
+	signals_unblock(&old);
+	if (ret < 0)
+		ftx_error_set("out of memory");
+	return ret;
+}
+
+void ftx_session_fd_remove(struct ftx_session *s, int fd)
+{
+	sigset_t old;
+	int i;
+
+	signals_block(&old);
+	for (i = 0; i < s->nr_fds; i++) {
+		if (s->fds[i] == fd) {
+			s->fds[i] = s->fds[--s->nr_fds];
 			break;
 		}
 	}
@@ -622,7 +674,11 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		if (!s->dir)
 			goto fail;
 	}
-	session_register(s, true);
+	if (session_register(s, true) < 0) {
+		ftx_error_set("too many sessions at once (at most %d)", FTX_MAX_SESSIONS);
+		goto fail;
+	}
+	s->registered = true;
 	return s;
 fail:
 	ftx_session_destroy(s);
@@ -637,19 +693,35 @@ void ftx_session_destroy(struct ftx_session *s)
 
 	if (!s)
 		return;
+	ftx_test_pause("session-destroy");
 	clean = ftx_session_restore(s) == 0;
-	session_register(s, false);
+	ftx_test_pause("session-rmdir");
 	if (s->instance_made && rmdir(s->dir) < 0) {
 		ftx_warn("cannot remove instance %s: %s ('ftx reset' will)", s->name,
 			 strerror(errno));
 		clean = false;
 	}
-	/* Keep the journal when something could not be undone, for 'ftx reset';
-	 * unlink before close so it is never seen unlocked. */
-	ftx_journal_close(&s->journal, clean);
+	/*
+	 * Keep the journal when something could not be undone, for 'ftx reset';
+	 * unlink before close so it is never seen unlocked. The signal handler
+	 * sees the session until here: a second signal anywhere above still
+	 * removes the instance and the journal.
+	 */
+	{
+		sigset_t old;
+
+		signals_block(&old);
+		s->instance_made = false;
+		ftx_journal_close(&s->journal, clean);
+		signals_unblock(&old);
+	}
+	ftx_test_pause("session-unregister");
+	if (s->registered)
+		session_register(s, false);
 	for (i = 0; i < s->nr_changes; i++)
 		change_free(&s->changes[i]);
 	free(s->changes);
+	free(s->fds);
 	tracefs_instance_free(s->inst);
 	free(s->name);
 	free(s->dir);
@@ -672,17 +744,19 @@ const char *ftx_session_name(struct ftx_session *s)
 	return s ? s->name : NULL;
 }
 
-/* Second signal: restore now, with async-signal-safe calls only, and die. */
-static void session_emergency_restore(int sig)
+/*
+ * Everything but stdio and the journals (whose locks tell 'ftx reset' we are
+ * alive): the code we interrupted may hold an instance file open (a read, a
+ * restore write), and an open file keeps the instance busy. close_range
+ * arrived in 5.9; before, a plain close() loop up to the fd limit.
+ */
+static void close_all_fds(void)
 {
-	int keep[FTX_MAX_SESSIONS], nkeep = 0, i, j, failed;
+	int keep[FTX_MAX_SESSIONS + 1], nkeep = 0, i, j, fd;
 	unsigned int lo = 3;
-	struct sigaction sa;
+	struct rlimit rl;
+	long max = 65536;
 
-	/* The code we interrupted may hold instance files open, and an open
-	 * file keeps the instance busy (rmdir gives EBUSY). We exit right after,
-	 * so drop every descriptor but stdio and the journals (whose locks tell
-	 * 'ftx reset' that we are alive) first. */
 	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
 		if (!live_sessions[i] || live_sessions[i]->journal.fd < 3)
 			continue;
@@ -691,19 +765,62 @@ static void session_emergency_restore(int sig)
 		keep[j] = live_sessions[i]->journal.fd;
 		nkeep++;
 	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		max = rl.rlim_cur;
+	keep[nkeep++] = (int)max;	/* the end */
 	for (i = 0; i < nkeep; i++) {
-		if ((unsigned int)keep[i] > lo)
-			syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0U);
+		if ((unsigned int)keep[i] > lo &&
+		    syscall(SYS_close_range, lo, (unsigned int)keep[i] - 1, 0U) < 0)
+			for (fd = lo; fd < keep[i]; fd++)
+				close(fd);
 		lo = keep[i] + 1;
 	}
-	syscall(SYS_close_range, lo, ~0U, 0U);
+}
+
+/*
+ * rmdir of an instance: EBUSY while a file of it is open. First the fds the
+ * session registered (the per-CPU buffers), then, if still busy (a file the
+ * interrupted code had open, a drain thread inside a splice), everything;
+ * a few short waits for syscalls in other threads to let go.
+ */
+static int emergency_rmdir(struct ftx_session *s)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int k;
+
+	for (k = 0; k < 50; k++) {
+		if (rmdir(s->dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -1;
+		if (k == 2)
+			close_all_fds();
+		nanosleep(&ts, NULL);
+	}
+	return -1;
+}
+
+/* Second signal: restore now, with async-signal-safe calls only, and die. */
+static void session_emergency_restore(int sig)
+{
+	struct sigaction sa;
+	int i, j, failed;
+
+	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
+		struct ftx_session *s = live_sessions[i];
+
+		for (j = 0; s && j < s->nr_fds; j++)
+			close(s->fds[j]);
+		if (s)
+			s->nr_fds = 0;
+	}
 	for (i = 0; i < FTX_MAX_SESSIONS; i++) {
 		struct ftx_session *s = live_sessions[i];
 
 		if (!s)
 			continue;
 		failed = session_undo_raw(s, 0, NULL, NULL);
-		if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
+		if (s->instance_made && emergency_rmdir(s) < 0)
 			failed++;
 		/*
 		 * The signal may have cut the normal restore short halfway, and
@@ -713,7 +830,7 @@ static void session_emergency_restore(int sig)
 		 */
 		if (failed) {
 			failed = session_undo_raw(s, 0, NULL, NULL);
-			if (s->instance_made && rmdir(s->dir) < 0 && errno != ENOENT)
+			if (s->instance_made && emergency_rmdir(s) < 0)
 				failed++;
 		}
 		if (!failed && s->journal.path)
@@ -722,7 +839,6 @@ static void session_emergency_restore(int sig)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
 	sigaction(sig, &sa, NULL);
-	signal(sig, SIG_DFL);
 	{
 		sigset_t set;
 
@@ -763,6 +879,8 @@ int ftx_session_catch_signals(struct ftx_session *s)
 			return -1;
 		}
 	}
+	/* a closed reader is EPIPE on the write, for the command to handle */
+	signal(SIGPIPE, SIG_IGN);
 	signals_caught = 1;
 	return 0;
 }

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Test pause points: the root tests signal ftx at exact moments (the second
+ * Ctrl-C during the final flush, during the trace.dat write, during the
+ * session's restore) instead of hoping a sleep lands in a window.
+ *
+ *   FTX_TEST_PAUSE_AT=POINT[,POINT...]  where to pause (names below)
+ *   FTX_TEST_PAUSE_FILE=PATH            created when a point is reached
+ *   FTX_TEST_PAUSE_AT_MS=N              length of the pause (default 3000)
+ *
+ * Points: session-destroy (before the restore), session-rmdir (restored,
+ * before the instance is removed), session-unregister (instance and journal
+ * removed, before the signal handler forgets the session), record-flush (a
+ * drain thread before its final flush), record-write (trace.dat half
+ * written, before it gets its name), record-drain (a drain thread after
+ * moving pages).
+ * Unset (every normal run), a point costs one getenv().
+ */
+#ifndef FTX_TEST_HOOK_H
+#define FTX_TEST_HOOK_H
+
+/**
+ * ftx_test_pause - pause at @point when FTX_TEST_PAUSE_AT names it; signals
+ * that interrupt the pause do not shorten it (the second one is the test)
+ */
+void ftx_test_pause(const char *point);
+
+#endif /* FTX_TEST_HOOK_H */
