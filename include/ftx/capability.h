@@ -66,6 +66,32 @@ int ftx_check_print_json(FILE *f, const struct ftx_check *chk);
 /** ftx_json_escape - write @s as a JSON string literal (with quotes) to @f */
 void ftx_json_escape(FILE *f, const char *s);
 
+enum ftx_tracer_place {
+	FTX_TRACER_NOT_BUILT,
+	FTX_TRACER_IN_INSTANCE,	/* in an instance's available_tracers */
+	FTX_TRACER_TOP_ONLY,	/* listed at the top level only (function_graph before 6.x) */
+};
+
+/**
+ * ftx_cap_tracer_place - where @tracer can run, from the available_tracers of
+ * an instance (@inst_list; "" when instances have no tracer files) and of the
+ * top level (@top_list); either may be NULL
+ */
+enum ftx_tracer_place ftx_cap_tracer_place(const char *inst_list, const char *top_list,
+					   const char *tracer);
+
+/**
+ * ftx_cap_from_files - the verdict of capability @name ("kprobe", "eprobe",
+ * "fetcharg $argN", "dynamic_events", "buffer_subbuf_size_kb", ...) when the
+ * files and README of tracing directory @top decide it without a try: what an
+ * older kernel lacks. 'ftx check' asks this first.
+ * @cap: filled in when decided
+ *
+ * Returns 1 when decided, 0 when only trying can tell, -1 (errno) when @top
+ * is not a tracing directory.
+ */
+int ftx_cap_from_files(const char *top, const char *name, struct ftx_cap *cap);
+
 /** ftx_readme_has_fetcharg - tracefs README text lists the fetcharg @arg ("$arg<N>") */
 int ftx_readme_has_fetcharg(const char *readme, const char *arg);
 

@@ -20,6 +20,7 @@
 
 #include "ftx/capability.h"
 #include "ftx/error.h"
+#include "ftx/features.h"
 #include "ftx/pmc.h"
 #include "ftx/session.h"
 #include "ftx/tracefs-util.h"
@@ -129,6 +130,51 @@ int ftx_readme_has_fetcharg(const char *readme, const char *arg)
 	return 0;
 }
 
+static bool word_in_list(const char *list, const char *word);
+
+enum ftx_tracer_place ftx_cap_tracer_place(const char *inst_list, const char *top_list,
+					   const char *tracer)
+{
+	if (word_in_list(inst_list, tracer))
+		return FTX_TRACER_IN_INSTANCE;
+	if (word_in_list(top_list, tracer))
+		return FTX_TRACER_TOP_ONLY;
+	return FTX_TRACER_NOT_BUILT;
+}
+
+int ftx_cap_from_files(const char *top, const char *name, struct ftx_cap *cap)
+{
+	enum ftx_cap_status st = FTX_CAP_NOT_BUILT;
+	struct ftx_features f;
+	const char *why;
+
+	if (ftx_features_probe(top, &f) < 0)
+		return -1;
+	if (!strcmp(name, "dynamic_events") && !f.dynamic_events) {
+		why = "no dynamic_events (before 5.0, or no probe events built)";
+	} else if ((!strcmp(name, "kprobe") || !strcmp(name, "kretprobe")) && !f.kprobe_events) {
+		why = "no kprobe_events (CONFIG_KPROBE_EVENTS)";
+	} else if ((!strcmp(name, "uprobe") || !strcmp(name, "uretprobe")) && !f.uprobe_events) {
+		why = "no uprobe_events (CONFIG_UPROBE_EVENTS)";
+	} else if (!strcmp(name, "eprobe") && !f.dynamic_events) {
+		why = "no dynamic_events (eprobes need 5.15)";
+	} else if (!strcmp(name, "fetcharg $argN") && !f.fetch_argn) {
+		st = FTX_CAP_NOT_SUPPORTED;
+		why = "tracefs README does not list $arg<N> (before 4.20, or no function-argument "
+		      "access on this architecture)";
+	} else if (!strcmp(name, "buffer_subbuf_size_kb") && !f.subbuf_size) {
+		st = FTX_CAP_NOT_SUPPORTED;
+		why = "no buffer_subbuf_size_kb (before 6.8): sub-buffers are one page";
+	} else {
+		return 0;
+	}
+	memset(cap, 0, sizeof(*cap));
+	snprintf(cap->name, sizeof(cap->name), "%s", name);
+	cap->status = st;
+	snprintf(cap->reason, sizeof(cap->reason), "%s", why);
+	return 1;
+}
+
 static struct ftx_cap *cap_add(struct probe_ctx *c, enum ftx_cap_status status, const char *name,
 			       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -193,6 +239,17 @@ static bool word_in_list(const char *list, const char *word)
 	return false;
 }
 
+/* A verdict the files decide (what an older kernel lacks): added, true. */
+static bool decided(struct probe_ctx *c, const char *name)
+{
+	struct ftx_cap cap;
+
+	if (ftx_cap_from_files(c->top, name, &cap) != 1)
+		return false;
+	cap_add(c, cap.status, cap.name, "%s", cap.reason);
+	return true;
+}
+
 /* Write through the session; on failure fill @reason with the kernel's words. */
 static int try_set(struct probe_ctx *c, const char *file, const char *value, char *reason,
 		   size_t size, int *err)
@@ -229,6 +286,7 @@ static void narrow_filter(struct probe_ctx *c, const char *tracer, bool top)
 static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *inst_list,
 			 const char *top_list)
 {
+	enum ftx_tracer_place place;
 	char name[40], reason[256];
 	int err;
 
@@ -238,11 +296,12 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 			"not tried: enabling it takes all CPUs but one offline");
 		return;
 	}
-	if (!word_in_list(inst_list, tracer) && !word_in_list(top_list, tracer)) {
+	place = ftx_cap_tracer_place(inst_list, top_list, tracer);
+	if (place == FTX_TRACER_NOT_BUILT) {
 		cap_add(c, FTX_CAP_NOT_BUILT, name, "not in available_tracers");
 		return;
 	}
-	if (!word_in_list(inst_list, tracer)) {
+	if (place == FTX_TRACER_TOP_ONLY) {
 		/* Tracers such as irqsoff, and function_graph before 6.x, refuse
 		 * instances: try them at the top level (journaled, restored), but
 		 * only while nobody is using it. */
@@ -301,9 +360,14 @@ static void probe_tracer(struct probe_ctx *c, const char *tracer, const char *in
 static void probe_tracers(struct probe_ctx *c)
 {
 	char *inst_list, *top_list, *tok, *save, *copy;
+	int inst_err;
 
 	inst_list = top_file_read(c, ftx_session_dir(c->s), "available_tracers");
+	inst_err = errno;
 	top_list = top_file_read(c, c->top, "available_tracers");
+	/* instances without tracer files: every tracer is top level only */
+	if (!inst_list && top_list && inst_err == ENOENT)
+		inst_list = strdup("");
 	if (!inst_list || !top_list) {
 		cap_add(c, FTX_CAP_NOT_BUILT, "tracers", "no available_tracers: %s",
 			strerror(errno));
@@ -401,13 +465,11 @@ static void probe_kprobes(struct probe_ctx *c)
 {
 	static const char *const syms[] = { "vfs_read", "ksys_read", "do_sys_openat2", "schedule" };
 	enum ftx_cap_status st = FTX_CAP_NOT_SUPPORTED;
-	char def[256], reason[256] = "", path[512];
+	char def[256], reason[256] = "";
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/kprobe_events", c->top);
-	if (access(path, F_OK) < 0) {
-		cap_add(c, FTX_CAP_NOT_BUILT, "kprobe", "no kprobe_events (CONFIG_KPROBE_EVENTS)");
-		cap_add(c, FTX_CAP_NOT_BUILT, "kretprobe", "no kprobe_events (CONFIG_KPROBE_EVENTS)");
+	if (decided(c, "kprobe")) {
+		decided(c, "kretprobe");
 		return;
 	}
 	for (i = 0; i < FTX_ARRAY_SIZE(syms); i++) {
@@ -465,14 +527,12 @@ static void probe_uprobes(struct probe_ctx *c)
 {
 	static const char *const bins[] = { "/bin/true", "/usr/bin/true", "/bin/busybox" };
 	enum ftx_cap_status st = FTX_CAP_NOT_SUPPORTED;
-	char def[512], reason[256] = "", path[512], ev[64];
+	char def[512], reason[256] = "", ev[64];
 	size_t i;
 	int n;
 
-	snprintf(path, sizeof(path), "%s/uprobe_events", c->top);
-	if (access(path, F_OK) < 0) {
-		cap_add(c, FTX_CAP_NOT_BUILT, "uprobe", "no uprobe_events (CONFIG_UPROBE_EVENTS)");
-		cap_add(c, FTX_CAP_NOT_BUILT, "uretprobe", "no uprobe_events (CONFIG_UPROBE_EVENTS)");
+	if (decided(c, "uprobe")) {
+		decided(c, "uretprobe");
 		return;
 	}
 	for (i = 0; i < FTX_ARRAY_SIZE(bins); i++) {
@@ -534,13 +594,10 @@ static void probe_uprobes(struct probe_ctx *c)
 static void probe_eprobe(struct probe_ctx *c)
 {
 	enum ftx_cap_status st = FTX_CAP_NOT_SUPPORTED;
-	char def[256], reason[256], path[512];
+	char def[256], reason[256];
 
-	snprintf(path, sizeof(path), "%s/dynamic_events", c->top);
-	if (access(path, F_OK) < 0) {
-		cap_add(c, FTX_CAP_NOT_BUILT, "eprobe", "no dynamic_events (eprobes need 5.15)");
+	if (decided(c, "eprobe"))
 		return;
-	}
 	snprintf(def, sizeof(def), "e:%s/ftx_check_eprobe_%d sched.sched_switch", CHECK_GROUP,
 		 (int)getpid());
 	if (try_dynevent(c, def, reason, sizeof(reason), &st) == 0)
@@ -556,12 +613,11 @@ static void probe_dynamic_events(struct probe_ctx *c)
 {
 	char path[512];
 
+	if (decided(c, "dynamic_events"))
+		return;
 	snprintf(path, sizeof(path), "%s/dynamic_events", c->top);
 	if (access(path, R_OK | W_OK) == 0)
 		cap_add(c, FTX_CAP_OK, "dynamic_events", "one file for all probe types");
-	else if (errno == ENOENT)
-		cap_add(c, FTX_CAP_NOT_BUILT, "dynamic_events",
-			"no dynamic_events (before 5.0, or no probe events built)");
 	else
 		cap_add(c, status_of(errno), "dynamic_events", "%s", strerror(errno));
 }
@@ -570,16 +626,9 @@ static void probe_fetcharg(struct probe_ctx *c)
 {
 	enum ftx_cap_status st = FTX_CAP_NOT_SUPPORTED;
 	char def[512], reason[256];
-	char *readme = top_file_read(c, c->top, "README");
-	bool listed = ftx_readme_has_fetcharg(readme, "$arg<N>");
 
-	free(readme);
-	if (!listed) {
-		cap_add(c, FTX_CAP_NOT_SUPPORTED, "fetcharg $argN",
-			"tracefs README does not list $arg<N> (before 4.20, or no "
-			"function-argument access on this architecture)");
+	if (decided(c, "fetcharg $argN"))
 		return;
-	}
 	if (c->kprobes)
 		snprintf(def, sizeof(def), "p:%s/ftx_check_arg_%d %s a=$arg1", CHECK_GROUP,
 			 (int)getpid(), c->ksym);
@@ -639,6 +688,8 @@ static void probe_subbuf(struct probe_ctx *c)
 	unsigned long long kb;
 	int err;
 
+	if (decided(c, "buffer_subbuf_size_kb"))
+		return;
 	cur = top_file_read(c, ftx_session_dir(c->s), "buffer_subbuf_size_kb");
 	if (!cur) {
 		cap_add(c, FTX_CAP_NOT_SUPPORTED, "buffer_subbuf_size_kb",

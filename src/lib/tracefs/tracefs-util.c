@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ftx/error.h"
+#include "ftx/features.h"
 #include "ftx/session.h"
 #include "ftx/tracefs-util.h"
 #include "ftx/util.h"
@@ -39,15 +40,14 @@ static bool is_tracefs_dir(const char *dir)
 const char *ftx_tracefs_mount(void)
 {
 	static const char *found;
-	size_t i;
+	static char located[64];
 
 	if (found && is_tracefs_dir(found))
 		return found;
-	for (i = 0; i < FTX_ARRAY_SIZE(tracefs_dirs); i++) {
-		if (is_tracefs_dir(tracefs_dirs[i])) {
-			found = tracefs_dirs[i];
-			return found;
-		}
+	/* tracefs, or only debugfs mounted (tracefs automounted at debugfs/tracing) */
+	if (ftx_tracefs_locate(NULL, located, sizeof(located)) == 0) {
+		found = located;
+		return found;
 	}
 	/* Neither is mounted: mount tracefs where current kernels expect it. */
 	if (mount("nodev", tracefs_dirs[0], "tracefs", 0, NULL) == 0 &&

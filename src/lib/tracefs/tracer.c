@@ -312,6 +312,11 @@ int ftx_tracer_fits(const char *dir, const struct ftx_tracer_opts *o, char *why,
 
 	if (o->tracer) {
 		ret = ftx_tracer_available(dir, o->tracer);
+		if (ret < 0 && errno == ENOENT) {
+			/* instances without tracer files: the top level only */
+			snprintf(why, len, "instances have no tracers on this kernel");
+			return 0;
+		}
 		if (ret <= 0) {
 			snprintf(why, len, "%s is not available in instances on this kernel",
 				 o->tracer);
