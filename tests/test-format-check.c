@@ -24,16 +24,26 @@ START_TEST(test_format_check)
 	size_t len = strlen(smbus);
 
 	/* REC->len is not declared: libtraceevent would crash on the text */
-	ck_assert_int_eq(ftx_format_check(smbus, len, why, sizeof(why)), -1);
+	ck_assert_int_eq(ftx_format_check(smbus, len, 4096, why, sizeof(why)), -1);
 	ck_assert_str_eq(why, "print fmt uses REC->len, which is not a field");
 
 	bad = strdup(smbus);
 	memcpy(strstr(bad, "REC->len, "), "REC->buf, ", 10);
-	ck_assert_int_eq(ftx_format_check(bad, len, why, sizeof(why)), 0);
+	ck_assert_int_eq(ftx_format_check(bad, len, 4096, why, sizeof(why)), 0);
 	/* a renamed field (a flipped bit in a file) is caught */
 	memcpy(strstr(bad, "protocol;"), "propocol;", 9);
-	ck_assert_int_eq(ftx_format_check(bad, len, why, sizeof(why)), -1);
+	ck_assert_int_eq(ftx_format_check(bad, len, 4096, why, sizeof(why)), -1);
 	ck_assert_str_eq(why, "print fmt uses REC->protocol, which is not a field");
+	free(bad);
+
+	/* a field must fit a page (its records live in one); 0: not checked */
+	bad = strdup(smbus);
+	memcpy(strstr(bad, "REC->len, "), "REC->buf, ", 10);
+	memcpy(strstr(bad, "offset:22;\tsize:34;"), "offset:22;\tsize:99;", 19);
+	ck_assert_int_eq(ftx_format_check(bad, len, 120, why, sizeof(why)), -1);
+	ck_assert_str_eq(why, "field buf ends at byte 121, past a 120-byte page");
+	ck_assert_int_eq(ftx_format_check(bad, len, 4096, why, sizeof(why)), 0);
+	ck_assert_int_eq(ftx_format_check(bad, len, 0, why, sizeof(why)), 0);
 	free(bad);
 }
 END_TEST

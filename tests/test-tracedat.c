@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <traceevent/event-parse.h>
 
@@ -109,6 +111,27 @@ START_TEST(test_bad_magic_version)
 	ck_assert_ptr_null(ftx_tracedat_open("fixtures/no-such-file.dat", 0));
 	ck_assert_int_eq(errno, ENOENT);
 	ck_assert_ptr_nonnull(strstr(ftx_error(), "no-such-file.dat"));
+}
+END_TEST
+
+/* A FIFO (or any non-regular file) is refused at once, not waited on */
+START_TEST(test_not_regular)
+{
+	char path[] = "/tmp/ftx-test-fifo-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	alarm(10);
+	ck_assert_ptr_null(ftx_tracedat_open(path, 0));
+	alarm(0);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(ftx_error(), ": not a regular file (a FIFO)"));
+	unlink(path);
+	ck_assert_ptr_null(ftx_tracedat_open("fixtures", 0));
+	ck_assert_str_eq(ftx_error(), "fixtures: not a regular file (a directory)");
 }
 END_TEST
 
@@ -274,6 +297,7 @@ Suite *tracedat_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 300);
 	tcase_add_test(bad, test_bad_magic_version);
+	tcase_add_test(bad, test_not_regular);
 	tcase_add_test(bad, test_truncated_v6);
 	tcase_add_test(bad, test_truncated_v7);
 	tcase_add_test(bad, test_truncated_synth);

@@ -7,15 +7,18 @@
 
 /**
  * ftx_format_check - reject an event format text libtraceevent cannot parse
- * safely (a print fmt naming undeclared fields)
+ * safely (a print fmt naming undeclared fields) or whose fields cannot fit
+ * a record (ending past a page)
  * @text: the format file text (need not be NUL-terminated)
  * @len: its length
+ * @page_size: the trace's page size; 0: fields are not checked against it
  * @why: receives the reason on failure
  * @why_len: size of @why
  *
  * Returns 0 when the text is fit for tep_parse_event(), -1 (EINVAL) if not.
  */
-int ftx_format_check(const char *text, size_t len, char *why, size_t why_len);
+int ftx_format_check(const char *text, size_t len, unsigned int page_size, char *why,
+		     size_t why_len);
 
 /**
  * ftx_printk_sanitize - drop the lines of a printk_formats text that are not

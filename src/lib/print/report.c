@@ -499,7 +499,8 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	} else if (rec->missed_events < 0) {
 		sb->len += sprintf(sb->buf + sb->len, "CPU:%d [EVENTS DROPPED]\n", rec->cpu);
 	}
-	if (rec->size < 8) {
+	if (rec->size < 8 || (f->by_id && (rec->size < f->type_off + f->type_size ||
+					    rec->size < f->pid_off + f->pid_size))) {
 		/* too short to hold the common fields: no type, no pid */
 		sb->len += sprintf(sb->buf + sb->len, "%16s-%-5d [%03d] [SHORT RECORD OF %d BYTES]\n",
 				   "<...>", 0, rec->cpu, rec->size);
@@ -513,6 +514,17 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		type = tep_data_type(f->tep, rec);
 		ev = tep_find_event(f->tep, type);
 		pid = tep_data_pid(f->tep, rec);
+	}
+	if (!ev) {
+		/* trace-cmd 3.1.6: libtraceevent's placeholder for every field it prints */
+		static const char unknown[] = "[UNKNOWN EVENT]";
+
+		sb_put(sb, unknown, sizeof(unknown) - 1);
+		sb_put(sb, unknown, sizeof(unknown) - 1);
+		if (f->flags & FTX_REPORT_LATENCY)
+			sb_put(sb, unknown, sizeof(unknown) - 1);
+		sb->len += sprintf(sb->buf + sb->len, " (NULL):               %s\n", unknown);
+		return 0;
 	}
 	comm = comm_of(f, pid, &clen);
 	if (ftx_strbuf_reserve(sb, clen + 128))
@@ -570,20 +582,6 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		}
 	}
 	sb->buf[sb->len++] = ':';
-
-	if (!ev) {
-		int i;
-
-		if (ftx_strbuf_reserve(sb, 40 + 3 * (size_t)rec->size))
-			return -1;
-		sb->len += sprintf(sb->buf + sb->len, " [UNKNOWN TYPE %d]", type);
-		for (i = 0; i < rec->size; i++)
-			sb->len += sprintf(sb->buf + sb->len, " %02x",
-					   ((unsigned char *)rec->data)[i]);
-		sb->buf[sb->len++] = '\n';
-		sb->buf[sb->len] = 0;
-		return 0;
-	}
 
 	/* " %s: " and the name padded to 20 columns */
 	nlen = strlen(ev->name);

@@ -56,10 +56,14 @@ static int fail(char *why, size_t why_len, const char *msg)
 	return -1;
 }
 
-/* "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due */
-static bool field_line_ok(const char *p, const char *end)
+/*
+ * "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due;
+ * *@fend receives offset + size (saturated)
+ */
+static bool field_line_ok(const char *p, const char *end, unsigned long long *fend)
 {
 	static const char *const keys[] = { "offset:", "size:" };
+	unsigned long long v[2] = { 0, 0 };
 	const char *q;
 	size_t i;
 
@@ -76,7 +80,10 @@ static bool field_line_ok(const char *p, const char *end)
 		q += strlen(keys[i]);
 		if (q >= end || !isdigit((unsigned char)*q))
 			return false;
+		for (; q < end && isdigit((unsigned char)*q); q++)
+			v[i] = v[i] > (1ull << 40) ? v[i] : v[i] * 10 + (*q - '0');
 	}
+	*fend = v[0] + v[1];
 	return true;
 }
 
@@ -119,8 +126,10 @@ static int args_ok(const char *p, const char *end, char *why, size_t why_len)
 	return 0;
 }
 
-int ftx_format_check(const char *text, size_t len, char *why, size_t why_len)
+int ftx_format_check(const char *text, size_t len, unsigned int page_size, char *why,
+		     size_t why_len)
 {
+	unsigned long long fend;
 	struct name fields[MAX_FIELDS];
 	const char *end = text + len, *line, *next, *p, *fmt = NULL;
 	int nfields = 0, i;
@@ -137,8 +146,16 @@ int ftx_format_check(const char *text, size_t len, char *why, size_t why_len)
 		while (p < next && (*p == ' ' || *p == '\t'))
 			p++;
 		if (next - p > 6 && !strncmp(p, "field:", 6)) {
-			if (!field_line_ok(p, next) || !field_name(p + 6, next, &fields[nfields]))
+			if (!field_line_ok(p, next, &fend) || !field_name(p + 6, next, &fields[nfields]))
 				return fail(why, why_len, "malformed field line");
+			/* a record lives in one page: no field of it can end past one */
+			if (page_size && fend > page_size) {
+				snprintf(why, why_len, "field %.*s ends at byte %llu, past a %u-byte page",
+					 (int)(fields[nfields].len > 64 ? 64 : fields[nfields].len),
+					 fields[nfields].p, fend, page_size);
+				errno = EINVAL;
+				return -1;
+			}
 			if (nfields < MAX_FIELDS - 1)
 				nfields++;
 		} else if (next - p > 10 && !strncmp(p, "print fmt:", 10)) {

@@ -57,7 +57,7 @@ static void call_header_page(struct parse_call *pc)
 
 static void call_event(struct parse_call *pc)
 {
-	tep_parse_event(pc->tep, pc->buf, pc->size, pc->sys);
+	pc->ret = tep_parse_event(pc->tep, pc->buf, pc->size, pc->sys);
 }
 
 static void call_kallsyms(struct parse_call *pc)
@@ -525,19 +525,54 @@ static bool format_is_plain(const char *t)
 	return depth == 0;
 }
 
-/* Takes @buf */
+/*
+ * Takes @buf. @tried: the canary child parsed it (or is this child): a
+ * format failing ftx_format_check() is given to libtraceevent only then.
+ */
 static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, size_t size,
-			uint64_t off)
+			uint64_t off, bool tried)
 {
 	struct parse_call pc = { td->tep, buf, size, system, 0, 0 };
 	char why[128];
-	int ret = 0;
+	int ret;
 
-	/* trace-cmd goes on when one format does not parse; so do we */
-	if (ftx_format_check(buf, size, why, sizeof(why)) == 0)
+	/*
+	 * trace-cmd goes on when libtraceevent refuses a format, so do we: its
+	 * events print as [UNKNOWN EVENT]. Formats no kernel writes are tried
+	 * in the canary child first (libtraceevent crashes on some). A field that
+	 * ends past a page is a damaged file: libtraceevent would read its
+	 * records out of bounds.
+	 */
+	bool odd = ftx_format_check(buf, size, 0, why, sizeof(why)) != 0;
+
+	if (odd && !tried && !td->canary)
+		return defer(td, system, buf, size, off);
+	if (odd) {
+		/*
+		 * What libtraceevent refuses, trace-cmd shows as [UNKNOWN EVENT];
+		 * what it accepts could then crash it when printing.
+		 */
+		struct tep_handle *scratch = tep_alloc();
+
+		if (!scratch) {
+			free(buf);
+			return td_nomem(td);
+		}
+		tep_set_file_bigendian(scratch, td->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_long_size(scratch, td->long_size);
+		tep_set_page_size(scratch, td->page_size);
+		pc.tep = scratch;
 		ret = td_guarded(td, off, "event format", call_event, &pc);
-	else if (!td->canary)
-		ftx_warn("%s: a %s event format is corrupt (%s): skipped", td->name, system, why);
+		if (!ret) {
+			tep_free(scratch);
+			if (!pc.ret)
+				ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
+		}
+	} else if (ftx_format_check(buf, size, td->page_size, why, sizeof(why))) {
+		ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
+	} else {
+		ret = td_guarded(td, off, "event format", call_event, &pc);
+	}
 	free(buf);
 	return ret;
 }
@@ -561,7 +596,7 @@ static int parse_formats(struct ftx_tracedat *td, struct cur *c, const char *sys
 				return -1;
 			continue;
 		}
-		if (apply_format(td, system, buf, size, cur_err_off(c)))
+		if (apply_format(td, system, buf, size, cur_err_off(c), false))
 			return -1;
 	}
 	return 0;
@@ -1351,7 +1386,7 @@ static int apply_deferred(struct ftx_tracedat *td)
 		if (!ret && !d->sys)
 			ret = apply_header_page(td, d->buf, d->size, d->off);
 		else if (!ret)
-			ret = apply_format(td, d->sys, d->buf, d->size, d->off);
+			ret = apply_format(td, d->sys, d->buf, d->size, d->off, true);
 		else
 			free(d->buf);
 		free(d->sys);
@@ -1368,18 +1403,28 @@ struct ftx_tracedat *ftx_tracedat_open(const char *path, unsigned int flags)
 	struct stat st;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open; regular files ignore it */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		e = errno;
 		ftx_error_set("%s: %s", path, strerror(e));
 		errno = e;
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
 		e = errno;
-		ftx_error_set("%s: not a regular file", path);
+		ftx_error_set("%s: %s", path, strerror(e));
 		close(fd);
-		errno = S_ISREG(st.st_mode) ? e : EINVAL;
+		errno = e;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ftx_error_set("%s: not a regular file (%s)", path,
+			      S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			      S_ISCHR(st.st_mode) ? "a character device" :
+			      S_ISSOCK(st.st_mode) ? "a socket" : "a block device");
+		close(fd);
+		errno = EINVAL;
 		return NULL;
 	}
 	td = calloc(1, sizeof(*td));
