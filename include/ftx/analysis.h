@@ -180,6 +180,33 @@ struct ftx_graph_print_opts {
 int ftx_calltree_print(struct ftx_calltree *ct, const struct ftx_graph_print_opts *gp,
 		       FILE *out);
 
+/* ftx flame */
+struct ftx_flame_opts {
+	bool inverted;			/* icicle: the root at the top */
+	int width;			/* SVG width in pixels; 0: 1200 */
+	const char *title;		/* NULL: "Flame Graph" */
+	double min_width;		/* frames narrower (px) are left out; 0: 0.1 */
+};
+
+/**
+ * ftx_flame_svg - write the flame graph of @ct as an interactive SVG:
+ * tooltips with name, time (or hits) and percentage, click to zoom, "Reset
+ * Zoom", Ctrl-F or "Search" to highlight matching frames with the matched
+ * percentage; frames of calls cut by the trace's ends or lost events are
+ * colored apart, lost events are in the subtitle. Titles name the file, the
+ * kernel and the weight. Returns 0 or -1 (ENOENT: nothing to draw, EIO).
+ */
+int ftx_flame_svg(struct ftx_calltree *ct, const struct ftx_flame_opts *fo, FILE *out);
+
+/**
+ * ftx_flame_folded - write folded stacks ("a;b;c WEIGHT" per path, WEIGHT
+ * its self time in ns or its hits), as flamegraph.pl and speedscope read them;
+ * lost events are one line "[N_events_lost_on_CPU_C] 1" each (spaces and
+ * semicolons in names become underscores).
+ * Returns 0 or -1 (ENOENT, EIO).
+ */
+int ftx_flame_folded(struct ftx_calltree *ct, FILE *out);
+
 /*
  * The options every analysis command takes, parsed in one place (pure).
  * Long options only, numbered from FTX_ANALYSIS_OPT_BASE, plus -i.

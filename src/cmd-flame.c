@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx flame: the flame graph of a trace, as an interactive SVG drawn by ftx
+ * or as folded stacks for flamegraph.pl and speedscope.
+ * parse → run (drawing lives in src/lib/analysis/flame.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ftx/analysis.h"
+#include "ftx/error.h"
+#include "ftx/tracedat.h"
+#include "ftx/util.h"
+
+static const char usage[] =
+	"usage: ftx flame [options] [-o FILE.svg]\n"
+	"\n"
+	"The flame graph of a trace.dat file (default ./trace.dat): time-weighted from\n"
+	"function_graph, hit-weighted from a function trace (whole stacks when recorded\n"
+	"with --func-stack) or from events recorded with kernel stack traces. The SVG is\n"
+	"drawn by ftx: tooltips with name, time and %, click to zoom, Reset Zoom, Ctrl-F\n"
+	"(or Search) highlights matches and shows the matched %.\n"
+	"\n"
+	"  -i, --input FILE   trace.dat file to read\n"
+	"  -o, --output FILE  where to write (default flame.svg; with --folded, stdout;\n"
+	"                     '-' for stdout)\n"
+	"      --folded       folded stacks ('a;b;c WEIGHT', WEIGHT in ns or hits) for\n"
+	"                     flamegraph.pl and speedscope instead of the SVG\n"
+	"      --inverted     an icicle graph: the root at the top\n"
+	"      --title TEXT   title (default 'Flame Graph'); the file and kernel follow\n"
+	"      --width PX     width of the SVG (default 1200)\n"
+	"      --by-task      a tower per task\n"
+	"      --pid PID      only this task (repeatable)\n"
+	"      --cpu LIST     only these CPUs, e.g. 0-3,6\n"
+	"      --from SECS    only records from this timestamp on (as report prints it)\n"
+	"      --to SECS      only records up to this timestamp\n"
+	"  -h, --help         this text\n";
+
+struct flame_params {
+	struct ftx_analysis_cli cli;
+	struct ftx_flame_opts fo;
+	const char *output;
+	bool folded;
+};
+
+enum { OPT_FOLDED = 256, OPT_INVERTED, OPT_TITLE, OPT_WIDTH };
+
+static const struct option long_opts[] = {
+	FTX_ANALYSIS_LONG_OPTS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "folded", no_argument, NULL, OPT_FOLDED },
+	{ "inverted", no_argument, NULL, OPT_INVERTED },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "width", required_argument, NULL, OPT_WIDTH },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
+static int flame_parse(int argc, char **argv, struct flame_params *p)
+{
+	unsigned long long v;
+	int c, r;
+
+	memset(p, 0, sizeof(*p));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:o:h", long_opts, NULL)) != -1) {
+		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
+		switch (c) {
+		case 'o':
+			p->output = optarg;
+			break;
+		case OPT_FOLDED:
+			p->folded = true;
+			break;
+		case OPT_INVERTED:
+			p->fo.inverted = true;
+			break;
+		case OPT_TITLE:
+			p->fo.title = optarg;
+			break;
+		case OPT_WIDTH:
+			if (ftx_parse_uint(optarg, &v) || v < 200 || v > 100000) {
+				ftx_error_set("--width wants 200 to 100000 pixels, not '%s'", optarg);
+				return -1;
+			}
+			p->fo.width = (int)v;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
+			return -1;
+		default:
+			ftx_error_set("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (p->cli.o.input || optind + 1 < argc) {
+			ftx_error_set("unexpected argument '%s'", argv[optind]);
+			return -1;
+		}
+		p->cli.o.input = argv[optind];
+	}
+	if (p->folded && (p->fo.inverted || p->fo.title || p->fo.width)) {
+		ftx_error_set("--inverted, --title and --width are for the SVG, not --folded");
+		return -1;
+	}
+	if (!p->output)
+		p->output = p->folded ? "-" : "flame.svg";
+	return ftx_analysis_cli_finish(&p->cli);
+}
+
+static int flame_write(struct flame_params *p, struct ftx_calltree *ct)
+{
+	char tmp[4096];
+	FILE *out;
+	int ret;
+
+	if (!strcmp(p->output, "-"))
+		return p->folded ? ftx_flame_folded(ct, stdout) : ftx_flame_svg(ct, &p->fo, stdout);
+	/* a temp file renamed into place: never half a graph under the name */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->output, (int)getpid()) >= (int)sizeof(tmp)) {
+		ftx_error_set("%s: name too long", p->output);
+		return -1;
+	}
+	out = fopen(tmp, "w");
+	if (!out) {
+		ftx_error_set("cannot write %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	ret = p->folded ? ftx_flame_folded(ct, out) : ftx_flame_svg(ct, &p->fo, out);
+	if (fclose(out) && !ret) {
+		ftx_error_set("error writing %s: %s", tmp, strerror(errno));
+		ret = -1;
+	}
+	if (!ret && rename(tmp, p->output)) {
+		ftx_error_set("cannot rename %s to %s: %s", tmp, p->output, strerror(errno));
+		ret = -1;
+	}
+	if (ret)
+		unlink(tmp);
+	else
+		fprintf(stderr, "ftx flame: wrote %s\n", p->output);
+	return ret;
+}
+
+static int flame_run(int argc, char **argv)
+{
+	struct flame_params p;
+	struct ftx_calltree *ct;
+	int ret;
+
+	ret = flame_parse(argc, argv, &p);
+	if (ret) {
+		ftx_analysis_cli_release(&p.cli);
+		if (ret > 0)
+			return ftx_cmd_help(&ftx_cmd_flame);
+		return ftx_cmd_usage_error(&ftx_cmd_flame, "%s", ftx_error());
+	}
+	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
+	ct = ftx_calltree_build(&p.cli.o);
+	ret = ct ? flame_write(&p, ct) : -1;
+	ftx_calltree_free(ct);
+	ftx_analysis_cli_release(&p.cli);
+	if (ret) {
+		if (errno != EPIPE)
+			ftx_cmd_err("%s", ftx_error());
+		return FTX_EXIT_FAIL;
+	}
+	return FTX_EXIT_OK;
+}
+
+const struct ftx_cmd ftx_cmd_flame = {
+	.name = "flame",
+	.summary = "flame graph of a trace: an interactive SVG, or folded stacks",
+	.usage = usage,
+	.flags = 0,
+	.run = flame_run,
+};

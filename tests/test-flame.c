@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Flame graphs: the folded stacks' weights are the self times of trace-cmd's
+ * call paths, they add up to the roots' total; the SVG is well-formed XML
+ * (xmllint), has a frame per call path, and each frame lies inside its parent.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ftx/analysis.h"
+#include "test-analysis.h"
+
+static const char *const fgraph[] = {
+	"fixtures/linux-6.1-amd64/fgraph_openat2.v6",
+	"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
+	"fixtures/converted/fgraph_612_cpucount.v7",
+};
+
+static char *render(struct ftx_calltree *ct, bool svg, const struct ftx_flame_opts *fo)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(svg ? ftx_flame_svg(ct, fo, out) : ftx_flame_folded(ct, out), 0);
+	fclose(out);
+	return text;
+}
+
+START_TEST(test_folded_matches_report)
+{
+	struct ta_counts calls = { 0 }, times = { 0 }, self = { 0 };
+	char dat[256], txt[256], *text, *line, *save = NULL;
+	unsigned long long sum = 0, lines = 0;
+	struct ftx_calltree *ct;
+	size_t i, j;
+
+	snprintf(dat, sizeof(dat), "%s.dat", fgraph[_i]);
+	snprintf(txt, sizeof(txt), "%s.report.txt", fgraph[_i]);
+	ta_read_graph_paths(txt, &calls, &times);
+	/* self of a path: its time minus its direct children's */
+	for (i = 0; i < times.n; i++) {
+		unsigned long long s = times.count[i];
+		size_t l = strlen(times.name[i]);
+
+		for (j = 0; j < times.n; j++)
+			if (!strncmp(times.name[j], times.name[i], l) && times.name[j][l] == ';' &&
+			    !strchr(times.name[j] + l + 1, ';'))
+				s -= times.count[j];
+		if (s)
+			ta_counts_add(&self, times.name[i], l, s);
+	}
+	ct = ta_build(dat, false);
+	text = render(ct, false, NULL);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(line, ' ');
+		unsigned long long w;
+
+		ck_assert_ptr_nonnull(sp);
+		w = strtoull(sp + 1, NULL, 10);
+		*sp = '\0';
+		ck_assert_msg(w == ta_counts_get(&self, line), "%s: %llu, report: %llu", line, w,
+			      ta_counts_get(&self, line));
+		sum += w;
+		lines++;
+	}
+	ck_assert_uint_eq(lines, self.n);
+	ck_assert_uint_eq(sum, ftx_calltree_root(ct)->total);
+	free(text);
+	ftx_calltree_free(ct);
+	ta_counts_free(&calls);
+	ta_counts_free(&times);
+	ta_counts_free(&self);
+}
+END_TEST
+
+static unsigned long long attr(const char *g, const char *name)
+{
+	const char *p = strstr(g, name);
+
+	ck_assert_ptr_nonnull(p);
+	return strtoull(p + strlen(name) + 2, NULL, 10);
+}
+
+/* Each frame inside the frame one level up that covers its start */
+static void check_nesting(const char *svg, unsigned long long total)
+{
+	unsigned long long x[1100], w[1100];
+	const char *g;
+	int frames = 0;
+
+	for (g = strstr(svg, "<g class=\"f\""); g; g = strstr(g + 1, "<g class=\"f\"")) {
+		unsigned long long gx = attr(g, "data-x"), gw = attr(g, "data-w");
+		int d = (int)attr(g, "data-d");
+
+		ck_assert_int_lt(d, 1100);
+		if (d == 0) {
+			ck_assert_uint_eq(gx, 0);
+			ck_assert_uint_eq(gw, total);
+		} else {
+			ck_assert_uint_ge(gx, x[d - 1]);
+			ck_assert_uint_le(gx + gw, x[d - 1] + w[d - 1]);
+		}
+		x[d] = gx;
+		w[d] = gw;
+		frames++;
+	}
+	ck_assert_int_gt(frames, 20);
+}
+
+static void xmllint(const char *text)
+{
+	char path[] = "/tmp/ftx-test-flame-XXXXXX", cmd[256];
+	FILE *f;
+	int fd = mkstemp(path), rc;
+
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "xmllint --noout %s", path);
+	rc = system(cmd);
+	unlink(path);
+	ck_assert_msg(rc == 0, "xmllint rejects the SVG (is libxml2-utils installed? scripts/deps.sh installs it)");
+}
+
+START_TEST(test_svg_well_formed)
+{
+	char dat[256];
+	struct ftx_flame_opts fo = { .title = "Flame <&> \"test\"" };
+	struct ftx_calltree *ct;
+	char *svg, *inv;
+
+	snprintf(dat, sizeof(dat), "%s.dat", fgraph[_i]);
+	ct = ta_build(dat, false);
+	svg = render(ct, true, &fo);
+	xmllint(svg);
+	check_nesting(svg, ftx_calltree_root(ct)->total);
+	ck_assert_ptr_nonnull(strstr(svg, "Flame &lt;&amp;&gt; &quot;test&quot;: "));
+	ck_assert_ptr_nonnull(strstr(svg, "weight: time (function_graph)"));
+	ck_assert_ptr_nonnull(strstr(svg, "Linux 6."));
+	ck_assert_ptr_nonnull(strstr(svg, "data-n=\"do_sys_openat2\""));
+	fo.inverted = true;
+	inv = render(ct, true, &fo);
+	xmllint(inv);
+	ck_assert_ptr_nonnull(strstr(inv, "inverted (icicle)"));
+	/* icicle: the root's frame is the top row */
+	ck_assert_ptr_nonnull(strstr(inv, "data-d=\"0\" data-n=\"all\"><title>all ("));
+	ck_assert_ptr_nonnull(strstr(strstr(inv, "data-n=\"all\""), " y=\"60\""));
+	free(svg);
+	free(inv);
+	ftx_calltree_free(ct);
+}
+END_TEST
+
+/* A function trace: hit-weighted, one folded line per caller -> function */
+START_TEST(test_flame_function_hits)
+{
+	struct ftx_calltree *ct = ta_build("fixtures/linux-6.1-amd64/function_vfs.v6.dat", false);
+	char *folded = render(ct, false, NULL), *svg = render(ct, true, NULL);
+
+	ck_assert_ptr_nonnull(strstr(folded, "vfs_fstatat;vfs_statx 223\n"));
+	ck_assert_ptr_nonnull(strstr(svg, "weight: hits (function tracer, caller -&gt; function)"));
+	xmllint(svg);
+	free(folded);
+	free(svg);
+	ftx_calltree_free(ct);
+}
+END_TEST
+
+Suite *flame_suite(void)
+{
+	Suite *s = suite_create("flame");
+	TCase *tc = tcase_create("flame");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_folded_matches_report, 0, sizeof(fgraph) / sizeof(fgraph[0]));
+	tcase_add_loop_test(tc, test_svg_well_formed, 0, sizeof(fgraph) / sizeof(fgraph[0]));
+	tcase_add_test(tc, test_flame_function_hits);
+	suite_add_tcase(s, tc);
+	return s;
+}
