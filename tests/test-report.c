@@ -212,20 +212,43 @@ START_TEST(test_event_filter)
 }
 END_TEST
 
+/* --stat: trace-cmd's text first, byte for byte, then ftx's own blocks */
+static const char *const stat_files[] = {
+	"linux-6.1-amd64/sched_syscalls.v7", "converted/fgraph_612_cpucount.v7",
+	"synth/le64-inst.v6", "synth/be64-inst-zstd.v7", "linux-6.1-amd64/kprobe_openat2.v6",
+};
+
 START_TEST(test_stat)
 {
-	struct ftx_report_opts o = {
-		.input = "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", .no_plugins = true,
-		.stat = true,
-	};
+	struct ftx_report_opts o = { .stat = true };
 	struct ftx_strbuf got = FTX_STRBUF_INIT;
+	char in[256], gpath[256], *want, *p;
+	size_t wlen;
 
+	snprintf(in, sizeof(in), "fixtures/%s.dat", stat_files[_i]);
+	snprintf(gpath, sizeof(gpath), "fixtures/options/stat_%s.txt", stat_files[_i]);
+	for (p = gpath + strlen("fixtures/options/stat_"); *p; p++)
+		if (*p == '/')
+			*p = '_';
+	o.input = in;
+	want = ftx_read_file(gpath, &wlen);
+	ck_assert_msg(want, "cannot read %s", gpath);
 	report_lines(&o, &got);
-	ck_assert_ptr_nonnull(strstr(got.buf, "Kernel buffer statistics:"));
-	ck_assert_ptr_nonnull(strstr(got.buf, "CPU: 1\nentries: 19075\n"));
-	ck_assert_ptr_nonnull(strstr(got.buf, "CPU1 data recorded at offset=0x"));
-	ck_assert_ptr_nonnull(strstr(got.buf, "sched:sched_switch"));
+	if (got.len < wlen || memcmp(got.buf, want, wlen))
+		report_diff(gpath, got.buf, got.len, want, wlen);
+	ck_assert_msg(!strncmp(got.buf + wlen, "\nEvents in the file:\n", 21), "%s: %s", in,
+		      got.buf + wlen);
+	ck_assert_ptr_nonnull(strstr(got.buf + wlen, "  total\n\nLost events (from the pages' "
+				     "missed-events flags):\n"));
 	ftx_strbuf_release(&got);
+	free(want);
+}
+END_TEST
+
+/* v7: the CPU count is CPUCOUNT's, not the highest CPU with data (CPU 1 is empty) */
+START_TEST(test_converted_golden)
+{
+	check_golden("fixtures/converted/fgraph_612_cpucount.v7", false, 0, "report");
 }
 END_TEST
 
@@ -396,7 +419,8 @@ Suite *report_suite(void)
 	tcase_add_test(opt, test_parse_cpus);
 	tcase_add_test(opt, test_cpu_filter);
 	tcase_add_test(opt, test_event_filter);
-	tcase_add_test(opt, test_stat);
+	tcase_add_loop_test(opt, test_stat, 0, FTX_ARRAY_SIZE(stat_files));
+	tcase_add_test(opt, test_converted_golden);
 	tcase_add_loop_test(opt, test_options_golden, 0, FTX_ARRAY_SIZE(opt_cases));
 	tcase_add_test(opt, test_dropped);
 	tcase_add_loop_test(opt, test_synth_golden, 0, FTX_ARRAY_SIZE(synth));

@@ -561,25 +561,18 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	if (f->flags & FTX_REPORT_RAW_TS) {
 		sb_u64(sb, rec->ts, 12, ' ');
 	} else if (f->flags & FTX_REPORT_NSEC) {
+		/* "%5llu.%09llu" for any value, 0.5 s too (as trace-cmd 3.1.6 prints it) */
 		sb->buf[sb->len++] = ' ';
-		if (rec->ts > 1000000000ULL) {
-			sb_u64(sb, rec->ts / 1000000000ULL, 5, ' ');
-			sb->buf[sb->len++] = '.';
-			sb_u64(sb, rec->ts % 1000000000ULL, 9, '0');
-		} else {
-			sb_u64(sb, rec->ts, 12, ' ');
-		}
+		sb_u64(sb, rec->ts / 1000000000ULL, 5, ' ');
+		sb->buf[sb->len++] = '.';
+		sb_u64(sb, rec->ts % 1000000000ULL, 9, '0');
 	} else {
 		unsigned long long t = (rec->ts + 500) / 1000;
 
 		sb->buf[sb->len++] = ' ';
-		if (t > 1000000ULL) {
-			sb_u64(sb, t / 1000000ULL, 5, ' ');
-			sb->buf[sb->len++] = '.';
-			sb_u64(sb, t % 1000000ULL, 6, '0');
-		} else {
-			sb_u64(sb, t, 12, ' ');
-		}
+		sb_u64(sb, t / 1000000ULL, 5, ' ');
+		sb->buf[sb->len++] = '.';
+		sb_u64(sb, t % 1000000ULL, 6, '0');
 	}
 	sb->buf[sb->len++] = ':';
 
@@ -764,7 +757,8 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 	for (i = 0; i < ftx_tracedat_cpus(td); i++) {
 		uint64_t off = 0, size = 0;
 
-		ftx_tracedat_cpu_data(td, i, &off, &size);
+		if (ftx_tracedat_cpu_data(td, i, &off, &size))
+			continue;
 		if (run_printf(r, "CPU%d data recorded at offset=0x%llx\n    %lld bytes in size\n",
 			       i, (unsigned long long)off, (long long)size))
 			return -1;

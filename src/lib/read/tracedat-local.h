@@ -46,6 +46,7 @@ struct td_cpu {
 	struct td_buffer *buf;		/* NULL: the top instance */
 	bool compressed;		/* v7 chunked data */
 	uint64_t off, size;		/* data in the file */
+	bool listed;			/* in the file's CPU table (v7: BUFFER lists it) */
 	/* reading position */
 	uint64_t pos;			/* next byte of [off, off+size) to read */
 	uint32_t chunks_left;		/* compressed: chunks not yet read */

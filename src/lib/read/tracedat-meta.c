@@ -717,6 +717,7 @@ static int add_cpu_data(struct ftx_tracedat *td, uint64_t at, int cpu, uint64_t 
 		return td_fail(td, at, "CPU %d has two data blocks", cpu);
 	td->cpu[cpu].off = off;
 	td->cpu[cpu].size = size;
+	td->cpu[cpu].listed = true;
 	return 0;
 }
 
@@ -1059,6 +1060,7 @@ static int parse_v6(struct ftx_tracedat *td, struct cur *c)
 		td->cpu[i].cpu = i;
 		td->cpu[i].off = off;
 		td->cpu[i].size = size;
+		td->cpu[i].listed = true;
 	}
 	return 0;
 }
@@ -1127,6 +1129,21 @@ static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 		if (td->latency_off > td->fsize)
 			return td_fail(td, h.pos, "BUFFER_TEXT section truncated");
 		return 0;
+	}
+	/*
+	 * The CPU count is CPUCOUNT's (trace-cmd's "cpus=N"), not the highest CPU
+	 * with data: CPUs that recorded nothing have no entry in BUFFER.
+	 */
+	if (td->hdr_cpus > td->ncpus) {
+		struct td_cpu *n = realloc(td->cpu, td->hdr_cpus * sizeof(*n));
+
+		if (!n)
+			return td_nomem(td);
+		memset(n + td->ncpus, 0, (td->hdr_cpus - td->ncpus) * sizeof(*n));
+		for (int k = td->ncpus; k < td->hdr_cpus; k++)
+			n[k].cpu = k;
+		td->cpu = n;
+		td->ncpus = td->hdr_cpus;
 	}
 	/* the BUFFER section's flag says whether CPU data is chunk-compressed */
 	{
@@ -1545,12 +1562,51 @@ const char *ftx_tracedat_tool_version(struct ftx_tracedat *td)
 	return td->tool_version;
 }
 
+/* Compressed CPU data: the sum of its chunks' uncompressed sizes */
+static int cpu_usize(struct ftx_tracedat *td, const struct td_cpu *c, uint64_t *usize)
+{
+	uint64_t pos = c->off, end = c->off + c->size + 4, n;
+	uint8_t h[8];
+
+	*usize = 0;
+	if (td_pread(td, pos, h, 4))
+		return -1;
+	n = td_num(td, h, 4);
+	for (pos += 4; n--; pos += 8 + td_num(td, h, 4)) {
+		if (pos + 8 > end || td_pread(td, pos, h, 8))
+			return -1;
+		*usize += td_num(td, h + 4, 4);
+	}
+	return 0;
+}
+
 int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size)
 {
-	if (idx < 0 || idx >= td->ncpus || !td->cpu[idx].size)
+	uint64_t at = td->page_size, us = 0;
+	int i;
+
+	if (idx < 0 || idx >= td->ncpus || !td->cpu[idx].listed)
 		return -1;
-	*offset = td->cpu[idx].off;
-	*size = td->cpu[idx].size;
+	if (!td->cpu[idx].compressed || !td->cpu[idx].size) {
+		*offset = td->cpu[idx].off;
+		*size = td->cpu[idx].size;
+		return 0;
+	}
+	/*
+	 * trace-cmd shows compressed data where it lies decompressed: one
+	 * page in, each CPU after the one before.
+	 */
+	for (i = 0; i <= idx; i++) {
+		if (!td->cpu[i].listed || !td->cpu[i].size)
+			continue;
+		if (cpu_usize(td, &td->cpu[i], &us))
+			return -1;
+		if (i == idx)
+			break;
+		at += us;
+	}
+	*offset = at;
+	*size = us;
 	return 0;
 }
 
