@@ -139,7 +139,17 @@ const char *ftx_tracedat_uname(struct ftx_tracedat *td);
 const char *ftx_tracedat_tool_version(struct ftx_tracedat *td);
 
 /**
- * ftx_tracedat_cpu_data - where one CPU's data lies, as trace-cmd --stat says
+ * ftx_tracedat_cpu_data - where one CPU's data lies in the file
+ * @td: reader
+ * @idx: 0 .. ftx_tracedat_cpus() - 1
+ * @offset: receives the file offset
+ * @size: receives the size in the file (compressed size for v7 zstd/zlib)
+ * Returns 0, or -1 if @idx has no data.
+ */
+int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size);
+
+/**
+ * ftx_tracedat_cpu_stat - where one CPU's data lies, as trace-cmd --stat says
  * @td: reader
  * @idx: 0 .. ftx_tracedat_cpus() - 1
  * @offset: receives the file offset; v7 zstd/zlib: where trace-cmd places the
@@ -147,7 +157,7 @@ const char *ftx_tracedat_tool_version(struct ftx_tracedat *td);
  * @size: receives the size (v7 zstd/zlib: decompressed)
  * Returns 0, or -1 if the file does not list @idx (v7: a CPU without data).
  */
-int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size);
+int ftx_tracedat_cpu_stat(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size);
 
 /**
  * ftx_tracedat_lost_events - events lost per the pages read so far on @cpu

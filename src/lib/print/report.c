@@ -757,7 +757,7 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 	for (i = 0; i < ftx_tracedat_cpus(td); i++) {
 		uint64_t off = 0, size = 0;
 
-		if (ftx_tracedat_cpu_data(td, i, &off, &size))
+		if (ftx_tracedat_cpu_stat(td, i, &off, &size))
 			continue;
 		if (run_printf(r, "CPU%d data recorded at offset=0x%llx\n    %lld bytes in size\n",
 			       i, (unsigned long long)off, (long long)size))

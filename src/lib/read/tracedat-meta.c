@@ -1562,6 +1562,15 @@ const char *ftx_tracedat_tool_version(struct ftx_tracedat *td)
 	return td->tool_version;
 }
 
+int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size)
+{
+	if (idx < 0 || idx >= td->ncpus || !td->cpu[idx].size)
+		return -1;
+	*offset = td->cpu[idx].off;
+	*size = td->cpu[idx].size;
+	return 0;
+}
+
 /* Compressed CPU data: the sum of its chunks' uncompressed sizes */
 static int cpu_usize(struct ftx_tracedat *td, const struct td_cpu *c, uint64_t *usize)
 {
@@ -1580,7 +1589,7 @@ static int cpu_usize(struct ftx_tracedat *td, const struct td_cpu *c, uint64_t *
 	return 0;
 }
 
-int ftx_tracedat_cpu_data(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size)
+int ftx_tracedat_cpu_stat(struct ftx_tracedat *td, int idx, uint64_t *offset, uint64_t *size)
 {
 	uint64_t at = td->page_size, us = 0;
 	int i;
