@@ -207,6 +207,44 @@ int ftx_flame_svg(struct ftx_calltree *ct, const struct ftx_flame_opts *fo, FILE
  */
 int ftx_flame_folded(struct ftx_calltree *ct, FILE *out);
 
+/* ftx hist */
+enum ftx_hist_kind {
+	FTX_HIST_FIELD,			/* [SYSTEM:]EVENT.FIELD: a numeric field's values */
+	FTX_HIST_DURATION,		/* duration:FUNC: its calls' durations (ns) */
+	FTX_HIST_LATENCY,		/* latency:START,END: ns from START to END of a key */
+};
+
+struct ftx_hist_spec {
+	enum ftx_hist_kind kind;
+	char system[64], event[128], field[128];	/* FIELD; event = FUNC for DURATION */
+	char system2[64], event2[128];			/* LATENCY's END event */
+	char key[128], key2[128];	/* LATENCY: key fields of START and END (common_pid) */
+};
+
+/**
+ * ftx_hist_spec_parse - parse "syscalls:sys_exit_read.ret", "duration:vfs_read"
+ * or "latency:sys_enter_openat,sys_exit_openat"; @key is "FIELD" or
+ * "START_FIELD,END_FIELD" for latency (NULL: the task, common_pid).
+ * Pure. Returns 0 or -1 with EINVAL and ftx_error() set.
+ */
+int ftx_hist_spec_parse(const char *s, const char *key, struct ftx_hist_spec *spec);
+
+struct ftx_hist_opts {
+	struct ftx_hist_spec spec;
+	unsigned long long step;	/* > 0: linear buckets this wide; 0: log2 */
+	bool by_task;			/* a histogram per task */
+};
+
+/**
+ * ftx_hist_run - read @o->input and print the histogram of @h->spec as an
+ * ASCII bar chart (bucket, count, percent, bar), with a summary line (count,
+ * min, max, avg) and '#' lines for unmatched latency ends and lost events.
+ * @counted receives the number of values (may be NULL).
+ * Returns 0 or -1 (ENOENT: no such event or field; bad file; EIO).
+ */
+int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *h, FILE *out,
+		 unsigned long long *counted);
+
 /*
  * The options every analysis command takes, parsed in one place (pure).
  * Long options only, numbered from FTX_ANALYSIS_OPT_BASE, plus -i.
