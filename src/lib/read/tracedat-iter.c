@@ -108,10 +108,14 @@ static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 		if (blk_reserve(td, c, b, usize) || td_pread(td, c->pos, td->zbuf, csize) ||
 		    td_decompress(td, at, td->zbuf, csize, c->blk[b], usize))
 			return -1;
+		if (usize % td->page_size)
+			return td_fail(td, at, "CPU %d: chunk of %llu bytes, not a whole number of "
+				       "%u-byte pages", c->cpu, (unsigned long long)usize,
+				       td->page_size);
 		c->pos += csize;
 		c->chunks_left--;
 		c->blk_foff = at;
-		len = usize - usize % td->page_size;
+		len = usize;
 	}
 	memset(c->blk[b] + len, 0, BLOCK_PAD);
 	c->cur = b;

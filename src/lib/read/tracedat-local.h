@@ -47,6 +47,7 @@ struct td_cpu {
 	bool compressed;		/* v7 chunked data */
 	uint64_t off, size;		/* data in the file */
 	bool listed;			/* in the file's CPU table (v7: BUFFER lists it) */
+	uint64_t table_off;		/* where the table gives off/size (for messages) */
 	/* reading position */
 	uint64_t pos;			/* next byte of [off, off+size) to read */
 	uint32_t chunks_left;		/* compressed: chunks not yet read */
@@ -94,6 +95,9 @@ struct ftx_tracedat {
 	int user_long_size;
 	int long_size;			/* kernel long: size of header_page's commit */
 	uint32_t page_size;
+	uint64_t page_size_off;		/* where page_size was read */
+	bool page_size_from_buffer;	/* v7: the BUFFER option's, not the header's */
+	uint32_t hp_page_size;		/* header_page: data offset + size (0: unknown) */
 	int comp;
 
 	struct tep_handle *tep;

@@ -381,17 +381,66 @@ static int apply_header_page(struct ftx_tracedat *td, char *buf, size_t size, ui
 	return 0;
 }
 
+/* "field: TYPE @name;\toffset:N;\tsize:M;" of a header_page text; false if absent */
+static bool hp_field(const char *text, const char *name, unsigned long *off, unsigned long *size)
+{
+	size_t n = strlen(name);
+	const char *p = text;
+
+	while ((p = strstr(p, name))) {
+		if (p > text && ident_char(p[-1])) {
+			p += n;
+			continue;
+		}
+		p += n;
+		if (sscanf(p, ";\toffset:%lu;\tsize:%lu;", off, size) == 2)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The ring-buffer page as header_page describes it must be the one the
+ * kernel writes: u64 timestamp at 0, the commit word (4 or 8 bytes) at 8,
+ * the data right after it. trace-cmd refuses a file otherwise ("failed to
+ * init data"); its data field also tells the page size.
+ */
+static int check_header_page(struct ftx_tracedat *td, const char *buf, uint64_t at)
+{
+	unsigned long toff, tsize, coff, csize, doff, dsize;
+
+	if (!hp_field(buf, "timestamp", &toff, &tsize) || !hp_field(buf, "commit", &coff, &csize) ||
+	    !hp_field(buf, "data", &doff, &dsize))
+		return td_fail(td, at, "header_page lacks its timestamp, commit or data field");
+	if (toff != 0 || tsize != 8)
+		return td_fail(td, at, "header_page: timestamp of %lu bytes at offset %lu (8 at 0 expected); "
+			       "trace-cmd refuses this file too", tsize, toff);
+	if (coff != 8 || (csize != 4 && csize != 8) || doff != 8 + csize)
+		return td_fail(td, at, "header_page: commit of %lu bytes at offset %lu, data at %lu "
+			       "(4 or 8 bytes at 8, data after it expected)", csize, coff, doff);
+	if (dsize > MAX_PAGE)
+		return td_fail(td, at, "header_page: data field of %lu bytes", dsize);
+	td->hp_page_size = doff + dsize;
+	return 0;
+}
+
 static int parse_header_info(struct ftx_tracedat *td, struct cur *c)
 {
-	uint64_t size;
+	uint64_t size, at;
 	char *buf;
 
 	if (td->progress)
 		*td->progress = cur_err_off(c);
 	if (cur_expect(c, "header_page", 12, "header_page") ||
-	    cur_num(c, 8, &size, "header_page size") ||
-	    cur_blob(c, size, &buf, "header_page"))
+	    cur_num(c, 8, &size, "header_page size"))
 		return -1;
+	at = cur_err_off(c);
+	if (cur_blob(c, size, &buf, "header_page"))
+		return -1;
+	if (check_header_page(td, buf, at)) {
+		free(buf);
+		return -1;
+	}
 	if (!td->canary && (memchr(buf, 0, size) || !header_page_is_plain(buf))) {
 		if (defer(td, NULL, buf, size, cur_err_off(c)))
 			return -1;
@@ -718,6 +767,7 @@ static int add_cpu_data(struct ftx_tracedat *td, uint64_t at, int cpu, uint64_t 
 	td->cpu[cpu].off = off;
 	td->cpu[cpu].size = size;
 	td->cpu[cpu].listed = true;
+	td->cpu[cpu].table_off = at;
 	return 0;
 }
 
@@ -805,8 +855,15 @@ static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, 
 	}
 	if (cur_num(o, 4, &psize, "buffer page size") || cur_num(o, 4, &n, "buffer CPU count"))
 		goto out;
-	if (psize)
+	if (psize && (psize < 64 || psize > MAX_PAGE)) {
+		ret = td_fail(td, at, "BUFFER option: bad page size %llu", (unsigned long long)psize);
+		goto out;
+	}
+	if (psize) {
 		td->page_size = psize;
+		td->page_size_off = at;
+		td->page_size_from_buffer = true;
+	}
 	if (n > MAX_CPUS) {
 		ret = td_fail(td, at, "buffer CPU count %llu out of range", (unsigned long long)n);
 		goto out;
@@ -1055,6 +1112,7 @@ static int parse_v6(struct ftx_tracedat *td, struct cur *c)
 	td->ncpus = cpus;
 	c->pos -= 16 * cpus;
 	for (i = 0; i < cpus; i++) {
+		td->cpu[i].table_off = c->pos;
 		cur_num(c, 8, &off, "CPU data offset");
 		cur_num(c, 8, &size, "CPU data size");
 		td->cpu[i].cpu = i;
@@ -1177,6 +1235,7 @@ static int push_cpu(struct ftx_tracedat *td, struct td_buffer *b, int cpu, uint6
 	n->off = off;
 	n->size = size;
 	n->compressed = compressed;
+	n->table_off = b->off;
 	return 0;
 }
 
@@ -1243,6 +1302,15 @@ static int td_setup_cpus(struct ftx_tracedat *td)
 	enum kbuffer_endian en = td->big_endian ? KBUFFER_ENDIAN_BIG : KBUFFER_ENDIAN_LITTLE;
 	int i;
 
+	/*
+	 * A page size other than the one header_page describes would make every
+	 * page be read at the wrong places: events lost or invented, silently.
+	 */
+	if (td->hp_page_size && td->hp_page_size != td->page_size)
+		return td_fail(td, td->page_size_off, "page size %u (from the %s) does not match "
+			       "header_page's %u-byte pages", td->page_size,
+			       td->page_size_from_buffer ? "BUFFER option" : "file header",
+			       td->hp_page_size);
 	if (add_instance_cpus(td))
 		return -1;
 	for (i = 0; i < td->nall; i++) {
@@ -1254,6 +1322,13 @@ static int td_setup_cpus(struct ftx_tracedat *td)
 			c->done = true;
 			continue;
 		}
+		/* the recorder saves whole pages; a part page would be dropped unread */
+		if (!c->compressed && c->size % td->page_size)
+			return td_fail(td, c->table_off, "CPU %d%s%s: data size %llu (at offset %llu) is "
+				       "not a whole number of %u-byte pages", c->cpu,
+				       c->buf ? " of instance " : "", c->buf ? c->buf->name : "",
+				       (unsigned long long)c->size, (unsigned long long)c->off,
+				       td->page_size);
 		c->kbuf = kbuffer_alloc(ls, en);
 		if (!c->kbuf)
 			return td_nomem(td);
@@ -1317,6 +1392,7 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 		goto fail;
 	}
 	td->page_size = v;
+	td->page_size_off = c.pos - 4;
 
 	td->tep = tep_alloc();
 	if (!td->tep) {
