@@ -60,7 +60,7 @@ PKG_LIBS	:= $(shell $(PKG_CONFIG) --libs libtracefs libtraceevent libzstd zlib 2
 LIBPERF_LIBS	:= $(LIBPERF_DIR)/lib/libperf.a $(LIBPERF_DIR)/lib/libapi.a
 
 ALL_CFLAGS	= $(BASE_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS		= $(LIBPERF_LIBS) $(PKG_LIBS) -lelf -lpthread -ldl
+LDLIBS		= $(LIBPERF_LIBS) $(PKG_LIBS) -lelf -lpthread -ldl -lm
 
 LIB_SRCS	:= $(sort $(wildcard src/lib/*/*.c))
 CMD_SRCS	:= $(sort $(wildcard src/cmd-*.c))

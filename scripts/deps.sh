@@ -55,7 +55,7 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
       libzstd-dev zlib1g-dev xz-utils linux-source-6.1)
 # the probe tests build USDT programs with gcc and with clang + lld
 [ "$build_only" = 1 ] || pkgs+=(systemtap-sdt-dev clang lld)
-[ "$build_only" = 1 ] || pkgs+=(trace-cmd)
+[ "$build_only" = 1 ] || pkgs+=(trace-cmd linux-perf)
 # the flame graph tests check the SVG with xmllint
 [ "$build_only" = 1 ] || pkgs+=(libxml2-utils)
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio

@@ -101,4 +101,61 @@ int ftx_stat_metric(const struct ftx_stat_result *r, int i, int s, double *val,
 int ftx_stat_print(const struct ftx_stat_result *r, const struct ftx_stat_style_opts *o,
 		   FILE *out);
 
+/*
+ * Counting for ftx stat: the counters of one set of events over one or more
+ * runs (-r), read as totals or per interval (-I), aggregated per slot.
+ */
+struct ftx_stat;
+
+struct ftx_stat_opts {
+	const struct ftx_pmc_event *evs;	/* borrowed for the object's life */
+	int nr;
+	enum ftx_stat_aggr aggr;	/* NONE and CORE need @cpus */
+	const char *cpus;		/* CPU mode (-a, -C): these CPUs; NULL: task mode */
+};
+
+/**
+ * ftx_stat_create - set up counting of @o->evs; the slots (CPUs, cores from
+ * sysfs topology) are fixed here. Returns the object (ftx_stat_destroy()) or
+ * NULL with errno and ftx_error() set.
+ */
+struct ftx_stat *ftx_stat_create(const struct ftx_stat_opts *o);
+
+/**
+ * ftx_stat_open - open the counters of one run: of threads @tids (children
+ * included) on any CPU or, in CPU mode (@nr_tids 0), of every task on the
+ * CPUs. @enable_on_exec: they start when the (held) thread execs; otherwise
+ * call ftx_stat_enable(). Returns 0 or -1 with errno and ftx_error() set
+ * (perf_event_paranoid, ...).
+ */
+int ftx_stat_open(struct ftx_stat *st, const pid_t *tids, int nr_tids, bool enable_on_exec);
+
+/** ftx_stat_enable - start the counters of this run; 0 or -1 */
+int ftx_stat_enable(struct ftx_stat *st);
+
+/**
+ * ftx_stat_interval - read the counters of this run and fill @r with what
+ * they counted since the last interval (@r borrows from @st until the next
+ * call). Returns 0 or -1 with errno and ftx_error() set.
+ */
+int ftx_stat_interval(struct ftx_stat *st, struct ftx_stat_result *r);
+
+/**
+ * ftx_stat_finish - stop and read this run's counters, add them and @wall_ns
+ * to the totals, close them. Returns 0 or -1.
+ */
+int ftx_stat_finish(struct ftx_stat *st, double wall_ns);
+
+/**
+ * ftx_stat_total - @r filled with the totals of the finished runs (borrowed
+ * from @st). Counters the kernel refused are <not supported>.
+ */
+void ftx_stat_total(struct ftx_stat *st, struct ftx_stat_result *r);
+
+/** ftx_stat_counter_event - the event of counter @i as opened (":u" fallback), borrowed */
+const struct ftx_pmc_event *ftx_stat_counter_event(const struct ftx_stat *st, int i);
+
+/** ftx_stat_destroy - close and free; NULL is fine */
+void ftx_stat_destroy(struct ftx_stat *st);
+
 #endif /* FTX_STAT_H */
