@@ -94,9 +94,10 @@ static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 		if (csize > end - c->pos)
 			return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
 				       c->cpu, (unsigned long long)csize);
-		if (usize > MAX_CHUNK)
-			return td_fail(td, at, "CPU %d: chunk of %llu bytes is too large",
-				       c->cpu, (unsigned long long)usize);
+		if (usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size)
+			return td_fail(td, at, "CPU %d: chunk of %llu bytes, more than %u pages "
+				       "(trace-cmd writes 10)", c->cpu, (unsigned long long)usize,
+				       CHUNK_PAGES_MAX);
 		if (td->zbuf_cap < csize) {
 			uint8_t *z = realloc(td->zbuf, csize);
 

@@ -23,7 +23,8 @@
 #define MAX_CPUS	8192
 #define MAX_PAGE	(1u << 20)
 #define MAX_META	(512ull << 20)	/* one uncompressed metadata block */
-#define MAX_CHUNK	(64u << 20)	/* one uncompressed CPU data chunk */
+#define META_RATIO	64		/* most a metadata section may grow decompressed */
+#define CHUNK_PAGES_MAX	256		/* pages in one CPU data chunk (trace-cmd: 10) */
 #define BLOCK_BYTES	(64u << 10)	/* pages read at once from uncompressed data */
 /*
  * Zero bytes kept after every block of pages: libtraceevent trusts the

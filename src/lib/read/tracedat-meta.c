@@ -131,9 +131,29 @@ static uint64_t cur_err_off(const struct cur *c)
 	return c->mem ? c->sec_off : c->pos;
 }
 
+/* @pos lies past the end of the file or of the section: say so, without wrapping */
+static int cur_beyond(struct cur *c, const char *what)
+{
+	struct ftx_tracedat *td = c->td;
+
+	td->failed = true;
+	errno = EINVAL;
+	if (c->mem)
+		ftx_error_set("%s: offset %llu: %s: position %llu is beyond the end of its section "
+			      "(%llu bytes)", td->name, (unsigned long long)c->sec_off, what,
+			      (unsigned long long)c->pos, (unsigned long long)c->end);
+	else
+		ftx_error_set("%s: offset %llu: %s: the offset is beyond the end of the file "
+			      "(size %llu)", td->name, (unsigned long long)c->pos, what,
+			      (unsigned long long)td->fsize);
+	return -1;
+}
+
 static int cur_read(struct cur *c, void *buf, size_t len, const char *what)
 {
-	if (c->pos > c->end || len > c->end - c->pos) {
+	if (c->pos > c->end || (!c->mem && c->pos >= c->td->fsize && len))
+		return cur_beyond(c, what);
+	if (len > c->end - c->pos) {
 		if (c->mem)
 			return td_fail(c->td, c->sec_off,
 				       "%s: section too short (%zu bytes needed at %llu of %llu)",
@@ -189,7 +209,9 @@ static int cur_blob(struct cur *c, uint64_t len, char **out, const char *what)
 {
 	char *buf;
 
-	if (c->pos > c->end || len > c->end - c->pos) {
+	if (c->pos > c->end)
+		return cur_beyond(c, what);
+	if (len > c->end - c->pos) {
 		return td_fail(c->td, cur_err_off(c),
 			       "%s: size %llu is larger than the %llu bytes left", what,
 			       (unsigned long long)len, (unsigned long long)(c->end - c->pos));
@@ -275,8 +297,13 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 	if (csize > size - 8)
 		return td_fail(td, off, "%s: compressed size %llu larger than the section",
 			       what, (unsigned long long)csize);
-	if (usize > MAX_META)
-		return td_fail(td, off, "%s: uncompressed size %llu is too large", what,
+	/*
+	 * Metadata compresses 4-10 times (kallsyms, formats); a section claiming
+	 * far more is a damaged size or a bomb: refused before it costs memory.
+	 */
+	if (usize > MAX_META || usize > META_RATIO * csize + (1u << 20))
+		return td_fail(td, off, "%s: %llu bytes compressed claim %llu uncompressed, "
+			       "more than a section can hold", what, (unsigned long long)csize,
 			       (unsigned long long)usize);
 	src = malloc(csize ? csize : 1);
 	dst = malloc(usize ? usize : 1);
@@ -2028,7 +2055,7 @@ int ftx_tracedat_cpu_pages(struct ftx_tracedat *td, int idx,
 		csize = td_num(td, hdr, 4);
 		usize = td_num(td, hdr + 4, 4);
 		pos += 8;
-		if (csize > end - pos || usize > MAX_CHUNK) {
+		if (csize > end - pos || usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size) {
 			td_fail(td, pos - 8, "CPU %d: bad chunk (%llu bytes, %llu uncompressed)",
 				c->cpu, (unsigned long long)csize, (unsigned long long)usize);
 			goto out;
