@@ -245,6 +245,18 @@ struct ftx_hist_opts {
 int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *h, FILE *out,
 		 unsigned long long *counted);
 
+/**
+ * ftx_chrome_export - write @o->input as Chrome trace-event JSON (what
+ * Perfetto UI, chrome://tracing and speedscope open), streamed: one "X" event
+ * per call per task (ts and dur in fractional microseconds of record time,
+ * nested per task by construction; the kernel's own duration in args), "i"
+ * events for the other events with their fields as args, a "C" counter of
+ * lost events per CPU, "M" names for the process and each task. Memory does
+ * not grow with the trace. @calls receives the number of X events (or NULL).
+ * Returns 0 or -1 (bad file, EIO).
+ */
+int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned long long *calls);
+
 /*
  * The options every analysis command takes, parsed in one place (pure).
  * Long options only, numbered from FTX_ANALYSIS_OPT_BASE, plus -i.

@@ -26,7 +26,7 @@ struct ftx_graph_frame {
 	unsigned long long func;	/* address */
 	unsigned long long ts;		/* timestamp of its entry record */
 	unsigned long long child_ns;	/* durations of its finished children so far */
-	unsigned long long child_end;	/* latest rettime of those children */
+	unsigned long long child_end;	/* latest end (ftx_graph_exit.end) of those children */
 	int depth;			/* the kernel's depth field */
 	int cpu;			/* CPU of its entry */
 	bool printed;			/* the printer's: opening line is out */
@@ -45,7 +45,13 @@ enum ftx_graph_end {
 struct ftx_graph_exit {
 	enum ftx_graph_end how;
 	unsigned long long calltime, rettime;	/* the kernel's (FTX_GRAPH_EXIT only) */
-	unsigned long long dur;			/* rettime - calltime, 0 when cut */
+	unsigned long long dur;			/* rettime - calltime; cut: a lower bound */
+	/*
+	 * In record time: the exit record's timestamp, or for a cut call the
+	 * latest of its entry + dur and its children's ends, at most the time of
+	 * the record at hand. Calls of a task nest in [frame ts, end].
+	 */
+	unsigned long long end;
 	long long retval;
 	bool has_retval;
 	struct tep_record *rec;			/* the exit record, or NULL when cut */

@@ -322,19 +322,22 @@ void ftx_graph_set_hooks(struct ftx_graph *g, const struct ftx_graph_hooks *h, v
 static int leave_frame(struct ftx_graph *g, struct task *t, int i, struct ftx_graph_exit *x)
 {
 	struct ftx_graph_frame *f = &t->stack[i], *parent = i ? &t->stack[i - 1] : NULL;
-	unsigned long long end = x->how == FTX_GRAPH_EXIT ? x->rettime : f->ts + x->dur;
 
+	x->end = x->rec ? x->rec->ts : g->last_ts;
 	if (x->how != FTX_GRAPH_EXIT) {
 		/* a cut call lasted at least as long as what is known of it */
 		x->dur = f->child_ns;
 		if (x->how == FTX_GRAPH_CUT_END && g->last_ts > f->ts + x->dur)
 			x->dur = g->last_ts - f->ts;
-		end = f->ts + x->dur;
+		/* and ended after its children, by the time of the record at hand */
+		x->end = f->ts + x->dur > f->child_end ? f->ts + x->dur : f->child_end;
+		if (x->end > g->last_ts)
+			x->end = g->last_ts;
 	}
 	if (parent) {
 		parent->child_ns += x->dur;
-		if (end > parent->child_end)
-			parent->child_end = end;
+		if (x->end > parent->child_end)
+			parent->child_end = x->end;
 	}
 	if (g->hooks && g->hooks->leave)
 		return g->hooks->leave(g->hook_ctx, t->pid, parent, f, x);
@@ -419,7 +422,7 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 	unsigned long long rettime = num(g->ex_rettime, rec);
 	unsigned long long dur = rettime > calltime ? rettime - calltime : 0;
 	struct ftx_graph_exit x = { .how = FTX_GRAPH_EXIT, .calltime = calltime,
-				    .rettime = rettime, .dur = dur, .rec = rec };
+				    .rettime = rettime, .dur = dur, .end = rec->ts, .rec = rec };
 	struct ftx_graph_frame *f;
 	char buf[32];
 	int i;

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx export: a trace.dat file in another tool's format. --chrome writes
+ * Chrome trace-event JSON for Perfetto UI, chrome://tracing and speedscope.
+ * parse → run (the writer lives in src/lib/analysis/chrome.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ftx/analysis.h"
+#include "ftx/error.h"
+#include "ftx/tracedat.h"
+
+static const char usage[] =
+	"usage: ftx export --chrome FILE.json [options]\n"
+	"\n"
+	"Write a trace.dat file (default ./trace.dat) as Chrome trace-event JSON, which\n"
+	"Perfetto UI (ui.perfetto.dev), chrome://tracing and speedscope open: one\n"
+	"complete ('X') event per function_graph call per task, nested, with the\n"
+	"kernel's duration and retval in args; an instant ('i') event per other event\n"
+	"with its fields as args; a 'lost events' counter per CPU; task names.\n"
+	"Streamed: memory does not grow with the trace.\n"
+	"\n"
+	"  -i, --input FILE   trace.dat file to read\n"
+	"      --chrome FILE  the JSON file to write ('-' for stdout)\n"
+	"      --pid PID      only this task (repeatable)\n"
+	"      --cpu LIST     only these CPUs, e.g. 0-3,6\n"
+	"      --from SECS    only records from this timestamp on (as report prints it)\n"
+	"      --to SECS      only records up to this timestamp\n"
+	"  -h, --help         this text\n";
+
+struct export_params {
+	struct ftx_analysis_cli cli;
+	const char *chrome;
+};
+
+enum { OPT_CHROME = 256 };
+
+static const struct option long_opts[] = {
+	FTX_ANALYSIS_LONG_OPTS,
+	{ "chrome", required_argument, NULL, OPT_CHROME },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
+static int export_parse(int argc, char **argv, struct export_params *p)
+{
+	int c, r;
+
+	memset(p, 0, sizeof(*p));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:h", long_opts, NULL)) != -1) {
+		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
+		if (r < 0)
+			return -1;
+		if (r)
+			continue;
+		switch (c) {
+		case OPT_CHROME:
+			p->chrome = optarg;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
+			return -1;
+		default:
+			ftx_error_set("unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (p->cli.o.input || optind + 1 < argc) {
+			ftx_error_set("unexpected argument '%s'", argv[optind]);
+			return -1;
+		}
+		p->cli.o.input = argv[optind];
+	}
+	if (!p->chrome) {
+		ftx_error_set("what to write is missing: --chrome FILE.json");
+		return -1;
+	}
+	if (p->cli.o.by_task) {
+		ftx_error_set("--by-task: the JSON has a track per task already");
+		return -1;
+	}
+	return ftx_analysis_cli_finish(&p->cli);
+}
+
+static int export_write(struct export_params *p)
+{
+	char tmp[4096];
+	FILE *out;
+	int ret;
+
+	if (!strcmp(p->chrome, "-"))
+		return ftx_chrome_export(&p->cli.o, stdout, NULL);
+	/* a temp file renamed into place: never half a JSON under the name */
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->chrome, (int)getpid()) >= (int)sizeof(tmp)) {
+		ftx_error_set("%s: name too long", p->chrome);
+		return -1;
+	}
+	out = fopen(tmp, "w");
+	if (!out) {
+		ftx_error_set("cannot write %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	ret = ftx_chrome_export(&p->cli.o, out, NULL);
+	if (fclose(out) && !ret) {
+		ftx_error_set("error writing %s: %s", tmp, strerror(errno));
+		ret = -1;
+	}
+	if (!ret && rename(tmp, p->chrome)) {
+		ftx_error_set("cannot rename %s to %s: %s", tmp, p->chrome, strerror(errno));
+		ret = -1;
+	}
+	if (ret)
+		unlink(tmp);
+	else
+		fprintf(stderr, "ftx export: wrote %s\n", p->chrome);
+	return ret;
+}
+
+static int export_run(int argc, char **argv)
+{
+	struct export_params p;
+	int ret;
+
+	ret = export_parse(argc, argv, &p);
+	if (ret) {
+		ftx_analysis_cli_release(&p.cli);
+		if (ret > 0)
+			return ftx_cmd_help(&ftx_cmd_export);
+		return ftx_cmd_usage_error(&ftx_cmd_export, "%s", ftx_error());
+	}
+	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
+	ret = export_write(&p);
+	ftx_analysis_cli_release(&p.cli);
+	if (ret) {
+		if (errno != EPIPE)
+			ftx_cmd_err("%s", ftx_error());
+		return FTX_EXIT_FAIL;
+	}
+	return FTX_EXIT_OK;
+}
+
+const struct ftx_cmd ftx_cmd_export = {
+	.name = "export",
+	.summary = "write a trace as Chrome trace-event JSON (Perfetto, chrome://tracing, speedscope)",
+	.usage = usage,
+	.flags = 0,
+	.run = export_run,
+};
