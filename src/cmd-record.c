@@ -22,6 +22,7 @@
 #include "ftx/recorder.h"
 #include "ftx/session.h"
 #include "ftx/tracefs-util.h"
+#include "ftx/tracedat-write.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
 
@@ -30,8 +31,8 @@ static const char record_usage[] =
 	"usage: ftx record [options] [--] [command [args...]]\n"
 	"\n"
 	"Record tracepoints and the function tracers into a trace.dat file (version 6,\n"
-	"read by trace-cmd and KernelShark). Without a command, records until Ctrl-C;\n"
-	"with one, records until it exits.\n"
+	"read by every trace-cmd and KernelShark; or 7). Without a command, records\n"
+	"until Ctrl-C; with one, records until it exits. ftx's own threads are left out.\n"
 	"\n"
 	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
 	"                              system, else an event of any system); repeatable\n"
@@ -44,6 +45,10 @@ static const char record_usage[] =
 	"  -c, --children              with -F or -P: also the tasks they fork\n"
 	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
 	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+	"      --file-version N        6 (default: trace-cmd 2.9 and KernelShark 1.x read it)\n"
+	"                              or 7 (trace-cmd 3.x, KernelShark 2.x; compressed)\n"
+	"      --compression ALG       with version 7: zstd (default), zlib, none, any\n"
+	"      --no-filter             keep ftx's own threads' events in the trace\n"
 	"\n"
 	"Function tracers (need a kernel that allows them; see 'ftx check'):\n"
 	"  -p, --plugin TRACER         function or function_graph (any tracer the kernel has)\n"
@@ -66,6 +71,9 @@ struct record_params {
 	const char *output;
 	unsigned int threads;
 	char **command;		/* NULL-terminated, or NULL */
+	unsigned int file_version;	/* 6 or 7 */
+	int compression;	/* -1: the version's default */
+	bool no_filter;		/* --no-filter: ftx's threads stay in the trace */
 	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...; the vectors are freed by the caller */
 	char err[256];		/* why the parse failed */
 };
@@ -75,6 +83,9 @@ enum {
 	OPT_GRAPH_NOTRACE,
 	OPT_MAX_GRAPH_DEPTH,
 	OPT_FUNC_STACK,
+	OPT_FILE_VERSION,
+	OPT_COMPRESSION,
+	OPT_NO_FILTER,
 };
 
 static const struct option record_long_opts[] = {
@@ -89,6 +100,9 @@ static const struct option record_long_opts[] = {
 	{ "cpumask",		required_argument,	NULL, 'M' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "threads",		required_argument,	NULL, OPT_THREADS },
+	{ "file-version",	required_argument,	NULL, OPT_FILE_VERSION },
+	{ "compression",	required_argument,	NULL, OPT_COMPRESSION },
+	{ "no-filter",		no_argument,		NULL, OPT_NO_FILTER },
 	{ "plugin",		required_argument,	NULL, 'p' },
 	{ "limit",		required_argument,	NULL, 'l' },
 	{ "notrace",		required_argument,	NULL, 'n' },
@@ -100,6 +114,29 @@ static const struct option record_long_opts[] = {
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
 };
+
+/* --file-version, --compression, --no-filter */
+static int record_parse_file_opt(struct record_params *p, int c, const char *arg)
+{
+	if (c == OPT_NO_FILTER) {
+		p->no_filter = true;
+		return 0;
+	}
+	if (c == OPT_FILE_VERSION) {
+		if (strcmp(arg, "6") && strcmp(arg, "7")) {
+			snprintf(p->err, sizeof(p->err), "--file-version %s: 6 or 7", arg);
+			return -1;
+		}
+		p->file_version = arg[0] - '0';
+		return 0;
+	}
+	p->compression = ftx_tdat_compression_parse(arg);
+	if (p->compression < 0) {
+		snprintf(p->err, sizeof(p->err), "--compression %s: zstd, zlib, none or any", arg);
+		return -1;
+	}
+	return 0;
+}
 
 /*
  * record_parse - the pure option parser (no I/O, no exit): fills @p from
@@ -113,6 +150,8 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 
 	memset(p, 0, sizeof(*p));
 	p->output = "trace.dat";
+	p->file_version = 6;
+	p->compression = -1;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qhp:l:n:g:O:", record_long_opts,
@@ -165,6 +204,12 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 		case OPT_FUNC_STACK:
 			p->tracer.func_stack = true;
 			break;
+		case OPT_FILE_VERSION:
+		case OPT_COMPRESSION:
+		case OPT_NO_FILTER:
+			if (record_parse_file_opt(p, c, optarg) < 0)
+				return -1;
+			break;
 		case 'h':
 			snprintf(p->err, sizeof(p->err), "help");
 			return 1;
@@ -201,6 +246,13 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	}
 	if (p->tracer.func_stack && strcmp(p->tracer.tracer, "function")) {
 		snprintf(p->err, sizeof(p->err), "--func-stack goes with -p function");
+		return -1;
+	}
+	if (p->compression < 0)
+		p->compression = p->file_version == 7 ? FTX_TDAT_COMP_ZSTD : FTX_TDAT_COMP_NONE;
+	if (p->file_version == 6 && p->compression != FTX_TDAT_COMP_NONE) {
+		snprintf(p->err, sizeof(p->err),
+			 "--compression needs --file-version 7 (version 6 is never compressed)");
 		return -1;
 	}
 	if (!p->cli.nr_events && !p->tracer.tracer) {
@@ -400,6 +452,9 @@ static int record_run(int argc, char **argv)
 	o.nr_threads = p.threads;
 	o.tmpdir = outdir;
 	o.tracer = p.tracer.tracer ? &p.tracer : NULL;
+	o.exclude_self = !p.no_filter;
+	o.file_version = p.file_version;
+	o.compression = p.compression;
 	r = ftx_recorder_create(s, &o);
 	if (!r) {
 		ftx_cmd_err("%s", ftx_error());
@@ -424,9 +479,12 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	if (!p.cli.quiet)
-		fprintf(stderr, "ftx record: recording%s%s; Ctrl-C to stop\n",
-			p.command ? " " : "", p.command ? p.command[0] : "");
+	/* say what ends the recording */
+	if (!p.cli.quiet && p.command)
+		fprintf(stderr, "ftx record: recording until %s exits (Ctrl-C stops it sooner)\n",
+			p.command[0]);
+	else if (!p.cli.quiet)
+		fprintf(stderr, "ftx record: recording; Ctrl-C to stop\n");
 	if (p.command)
 		wait_command(r, &child);
 	else

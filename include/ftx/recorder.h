@@ -58,8 +58,12 @@ struct ftx_recorder_opts {
 	bool stream;			/* no temp files: ftx_recorder_stream() delivers pages */
 	const struct ftx_tracer_opts *tracer;	/* -p function/function_graph and their
 						 * filters; NULL: events only */
-	bool exclude_self;		/* set_event_notrace_pid = the starting thread, at start
-					 * (after a command was forked, so it is not excluded) */
+	bool exclude_self;		/* set_event_notrace_pid (and set_ftrace_notrace_pid
+					 * with a function tracer) = this process' threads, the
+					 * drain threads included, at start (after a command was
+					 * forked, so it is not excluded) */
+	unsigned int file_version;	/* trace.dat version ftx_recorder_write() writes: 6 (0) or 7 */
+	int compression;		/* version 7: enum ftx_tdat_compression */
 };
 
 /* Per-CPU counts, valid after ftx_recorder_stop(). */

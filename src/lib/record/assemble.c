@@ -238,6 +238,8 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	if (collect_formats(r, &ftrace, &ev) < 0)
 		goto out;
 
+	info.version = r->file_version;
+	info.compression = r->compression;
 	info.page_size = r->page_size;
 	info.header_page = r->header_page;
 	info.header_page_len = r->header_page_len;

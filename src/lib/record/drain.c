@@ -439,17 +439,8 @@ int ftx_recorder_start(struct ftx_recorder *r)
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	if (r->exclude_self) {
-		char me[24];
-
-		/* a streamer printing its own write()s would feed itself forever */
-		snprintf(me, sizeof(me), "%d", (int)gettid());
-		if (!rec_inst_has(r, "set_event_notrace_pid"))
-			/* before 5.8: our own events stay, filters can still hide them */
-			ftx_warn("this kernel has no set_event_notrace_pid: ftx's own syscalls are traced too");
-		else if (rec_set(r, "set_event_notrace_pid", me) < 0)
-			return -1;
-	}
+	if (r->exclude_self && rec_exclude_self(r, r->trace_funcs) < 0)
+		return -1;
 	r->started = true;
 	return rec_set(r, "tracing_on", "1");
 }

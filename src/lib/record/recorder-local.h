@@ -68,6 +68,8 @@ struct ftx_recorder {
 	struct drain *drains;
 	unsigned int nr_drains;
 	bool stream, started, stopped, exclude_self;
+	unsigned int file_version;	/* ftx_recorder_opts' */
+	int compression;
 	char *pidlist;		/* set_event_pid contents we wrote */
 	struct comm *comms;	/* collected from /proc */
 	struct comm *known;	/* ftx_recorder_set_comm(): win over everything */
@@ -84,6 +86,8 @@ char *rec_read_at(const char *dir, const char *file, size_t *len);
 /* instance.c */
 bool rec_inst_has(struct ftx_recorder *r, const char *file);
 int rec_set(struct ftx_recorder *r, const char *file, const char *value);
+/* noise.c: keep this process' threads out of the trace (exclude_self) */
+int rec_exclude_self(struct ftx_recorder *r, bool tracer);
 int rec_instance_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
 
 /* drain.c */

@@ -61,6 +61,8 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	r->s = s;
 	r->stream = o->stream;
 	r->exclude_self = o->exclude_self;
+	r->file_version = o->file_version;
+	r->compression = o->compression;
 	r->top = ftx_tracefs_mount();
 	if (!r->top)
 		goto fail;

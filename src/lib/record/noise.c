@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Keeping ftx out of its own recordings (trace-cmd filters its threads out
+ * the same way; its --no-filter keeps them). Every thread of this process —
+ * the main thread and the drain threads, all started by now — goes into
+ * set_event_notrace_pid, and into set_ftrace_notrace_pid when a function
+ * tracer runs, where the kernel has those files (5.8+ and 5.10+). The traced
+ * command was forked before, so it is not one of them.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftx/error.h"
+#include "recorder-local.h"
+
+/* "tid tid ..." of this process' threads, or NULL */
+static char *own_tids(void)
+{
+	struct dirent *d;
+	char *list = NULL;
+	size_t len = 0;
+	DIR *dd = opendir("/proc/self/task");
+
+	if (!dd)
+		return NULL;
+	while ((d = readdir(dd))) {
+		size_t l = strlen(d->d_name);
+		char *n;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		n = realloc(list, len + l + 2);
+		if (!n) {
+			free(list);
+			closedir(dd);
+			return NULL;
+		}
+		list = n;
+		memcpy(list + len, d->d_name, l);
+		len += l;
+		list[len++] = ' ';
+		list[len] = '\0';
+	}
+	closedir(dd);
+	return list;
+}
+
+int rec_exclude_self(struct ftx_recorder *r, bool tracer)
+{
+	char *tids = own_tids();
+	int ret = 0;
+
+	if (!tids) {
+		ftx_warn("cannot list this process' threads (%s): ftx's own events are traced too",
+			 strerror(errno));
+		return 0;
+	}
+	if (!rec_inst_has(r, "set_event_notrace_pid"))
+		/* before 5.8: our own events stay, filters can still hide them */
+		ftx_warn("this kernel has no set_event_notrace_pid: ftx's own events are traced too");
+	else if (rec_set(r, "set_event_notrace_pid", tids) < 0)
+		ret = -1;
+	if (!ret && tracer) {
+		if (!rec_inst_has(r, "set_ftrace_notrace_pid"))
+			ftx_warn("this kernel has no set_ftrace_notrace_pid: ftx's own function calls are traced too");
+		else if (rec_set(r, "set_ftrace_notrace_pid", tids) < 0)
+			ret = -1;
+	}
+	free(tids);
+	return ret;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# trace-cmd habits of ftx record: --file-version 7 files (zstd, none) read by
+# trace-cmd 3.1.6 exactly as ftx reads them; ftx's own threads are left out
+# of the trace unless --no-filter; the start message says what ends it.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+FTX=${FTX:-$here/../../build/ftx}
+command -v trace-cmd >/dev/null || die "trace-cmd is not installed (scripts/deps.sh installs it)"
+tmp=$(mktemp -d /tmp/ftx-t-habits.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. version 7
+for c in zstd none; do
+	"$FTX" record -q --file-version 7 --compression $c -e sched -o "$tmp/v7.dat" -- sleep 0.2 ||
+		die "record --file-version 7 --compression $c failed"
+	[ "$(head -c 12 "$tmp/v7.dat" | tail -c 2 | od -An -c | tr -d ' ')" = '7\0' ] ||
+		die "not a version 7 file"
+	"$FTX" report -i "$tmp/v7.dat" > "$tmp/ftx.txt" || die "ftx report failed"
+	trace-cmd report -i "$tmp/v7.dat" > "$tmp/tc.txt" 2> "$tmp/tc.err" || die "trace-cmd report failed"
+	[ -s "$tmp/tc.err" ] && die "trace-cmd report wrote on stderr: $(head -3 "$tmp/tc.err")"
+	cmp -s "$tmp/ftx.txt" "$tmp/tc.txt" || die "$c: ftx and trace-cmd report differ"
+	trace-cmd dump -v -i "$tmp/v7.dat" > /dev/null 2>&1 || die "$c: trace-cmd dump -v refuses it"
+	echo "ok: version 7 $c: $(wc -l < "$tmp/ftx.txt") lines, $(stat -c %s "$tmp/v7.dat") bytes"
+done
+"$FTX" record --compression zstd -e sched -- true 2>/dev/null
+[ $? = 2 ] || die "--compression without --file-version 7 is not a usage error"
+
+# 2. ftx's threads: none of their syscalls with the filter, some without
+own_events() {	# $1: extra option; prints the count of raw_syscalls events of ftx's threads
+	"$FTX" record $1 -e raw_syscalls -o "$tmp/n.dat" -- sleep 1 2> "$tmp/msg" &
+	local pid=$! tids= i want=$(( $(nproc) < 64 ? $(nproc) + 1 : 65 ))
+	for i in $(seq 1 50); do
+		tids=$(ls "/proc/$pid/task" 2>/dev/null | tr '\n' ' ')
+		[ "$(echo $tids | wc -w)" -ge "$want" ] && break
+		sleep 0.02
+	done
+	wait $pid || die "record $1 failed: $(cat "$tmp/msg")"
+	[ -n "$tids" ] || die "never saw the recorder's threads"
+	"$FTX" report -i "$tmp/n.dat" | awk -v tids=" $tids" '
+		{ n = split($1, a, "-"); if (index(tids, " " a[n] " ")) c++ } END { print c + 0 }'
+}
+with=$(own_events "")
+without=$(own_events --no-filter)
+echo "ftx's own syscall events: $with filtered, $without with --no-filter"
+[ "$with" = 0 ] || die "ftx's own threads are in the trace ($with events)"
+[ "$without" -gt 0 ] || die "--no-filter kept none of ftx's events"
+grep -q "recording until sleep exits (Ctrl-C stops it sooner)" "$tmp/msg" ||
+	die "start message: $(cat "$tmp/msg")"
+exit 0
