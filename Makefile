@@ -2,7 +2,7 @@
 #
 # ftx — one non-recursive Makefile.
 #   make [V=1] [CROSS_COMPILE=aarch64-linux-gnu-] [LIBPERF_DIR=...]
-#   make check | check-unit | check-root | check-mem | vm-check | bench | fuzz
+#   make check | check-unit | check-root | check-mem | vm-check | vm-matrix | bench | fuzz
 #   make demo | static | install [prefix=/usr/local] [DESTDIR=] | clean
 
 VERSION		:= 0.1
@@ -76,7 +76,7 @@ LIBFTX		:= $(BUILD)/libftx.a
 FTX		:= $(BUILD)/ftx
 TEST_BIN	:= $(BUILD)/ftx-test
 
-.PHONY: all deps static check check-unit check-root check-mem vm-check bench fuzz demo \
+.PHONY: all deps static check check-unit check-root check-mem vm-check vm-matrix bench fuzz demo \
 	install clean
 
 all: $(FTX)
@@ -151,6 +151,10 @@ check-mem: $(TEST_BIN)
 vm-check: deps all
 	$(Q)scripts/deps.sh --vm
 	$(Q)FTX=$(abspath $(FTX)) tests/vm/run.sh
+
+# The README's kernel matrix from the last VM run's results (build/vm).
+vm-matrix:
+	$(Q)scripts/vm-matrix.sh --update README.md
 
 bench: deps all
 	$(Q)FTX=$(abspath $(FTX)) scripts/bench.sh

@@ -65,9 +65,11 @@ while [ $# -gt 0 ]; do
 done
 
 pass=0 fail=0 skip=0
-say_pass() { echo "PASS: vm $1"; pass=$((pass + 1)); }
-say_fail() { echo "FAIL: vm $1"; fail=$((fail + 1)); }
-say_skip() { echo "SKIP: vm $1"; skip=$((skip + 1)); }
+# Each line also goes to the kernel's $results file (scripts/vm-matrix.sh reads it).
+results=/dev/null
+say_pass() { echo "PASS: vm $1" | tee -a "$results"; pass=$((pass + 1)); }
+say_fail() { echo "FAIL: vm $1" | tee -a "$results"; fail=$((fail + 1)); }
+say_skip() { echo "SKIP: vm $1" | tee -a "$results"; skip=$((skip + 1)); }
 summary() {
 	echo "vm: $pass passed, $fail failed, $skip skipped"
 	[ $fail -eq 0 ]
@@ -443,7 +445,7 @@ judge() {
 		fi
 	fi
 	say_pass "$name $s"
-	printf '%s\n' "${cout:-}" | grep '^note:' | sed 's/^/    /'
+	printf '%s\n' "${cout:-}" | grep '^note:' | sed 's/^/    /' | tee -a "$results"
 }
 
 # One kernel end to end. $1 name, then the fields of tests/vm/kernels, then the
@@ -453,6 +455,7 @@ run_kernel() {
 	local err s t otc= otcname=
 	local t0=$SECONDS
 	wd=$vm/$name${broken:+.broken-$broken}
+	mkdir -p "$wd" && results=$wd/results && : > "$results"
 	command -v "$(qemu_of "$arch")" >/dev/null ||
 		{ kernel_cannot "$name" "$(qemu_of "$arch") not installed (scripts/deps.sh --vm)"; return; }
 	if [ "$arch" != amd64 ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then

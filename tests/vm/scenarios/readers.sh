@@ -17,4 +17,10 @@ echo $? > ftx-report-N.rc
 echo $? > tc-report.rc
 "$TRACE_CMD" report -N -i trace.dat > tc-report-N.txt 2> tc-report-N.err
 echo $? > tc-report-N.rc
+# the latency columns (irqs-off, need-resched, hardirq/softirq, preempt depth;
+# PREEMPT_RT kernels record more): -l, without plugins on the board
+"$FTX" report -l -N -i trace.dat > ftx-report-lN.txt 2> ftx-report-lN.err
+echo $? > ftx-report-lN.rc
+"$TRACE_CMD" report -l -N -i trace.dat > tc-report-lN.txt 2> tc-report-lN.err
+echo $? > tc-report-lN.rc
 exit 0
