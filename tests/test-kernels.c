@@ -16,6 +16,7 @@
 
 #include "ftx/capability.h"
 #include "ftx/features.h"
+#include "ftx/probe.h"
 #include "ftx/tracedat-write.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
@@ -63,7 +64,6 @@ START_TEST(test_features)
 	ck_assert_int_eq(f.function_fork, v414);
 	/* probe syntax from the README */
 	ck_assert(!f.fetch_argn);	/* 4.20 */
-	ck_assert(!f.uprobe_ref_ctr);	/* 4.20 */
 	ck_assert_int_eq(f.kretprobe_maxactive, v414);
 	ck_assert(!f.return_suffix && !f.eprobe_syntax);
 	ck_assert(f.fetch_comm);
@@ -84,12 +84,12 @@ START_TEST(test_features_readme_6_18)
 
 	ck_assert_ptr_nonnull(readme);
 	ftx_features_parse_readme(readme, &f);
-	ck_assert(f.fetch_argn && f.uprobe_ref_ctr && f.kretprobe_maxactive);
+	ck_assert(f.fetch_argn && f.kretprobe_maxactive);
 	ck_assert(f.return_suffix && f.eprobe_syntax && f.fetch_comm);
 	free(readme);
 	/* prose is not syntax */
-	ftx_features_parse_readme("  see (ref_ctr_offset) and %return in the docs\n", &f);
-	ck_assert(!f.uprobe_ref_ctr && !f.return_suffix);
+	ftx_features_parse_readme("  see r[maxactive] and %return in the docs\n", &f);
+	ck_assert(!f.kretprobe_maxactive && !f.return_suffix);
 	ftx_features_parse_readme(NULL, &f);
 	ck_assert(!f.fetch_argn && !f.kretprobe_maxactive);
 }
@@ -223,6 +223,36 @@ START_TEST(test_tracer_instance_without_tracers)
 }
 END_TEST
 
+/* Probe syntax: what the probe definitions become on each (no $argN: registers). */
+START_TEST(test_probe_syntax)
+{
+	struct ftx_probe_lines l = { 0 };
+	struct ftx_probe_def d;
+	struct ftx_probe_env env;
+	char top[256];
+
+	tree_top(_i, top, sizeof(top));
+	ck_assert_int_eq(ftx_probe_env_load(top, &env), 0);
+	ck_assert(env.kprobes && env.uprobes && !env.dynamic_events);
+	ck_assert(!env.argn && !env.argn_return && !env.ref_ctr && !env.ustring && !env.imm);
+	if (env.arch != FTX_ARCH_X86_64)
+		return;	/* the trees are x86-64's; registers differ elsewhere */
+	ck_assert_int_eq(ftx_probe_def_parse("do_sys_open dfd=$arg1 name=+0($arg2):string",
+					     NULL, &d), 0);
+	ck_assert_int_eq(ftx_probe_resolve(&d, &env, NULL, &l), 0);
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_str_eq(l.line[0], "p:probe/do_sys_open do_sys_open dfd=%di name=+0(%si):string");
+	ftx_probe_lines_free(&l);
+	ftx_probe_def_free(&d);
+	/* no %return suffix before 5.11: a kretprobe line */
+	ck_assert_int_eq(ftx_probe_def_parse("do_sys_open%return ret=$retval", NULL, &d), 0);
+	ck_assert_int_eq(ftx_probe_resolve(&d, &env, NULL, &l), 0);
+	ck_assert_str_eq(l.line[0], "r:probe/do_sys_open__return do_sys_open ret=$retval");
+	ftx_probe_lines_free(&l);
+	ftx_probe_def_free(&d);
+}
+END_TEST
+
 /* One-page sub-buffers, 8-byte longs: from events/header_page, as the recorder reads it. */
 START_TEST(test_subbuf_size)
 {
@@ -250,6 +280,7 @@ Suite *kernels_suite(void)
 	tcase_add_loop_test(tc, test_tracer_placement, 0, n);
 	tcase_add_test(tc, test_tracer_instance_without_tracers);
 	tcase_add_loop_test(tc, test_subbuf_size, 0, n);
+	tcase_add_loop_test(tc, test_probe_syntax, 0, n);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,7 +27,6 @@ struct ftx_features {
 	bool max_graph_depth;	/* --max-graph-depth (4.2) */
 	/* probe syntax, from the README */
 	bool fetch_argn;	/* $arg<N> (4.20 on kprobes) */
-	bool uprobe_ref_ctr;	/* <path>:<offset>[(ref_ctr_offset)]: SDT semaphores (4.20) */
 	bool kretprobe_maxactive;	/* r[maxactive]: (4.12) */
 	bool return_suffix;	/* <symbol>%return (5.11) */
 	bool eprobe_syntax;	/* e[:[<group>/]<event>] listed (5.15; built or not) */

@@ -45,8 +45,6 @@ void ftx_features_parse_readme(const char *readme, struct ftx_features *f)
 {
 	f->fetch_argn = ftx_readme_has_fetcharg(readme, "$arg<N>");
 	f->fetch_comm = ftx_readme_has_fetcharg(readme, "$comm");
-	/* 4.20: "place: <path>:<offset>[(ref_ctr_offset)]" */
-	f->uprobe_ref_ctr = readme_syntax_has(readme, "(ref_ctr_offset)");
 	/* 4.12: "r[maxactive][:[<group>/]<event>] <place> [<args>]" */
 	f->kretprobe_maxactive = readme_syntax_has(readme, "r[maxactive]");
 	/* 5.11: "<symbol>[+<offset>]%return", "<path>:<offset>[%return]" */
