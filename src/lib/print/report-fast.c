@@ -99,6 +99,30 @@ static bool handler_in(tep_event_handler_func fn, const char *lib)
 	return strstr(info.dli_fname, lib) != NULL;
 }
 
+/*
+ * A __print_symbolic()/__print_flags() value as libtraceevent 1.7's
+ * eval_flag() reads it: strtoull() when it starts with a digit ("10",
+ * "0x1f", and "10abc" as 10), a few known names, else -1 (so "-22" matches
+ * only an all-ones value).
+ */
+static unsigned long long eval_flag(const char *v)
+{
+	static const struct { const char *name; int val; } known[] = {
+		{ "HI_SOFTIRQ", 0 }, { "TIMER_SOFTIRQ", 1 }, { "NET_TX_SOFTIRQ", 2 },
+		{ "NET_RX_SOFTIRQ", 3 }, { "BLOCK_SOFTIRQ", 4 }, { "IRQ_POLL_SOFTIRQ", 5 },
+		{ "TASKLET_SOFTIRQ", 6 }, { "SCHED_SOFTIRQ", 7 }, { "HRTIMER_SOFTIRQ", 8 },
+		{ "RCU_SOFTIRQ", 9 }, { "HRTIMER_NORESTART", 0 }, { "HRTIMER_RESTART", 1 },
+	};
+	size_t i;
+
+	if (v[0] >= '0' && v[0] <= '9')
+		return strtoull(v, NULL, 0);
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(known[i].name, v))
+			return known[i].val;
+	return -1ULL;
+}
+
 /* Cast types libtraceevent's eval_type() leaves alone (64-bit) or cuts to 32 */
 static int cast_mask(const char *type, unsigned long long *mask)
 {
@@ -249,11 +273,7 @@ static int compile_str_arg(struct tep_event *ev, struct tep_print_arg *arg, stru
 		if (!op->syms)
 			return -1;
 		for (n = 0, fs = arg->symbol.symbols; fs; fs = fs->next, n++) {
-			char *end;
-
-			op->syms[n].val = strtoull(fs->value, &end, 0);
-			if (end == fs->value || *end)
-				return -1;	/* symbolic value names: leave to libtraceevent */
+			op->syms[n].val = eval_flag(fs->value);
 			op->syms[n].str = fs->str;
 		}
 		op->nsyms = n;
@@ -556,17 +576,27 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 			break;
 		case OP_DSTR: {
 			unsigned int loc = rd(fast, data + op->off, 4);
-			unsigned int off = loc & 0xffff;
+			unsigned int off = loc & 0xffff, len = loc >> 16;
 
-			/* as libtraceevent: the string at the offset, whatever the length says */
-			if (op->relative)
+			if (op->relative) {
+				/* rare (__rel_loc): the odd cases are left to libtraceevent */
 				off += op->off + op->size;
-			if (off >= (unsigned int)size)
-				return 1;
+				if (!len || off + len > (unsigned int)size)
+					return 1;
+			}
+			/*
+			 * libtraceevent 1.7.1: an empty string when the length is 0 or
+			 * the string would end past the record; else the string at the
+			 * offset, whatever the length says.
+			 */
+			if (!len || off + len > (unsigned int)size) {
+				put_str(sb, op, "", 0);
+				break;
+			}
 			s = (const char *)data + off;
 			n = strnlen(s, size - off);
 			if (n == (size_t)(size - off))
-				return 1;	/* not terminated inside the record */
+				return 1;	/* runs past the record: libtraceevent reads on */
 			if (ftx_strbuf_reserve(sb, n + op->width))
 				return -1;
 			put_str(sb, op, s, n);
@@ -579,8 +609,14 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 			for (k = 0; k < op->nsyms; k++)
 				if (op->syms[k].val == v)
 					break;
-			if (k == op->nsyms)
-				return 1;
+			if (k == op->nsyms) {
+				/* libtraceevent: "0x%llx", the spec's width not applied */
+				char tmp[24];
+
+				n = snprintf(tmp, sizeof(tmp), "0x%llx", v);
+				put(sb, tmp, n);
+				break;
+			}
 			n = strlen(op->syms[k].str);
 			if (ftx_strbuf_reserve(sb, n + op->width))
 				return -1;
@@ -724,19 +760,30 @@ static int run_sched_wakeup(struct ftx_fast *fast, struct fev *e, struct tep_rec
 	return 0;
 }
 
+/* 1: not handled, and nothing appended (libtraceevent prints the whole info) */
 static int run_event(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 		     struct ftx_strbuf *sb)
 {
+	size_t start = sb->len;
+	int ret;
+
 	switch (e->kind) {
 	case EV_OPS:
-		return run_ops(fast, e, rec, sb);
+		ret = run_ops(fast, e, rec, sb);
+		break;
 	case EV_SCHED_SWITCH:
-		return run_sched_switch(fast, e, rec, sb);
+		ret = run_sched_switch(fast, e, rec, sb);
+		break;
 	case EV_SCHED_WAKEUP:
-		return run_sched_wakeup(fast, e, rec, sb);
+		ret = run_sched_wakeup(fast, e, rec, sb);
+		break;
 	default:
-		return 1;
+		ret = 1;
+		break;
 	}
+	if (ret > 0)
+		sb->len = start;
+	return ret;
 }
 
 int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,

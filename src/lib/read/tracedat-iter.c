@@ -149,6 +149,14 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 	    size + td->long_size > td->page_size - hdr)
 		return td_fail(td, c->page_foff, "CPU %d: corrupted page: no room for the lost-events count",
 			       c->cpu);
+	c->pcur ^= 1;
+	if (!c->pbuf[c->pcur]) {
+		c->pbuf[c->pcur] = calloc(1, td->page_size + BLOCK_PAD);
+		if (!c->pbuf[c->pcur])
+			return td_nomem(td);
+	}
+	memcpy(c->pbuf[c->pcur], page, td->page_size);
+	page = c->pbuf[c->pcur];
 	kbuffer_load_subbuffer(c->kbuf, page);
 	c->page = page;
 	c->page_start = hdr;

@@ -62,7 +62,16 @@ struct td_cpu {
 	uint64_t page_foff;		/* file offset of the current page */
 	struct kbuffer *kbuf;
 	bool page_loaded, advance;
-	uint8_t *page;			/* current page */
+	uint8_t *page;			/* current page: one of pbuf[] */
+	/*
+	 * Each page is copied out of its block into one of two page buffers
+	 * (alternating, so the record before survives a page change), each
+	 * followed by BLOCK_PAD zeros: what libtraceevent reads past a page
+	 * (a damaged __data_loc) is zeros, as trace-cmd's page-at-a-time
+	 * reading gives, not the next page of the file.
+	 */
+	uint8_t *pbuf[2];
+	int pcur;
 	unsigned int page_start;	/* offset of its data */
 	unsigned int page_data;		/* data bytes (commit) */
 	size_t page_end;		/* page_start + page_data */

@@ -1598,6 +1598,8 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 		kbuffer_free(td->cpu[i].kbuf);
 		free(td->cpu[i].blk[0]);
 		free(td->cpu[i].blk[1]);
+		free(td->cpu[i].pbuf[0]);
+		free(td->cpu[i].pbuf[1]);
 	}
 	free(td->cpu);
 	for (i = 0; i < td->nr_buffers; i++) {
