@@ -49,6 +49,14 @@ static const char record_usage[] =
 	"                              or 7 (trace-cmd 3.x, KernelShark 2.x; compressed)\n"
 	"      --compression ALG       with version 7: zstd (default), zlib, none, any\n"
 	"      --no-filter             keep ftx's own threads' events in the trace\n"
+	"  -T                          a kernel stack trace with every event\n"
+	"  -r PRIO                     SCHED_FIFO priority PRIO for ftx's threads (drain)\n"
+	"      --user USER             run the command as USER (name or uid)\n"
+	"      --module MOD            function tracers: only MOD's functions\n"
+	"      --cmdlines-size N       saved_cmdlines entries for the run (at least 32768)\n"
+	"  -s USECS                    accepted for trace-cmd's sake; ftx's drain needs\n"
+	"                              no interval (the kernel wakes it)\n"
+	"  Not taken (one line says why): -m, -B, -a, -k, --date, --subbuf-size\n"
 	"\n"
 	"Function tracers (need a kernel that allows them; see 'ftx check'):\n"
 	"  -p, --plugin TRACER         function or function_graph (any tracer the kernel has)\n"
@@ -74,6 +82,11 @@ struct record_params {
 	unsigned int file_version;	/* 6 or 7 */
 	int compression;	/* -1: the version's default */
 	bool no_filter;		/* --no-filter: ftx's threads stay in the trace */
+	bool stacktrace;	/* -T */
+	int rt_prio;		/* -r; 0: none */
+	const char *user;	/* --user */
+	const char *module;	/* --module */
+	unsigned long cmdlines_size;	/* --cmdlines-size; 0: ftx's default */
 	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...; the vectors are freed by the caller */
 	char err[256];		/* why the parse failed */
 };
@@ -86,6 +99,11 @@ enum {
 	OPT_FILE_VERSION,
 	OPT_COMPRESSION,
 	OPT_NO_FILTER,
+	OPT_USER,
+	OPT_MODULE,
+	OPT_CMDLINES_SIZE,
+	OPT_DATE,
+	OPT_SUBBUF_SIZE,
 };
 
 static const struct option record_long_opts[] = {
@@ -103,6 +121,11 @@ static const struct option record_long_opts[] = {
 	{ "file-version",	required_argument,	NULL, OPT_FILE_VERSION },
 	{ "compression",	required_argument,	NULL, OPT_COMPRESSION },
 	{ "no-filter",		no_argument,		NULL, OPT_NO_FILTER },
+	{ "user",		required_argument,	NULL, OPT_USER },
+	{ "module",		required_argument,	NULL, OPT_MODULE },
+	{ "cmdlines-size",	required_argument,	NULL, OPT_CMDLINES_SIZE },
+	{ "date",		no_argument,		NULL, OPT_DATE },
+	{ "subbuf-size",	required_argument,	NULL, OPT_SUBBUF_SIZE },
 	{ "plugin",		required_argument,	NULL, 'p' },
 	{ "limit",		required_argument,	NULL, 'l' },
 	{ "notrace",		required_argument,	NULL, 'n' },
@@ -139,6 +162,103 @@ static int record_parse_file_opt(struct record_params *p, int c, const char *arg
 }
 
 /*
+ * trace-cmd record options ftx does not take, and why (a usage error: a
+ * silently different recording would be worse)
+ */
+static const struct { int opt; const char *name, *why; } not_taken[] = {
+	{ 'm', "-m", "ftx writes whole per-CPU files; size the ring buffer with -b" },
+	{ 'B', "-B", "ftx records into its own private instance (ftx-<pid>), not a named one" },
+	{ 'a', "-a", "ftx records its own private instance, not every instance" },
+	{ 'k', "-k", "ftx always restores tracefs; 'ftx status' shows what is set" },
+	{ OPT_DATE, "--date", "the DATE offset is not written yet" },
+	{ OPT_SUBBUF_SIZE, "--subbuf-size", "larger sub-buffers are not recorded yet" },
+};
+
+/* -T -r -s --user --module --cmdlines-size, and the refused ones */
+static int record_parse_habit(struct record_params *p, int c, const char *arg)
+{
+	unsigned long long v;
+	size_t i;
+
+	for (i = 0; i < FTX_ARRAY_SIZE(not_taken); i++) {
+		if (not_taken[i].opt == c) {
+			snprintf(p->err, sizeof(p->err), "%s: not supported: %s", not_taken[i].name,
+				 not_taken[i].why);
+			return -1;
+		}
+	}
+	switch (c) {
+	case 'T':
+		p->stacktrace = true;
+		return 0;
+	case 'r':
+		if (ftx_parse_uint(arg, &v) < 0 || v < 1 || v > 99) {
+			snprintf(p->err, sizeof(p->err), "-r %s: a SCHED_FIFO priority 1-99", arg);
+			return -1;
+		}
+		p->rt_prio = v;
+		return 0;
+	case 's':
+		if (ftx_parse_uint(arg, &v) < 0) {
+			snprintf(p->err, sizeof(p->err), "-s %s: microseconds", arg);
+			return -1;
+		}
+		return 0;
+	case OPT_USER:
+		p->user = arg;
+		return 0;
+	case OPT_MODULE:
+		if (!*arg || strpbrk(arg, " \t\n:")) {
+			snprintf(p->err, sizeof(p->err), "bad module name '%s'", arg);
+			return -1;
+		}
+		p->module = arg;
+		return 0;
+	default:	/* OPT_CMDLINES_SIZE */
+		if (ftx_parse_uint(arg, &v) < 0 || !v || v > (1u << 20)) {
+			snprintf(p->err, sizeof(p->err), "--cmdlines-size %s: 1 to 1048576", arg);
+			return -1;
+		}
+		p->cmdlines_size = v;
+		return 0;
+	}
+}
+
+/*
+ * --module MOD as trace-cmd: every -l filter gets ":mod:MOD", or "*:mod:MOD"
+ * alone when there is none; it selects the function tracer by itself.
+ */
+static int record_apply_module(struct record_params *p)
+{
+	struct ftx_strv *f = &p->tracer.filter;
+	char buf[512];
+	int i;
+
+	if (!p->module)
+		return 0;
+	for (i = 0; i < f->n; i++) {
+		if (strstr(f->v[i], ":mod:")) {
+			snprintf(p->err, sizeof(p->err), "--module with -l '%s', which names a module",
+				 f->v[i]);
+			return -1;
+		}
+	}
+	if (!f->n) {
+		snprintf(buf, sizeof(buf), "*:mod:%s", p->module);
+		return ftx_strv_push(f, buf) < 0 ? -1 : 0;
+	}
+	for (i = 0; i < f->n; i++) {
+		char *n;
+
+		if (asprintf(&n, "%s:mod:%s", f->v[i], p->module) < 0)
+			return -1;
+		free(f->v[i]);
+		f->v[i] = n;
+	}
+	return 0;
+}
+
+/*
  * record_parse - the pure option parser (no I/O, no exit): fills @p from
  * argv, arguments borrowed (the -e and -P ones are split in place).
  * Returns 0, or -1 with the reason in @p->err.
@@ -154,7 +274,7 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	p->compression = -1;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qhp:l:n:g:O:", record_long_opts,
+	while ((c = getopt_long(argc, argv, "+:e:f:o:b:C:P:FcM:qhp:l:n:g:O:Tr:s:m:B:ak", record_long_opts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'o':
@@ -204,6 +324,12 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 		case OPT_FUNC_STACK:
 			p->tracer.func_stack = true;
 			break;
+		case 'T': case 'r': case 's': case 'm': case 'B': case 'a': case 'k':
+		case OPT_USER: case OPT_MODULE: case OPT_CMDLINES_SIZE: case OPT_DATE:
+		case OPT_SUBBUF_SIZE:
+			if (record_parse_habit(p, c, optarg) < 0)
+				return -1;
+			break;
 		case OPT_FILE_VERSION:
 		case OPT_COMPRESSION:
 		case OPT_NO_FILTER:
@@ -233,6 +359,15 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	}
 	if (optind < argc)
 		p->command = &argv[optind];
+	if (record_apply_module(p) < 0) {
+		if (!p->err[0])
+			snprintf(p->err, sizeof(p->err), "out of memory");
+		return -1;
+	}
+	if (p->user && !p->command) {
+		snprintf(p->err, sizeof(p->err), "--user needs a command to run");
+		return -1;
+	}
 	/* as trace-cmd: -g alone means function_graph, -l/-n alone the function tracer */
 	if (!p->tracer.tracer && p->tracer.graph.n)
 		p->tracer.tracer = "function_graph";
@@ -447,6 +582,19 @@ static int record_run(int argc, char **argv)
 		goto out;
 	}
 
+	if (p.stacktrace && ftx_session_set(s, "options/stacktrace", "1") < 0) {
+		ftx_cmd_err("-T: %s", ftx_error());
+		goto out;
+	}
+	if (p.cmdlines_size > 32768) {
+		char n[24];
+
+		snprintf(n, sizeof(n), "%lu", p.cmdlines_size);
+		if (ftx_session_set_top(s, "saved_cmdlines_size", n) < 0) {
+			ftx_cmd_err("--cmdlines-size: %s", ftx_error());
+			goto out;
+		}
+	}
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
@@ -462,6 +610,7 @@ static int record_run(int argc, char **argv)
 	}
 
 	if (p.command) {
+		child.user = p.user;
 		if (ftx_child_spawn(&child, p.command) < 0) {
 			ftx_cmd_err("%s", ftx_error());
 			goto out;
@@ -473,6 +622,11 @@ static int record_run(int argc, char **argv)
 	}
 	if (ftx_recorder_start(r) < 0) {
 		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	/* the drain threads exist now; the command was forked before and keeps its policy */
+	if (p.rt_prio && ftx_threads_set_rt_priority(p.rt_prio) < 0) {
+		ftx_cmd_err("-r: %s", ftx_error());
 		goto out;
 	}
 	if (p.command && ftx_child_release(&child, p.command[0]) < 0) {

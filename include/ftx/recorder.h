@@ -201,6 +201,8 @@ struct ftx_child {
 	pid_t pid;
 	int sync_fd;		/* write end: a byte releases the child, EOF kills it */
 	int err_fd;		/* read end of the CLOEXEC pipe that reports a failed exec */
+	const char *user;	/* set by the caller: run as this user (name or uid, with its
+				 * groups); NULL: as ftx */
 };
 
 /**
@@ -209,7 +211,8 @@ struct ftx_child {
  * @argv: NULL-terminated, borrowed
  *
  * The child gets default SIGINT/SIGTERM/SIGHUP/SIGPIPE and an empty signal
- * mask. Returns 0, or -1 with errno and ftx_error() set.
+ * mask; with @c->user it drops to that user's uid, gid and groups before the
+ * exec. Returns 0, or -1 with errno and ftx_error() set.
  */
 int ftx_child_spawn(struct ftx_child *c, char *const argv[]);
 
@@ -232,5 +235,12 @@ int ftx_child_poll(struct ftx_child *c, int *status);
  * Returns true if it was still running.
  */
 bool ftx_child_abandon(struct ftx_child *c);
+
+/**
+ * ftx_threads_set_rt_priority - SCHED_FIFO at @prio for every thread of this
+ * process (the drain threads: record -r); forked children keep their policy
+ * Returns 0, or -1 with errno and ftx_error() set.
+ */
+int ftx_threads_set_rt_priority(int prio);
 
 #endif /* FTX_RECORDER_H */

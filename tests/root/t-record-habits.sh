@@ -48,4 +48,37 @@ echo "ftx's own syscall events: $with filtered, $without with --no-filter"
 [ "$without" -gt 0 ] || die "--no-filter kept none of ftx's events"
 grep -q "recording until sleep exits (Ctrl-C stops it sooner)" "$tmp/msg" ||
 	die "start message: $(cat "$tmp/msg")"
+
+# 3. -T: a kernel_stack after the events, printed as trace-cmd prints it
+"$FTX" record -q -T -e sched:sched_process_exec -o "$tmp/T.dat" -- true || die "record -T failed"
+"$FTX" report -i "$tmp/T.dat" > "$tmp/ftx.txt"
+trace-cmd report -i "$tmp/T.dat" > "$tmp/tc.txt" 2>/dev/null
+grep -q "kernel_stack:  *<stack trace >" "$tmp/ftx.txt" || die "-T: no kernel_stack events"
+cmp -s "$tmp/ftx.txt" "$tmp/tc.txt" || die "-T: ftx and trace-cmd report differ"
+[ "$(cat /sys/kernel/tracing/options/stacktrace 2>/dev/null || echo 0)" = 0 ] ||
+	die "-T left the top-level stacktrace option on"
+echo "ok: -T"
+
+# 4. --user: the command runs as nobody; -r: ftx's threads SCHED_FIFO, the command not
+[ "$("$FTX" record -q --user nobody -e sched:sched_process_exec -o "$tmp/u.dat" -- id -u)" = \
+  "$(id -u nobody)" ] || die "--user nobody: the command did not run as nobody"
+"$FTX" record -q -r 10 -e sched:sched_switch -o "$tmp/r.dat" -- sleep 0.6 &
+pid=$!
+sleep 0.3
+pols=$(for t in /proc/$pid/task/*; do chrt -p "${t##*/}" | grep -c "SCHED_FIFO"; done | sort -u)
+child=$(pgrep -P $pid sleep)
+cpol=$(chrt -p "$child" | head -1)
+wait $pid || die "record -r failed"
+[ "$pols" = 1 ] || die "-r 10: not every ftx thread is SCHED_FIFO"
+case $cpol in *SCHED_OTHER*) ;; *) die "-r: the command's policy changed: $cpol" ;; esac
+echo "ok: --user, -r"
+
+# 5. trace-cmd options ftx does not take: a usage error that says why
+for o in "-m 100" "-B foo" "-a" "-k" "--date" "--subbuf-size 8"; do
+	# shellcheck disable=SC2086
+	"$FTX" record $o -e sched -- true 2> "$tmp/err"
+	[ $? = 2 ] || die "record $o: not a usage error"
+	grep -q "not supported: " "$tmp/err" || die "record $o: no reason: $(cat "$tmp/err")"
+done
+echo "ok: refusals"
 exit 0

@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +18,43 @@
 #include "ftx/error.h"
 #include "ftx/recorder.h"
 
+/* --user: a name or a numeric uid, looked up before the fork */
+static int lookup_user(const char *user, struct passwd *pw, char *buf, size_t size)
+{
+	struct passwd *res = NULL;
+	char *end;
+	unsigned long uid = strtoul(user, &end, 10);
+	int err;
+
+	err = *user && !*end ? getpwuid_r(uid, pw, buf, size, &res) :
+			       getpwnam_r(user, pw, buf, size, &res);
+	if (!res) {
+		errno = err ? err : ENOENT;
+		ftx_error_set("unknown user '%s'", user);
+		return -1;
+	}
+	return 0;
+}
+
+/* In the child, before the exec: the user's groups, gid, uid (in that order) */
+static int become_user(const struct passwd *pw)
+{
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0)
+		return -1;
+	return 0;
+}
+
 int ftx_child_spawn(struct ftx_child *c, char *const argv[])
 {
 	int sync[2], errp[2];
+	struct passwd pw;
+	char pwbuf[4096];
 
 	c->pid = -1;
 	c->sync_fd = c->err_fd = -1;
+	if (c->user && lookup_user(c->user, &pw, pwbuf, sizeof(pwbuf)) < 0)
+		return -1;
 	if (pipe2(sync, O_CLOEXEC) < 0) {
 		ftx_error_set("pipe: %s", strerror(errno));
 		return -1;
@@ -62,6 +95,11 @@ int ftx_child_spawn(struct ftx_child *c, char *const argv[])
 			;
 		if (go != 'g')
 			_exit(127);	/* the recorder gave up before starting */
+		if (c->user && become_user(&pw) < 0) {
+			e = errno;
+			(void)!write(errp[1], &e, sizeof(e));
+			_exit(127);
+		}
 		execvp(argv[0], argv);
 		e = errno;
 		(void)!write(errp[1], &e, sizeof(e));

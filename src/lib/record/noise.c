@@ -6,9 +6,12 @@
  * set_event_notrace_pid, and into set_ftrace_notrace_pid when a function
  * tracer runs, where the kernel has those files (5.8+ and 5.10+). The traced
  * command was forked before, so it is not one of them.
+ *
+ * The same thread list serves record -r: real-time priority for the drain.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +71,27 @@ int rec_exclude_self(struct ftx_recorder *r, bool tracer)
 			ftx_warn("this kernel has no set_ftrace_notrace_pid: ftx's own function calls are traced too");
 		else if (rec_set(r, "set_ftrace_notrace_pid", tids) < 0)
 			ret = -1;
+	}
+	free(tids);
+	return ret;
+}
+
+int ftx_threads_set_rt_priority(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	char *tids = own_tids(), *t, *save = NULL;
+	int ret = 0;
+
+	if (!tids) {
+		ftx_error_set("cannot list this process' threads: %s", strerror(errno));
+		return -1;
+	}
+	for (t = strtok_r(tids, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (sched_setscheduler(atoi(t), SCHED_FIFO, &sp) < 0) {
+			ftx_error_set("cannot set SCHED_FIFO priority %d: %s", prio, strerror(errno));
+			ret = -1;
+			break;
+		}
 	}
 	free(tids);
 	return ret;
