@@ -262,6 +262,30 @@ int ftx_probe_delete(const char *top, const char *pattern, bool dry_run,
  */
 struct ftx_funcs *ftx_probe_kfuncs_load(const char *top);
 
+/**
+ * ftx_probe_kfuncs_list - @fn with each kernel function a kprobe can take
+ * (sorted, once each), those matching @glob when not NULL
+ * Returns how many, or -1 with ftx_error().
+ */
+int ftx_probe_kfuncs_list(const char *top, const char *glob,
+			  void (*fn)(const char *name, void *arg), void *arg);
+
+/**
+ * ftx_probe_lines_create - create the lines of one resolved definition:
+ * through @s (journaled, removed when the session ends) or, @s NULL, for
+ * good. Several locations (a USDT probe's inlined copies) share the event
+ * where the kernel allows it (5.7+), else become EVENT_1, EVENT_2, ...
+ * An event of that name must not exist yet.
+ * @fn: called with each event created and the index of its first line
+ * @detail: receives the kernel's error_log lines on a refusal (may be NULL)
+ * Returns 0 or -1 with errno and ftx_error() set; what was created before a
+ * failure stays (the session removes it; without one, the caller).
+ */
+int ftx_probe_lines_create(const char *top, struct ftx_session *s,
+			   const struct ftx_probe_lines *l,
+			   void (*fn)(const char *event, int index, void *arg), void *arg,
+			   char *detail, size_t dsize);
+
 /* Probes created for one record/stream run, in ftx's group, undone with the session. */
 struct ftx_probe_run;
 

@@ -494,8 +494,12 @@ static void debug_find(struct ftx_elf *e, Elf *elf)
 
 	if (!realpath(e->path, real))
 		snprintf(real, sizeof(real), "%s", e->path);
-	snprintf(dir, sizeof(dir), "%s", real);
-	snprintf(dir, sizeof(dir), "%s", dirname(dir));
+	{
+		char tmp[PATH_MAX];
+
+		snprintf(tmp, sizeof(tmp), "%s", real);
+		snprintf(dir, sizeof(dir), "%s", dirname(tmp));
+	}
 	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return;
 	while ((scn = elf_nextscn(elf, scn))) {

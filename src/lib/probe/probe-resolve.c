@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ftx/elf.h"
 #include "ftx/error.h"
@@ -148,6 +149,42 @@ static int usdt_sym(void *arg, const char *name, uint64_t *fileoff)
 	return ftx_elf_seg_offset(segs, n, s.addr, 0, 0, fileoff);
 }
 
+/*
+ * The kernel raises a semaphore through the first writable mapping of the
+ * file that covers its offset (uprobes.c: valid_ref_ctr_vma): a writable
+ * segment below the semaphore's own whose pages map the same file page
+ * (lld puts RELRO and .data in adjacent segments sharing one) gets the
+ * increment instead. Returns true with that segment's address in @other.
+ */
+static bool sem_page_shared(const struct ftx_elf_seg *segs, size_t n, uint64_t sem_addr,
+			    uint64_t sem_off, uint64_t *other)
+{
+	uint64_t pg = sysconf(_SC_PAGESIZE) > 0 ? (uint64_t)sysconf(_SC_PAGESIZE) : 4096;
+	const struct ftx_elf_seg *own = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((segs[i].flags & PF_W) && sem_addr >= segs[i].vaddr &&
+		    sem_addr - segs[i].vaddr < segs[i].filesz)
+			own = &segs[i];
+	if (!own)
+		return false;
+	for (i = 0; i < n; i++) {
+		const struct ftx_elf_seg *s = &segs[i];
+		uint64_t vstart = s->vaddr & ~(pg - 1);
+		uint64_t vend = (s->vaddr + s->memsz + pg - 1) & ~(pg - 1);
+		uint64_t fstart = s->offset & ~(pg - 1);
+
+		if (s == own || !(s->flags & PF_W) || s->vaddr >= own->vaddr)
+			continue;
+		if (sem_off >= fstart && sem_off - fstart < vend - vstart) {
+			*other = s->vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
 static int resolve_sdt(const struct ftx_probe_def *d, const struct ftx_probe_env *env,
 		       struct ftx_elf *elf, const char *path, struct ftx_probe_lines *out)
 {
@@ -165,7 +202,7 @@ static int resolve_sdt(const struct ftx_probe_def *d, const struct ftx_probe_env
 		static char types[FTX_PROBE_MAX_ARGS][32];
 		struct ftx_probe_def u = { 0 };
 		char spec[256], why[256], *specs, *tok, *save = NULL;
-		uint64_t off, sem = 0;
+		uint64_t off, sem = 0, other;
 		int na = 0, idx = 0, k;
 
 		if (strcmp(n->provider, d->sdt_provider) || strcmp(n->name, d->sdt_name))
@@ -183,6 +220,17 @@ static int resolve_sdt(const struct ftx_probe_def *d, const struct ftx_probe_env
 				ftx_error_set("%s: the semaphore of USDT %s:%s (0x%llx) is outside "
 					      "the writable segments", path, n->provider, n->name,
 					      (unsigned long long)n->sem);
+				return -1;
+			}
+			if (sem_page_shared(segs, ns, n->sem, sem, &other)) {
+				errno = ENOTSUP;
+				ftx_error_set("%s: the semaphore of USDT %s:%s (file offset 0x%llx) is "
+					      "in a file page that the writable segment at 0x%llx maps "
+					      "first (lld's RELRO layout): the kernel would raise a "
+					      "counter at the wrong address; link with "
+					      "-Wl,-z,separate-loadable-segments", path, n->provider,
+					      n->name, (unsigned long long)sem,
+					      (unsigned long long)other);
 				return -1;
 			}
 			if (!env->ref_ctr) {

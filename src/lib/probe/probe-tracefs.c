@@ -434,13 +434,13 @@ int ftx_probe_delete(const char *top, const char *pattern, bool dry_run,
 	return ret < 0 ? -1 : n;
 }
 
-struct ftx_funcs *ftx_probe_kfuncs_load(const char *top)
+/* "name [mod]" lines of the kernel functions a kprobe can take */
+static char *kfuncs_text(const char *top)
 {
 	char path[512], *text, *black, *out = NULL, *line, *save = NULL;
 	size_t size = 0;
-	struct ftx_funcs *f;
-	FILE *o;
 	bool kallsyms = false;
+	FILE *o;
 
 	snprintf(path, sizeof(path), "%s/available_filter_functions", top);
 	text = ftx_read_file(path, NULL);
@@ -471,13 +471,14 @@ struct ftx_funcs *ftx_probe_kfuncs_load(const char *top)
 		} else if (sscanf(line, "%255s [%127[^]]]", name, mod) < 1) {
 			continue;
 		}
+		/* local labels and 6.x's call-padding symbols are no functions */
+		if (name[0] == '.' || !strncmp(name, "__pfx_", 6))
+			continue;
 		if (black) {
 			char key[260];
-			const char *p;
 
 			snprintf(key, sizeof(key), "\t%s\n", name);
-			p = strstr(black, key);
-			if (p)
+			if (strstr(black, key))
 				continue;
 		}
 		if (*mod)
@@ -486,11 +487,67 @@ struct ftx_funcs *ftx_probe_kfuncs_load(const char *top)
 			fprintf(o, "%s\n", name);
 	}
 	fclose(o);
-	f = ftx_funcs_parse(out ? out : "");
-	free(out);
 	free(text);
 	free(black);
+	return out;
+}
+
+struct ftx_funcs *ftx_probe_kfuncs_load(const char *top)
+{
+	char *text = kfuncs_text(top);
+	struct ftx_funcs *f;
+
+	if (!text)
+		return NULL;
+	f = ftx_funcs_parse(text);
+	free(text);
 	return f;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int ftx_probe_kfuncs_list(const char *top, const char *glob,
+			  void (*fn)(const char *name, void *arg), void *arg)
+{
+	char *text = kfuncs_text(top), *line, *save = NULL, **v = NULL;
+	size_t n = 0, alloc = 0, i;
+	int shown = 0;
+
+	if (!text)
+		return -1;
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+
+		if (sp)
+			*sp = '\0';
+		if (glob && fnmatch(glob, line, 0))
+			continue;
+		if (n == alloc) {
+			char **nv = realloc(v, (alloc = alloc ? 2 * alloc : 4096) * sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				free(text);
+				return -1;
+			}
+			v = nv;
+		}
+		v[n++] = line;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), str_cmp);
+	for (i = 0; i < n; i++) {
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		fn(v[i], arg);
+		shown++;
+	}
+	free(v);
+	free(text);
+	return shown;
 }
 
 struct run_event {
@@ -559,6 +616,80 @@ static char *line_rename(const char *line, const char *group, const char *event)
 	return out;
 }
 
+int ftx_probe_lines_create(const char *top, struct ftx_session *s,
+			   const struct ftx_probe_lines *l,
+			   void (*fn)(const char *event, int index, void *arg), void *arg,
+			   char *detail, size_t dsize)
+{
+	int k, suffix = 0;
+
+	if (detail && dsize)
+		*detail = '\0';
+	if (ftx_probe_exists(top, l->group, l->event)) {
+		errno = EEXIST;
+		ftx_error_set("%s:%s exists already (remove it with 'ftx probe --del %s:%s', or "
+			      "give this one another name: NAME=...)", l->group, l->event,
+			      l->group, l->event);
+		return -1;
+	}
+	for (k = 0; k < l->n; k++) {
+		char ev[160], *line = l->line[k], *renamed = NULL;
+		int ret;
+
+		if (suffix) {
+			snprintf(ev, sizeof(ev), "%.140s_%d", l->event, suffix++);
+			renamed = line_rename(line, l->group, ev);
+			if (!renamed)
+				return -1;
+			line = renamed;
+		} else {
+			snprintf(ev, sizeof(ev), "%s", l->event);
+		}
+		ret = s ? ftx_session_dynevent_create(s, line) : ftx_probe_create(top, line);
+		if (ret == 0) {
+			if ((k == 0 || suffix) && fn)
+				fn(ev, k, arg);
+			free(renamed);
+			continue;
+		}
+		if (k > 0 && !suffix) {
+			/*
+			 * Kernels before 5.7 take one location per event: the other
+			 * locations of a USDT probe become EVENT_1, EVENT_2, ...
+			 */
+			suffix = 1;
+			k--;
+			continue;
+		}
+		{
+			int err = errno;
+
+			if (detail)
+				ftx_probe_error_detail(top, line, detail, dsize);
+			errno = err;
+			ftx_probe_explain(top, line);
+		}
+		free(renamed);
+		return -1;
+	}
+	return 0;
+}
+
+struct run_add_ctx {
+	struct ftx_probe_run *run;
+	const struct ftx_probe_lines *l;
+	const struct ftx_probe_def *d;
+	int failed;
+};
+
+static void run_add_cb(const char *event, int index, void *arg)
+{
+	struct run_add_ctx *c = arg;
+
+	if (run_add(c->run, c->l, event, c->d, index) < 0)
+		c->failed = 1;
+}
+
 struct ftx_probe_run *ftx_probe_run_create(struct ftx_session *s, const char *const *words,
 					   size_t n, char *detail, size_t dsize)
 {
@@ -579,7 +710,8 @@ struct ftx_probe_run *ftx_probe_run_create(struct ftx_session *s, const char *co
 		struct ftx_probe_def d;
 		struct ftx_probe_lines l;
 		const char *group = FTX_PROBE_GROUP;
-		int k, suffix = 0;
+		struct run_add_ctx c = { run, &l, &d, 0 };
+		int ret;
 
 		if (ftx_probe_words_parse(words[i], &d) < 0) {
 			ftx_error_prefix("--probe '%s': ", words[i]);
@@ -592,60 +724,13 @@ struct ftx_probe_run *ftx_probe_run_create(struct ftx_session *s, const char *co
 			ftx_probe_def_free(&d);
 			goto fail;
 		}
-		if (ftx_probe_exists(top, l.group, l.event)) {
-			errno = EEXIST;
-			ftx_error_set("--probe '%s': %s:%s exists already (another ftx run uses it; "
-				      "name this one with EVENT=...)", words[i], l.group, l.event);
-			ftx_probe_lines_free(&l);
-			ftx_probe_def_free(&d);
+		ret = ftx_probe_lines_create(top, s, &l, run_add_cb, &c, detail, dsize);
+		ftx_probe_lines_free(&l);
+		ftx_probe_def_free(&d);
+		if (ret < 0 || c.failed) {
+			ftx_error_prefix("--probe '%s': ", words[i]);
 			goto fail;
 		}
-		for (k = 0; k < l.n; k++) {
-			char ev[160], *line = l.line[k], *renamed = NULL;
-
-			if (suffix) {
-				snprintf(ev, sizeof(ev), "%.140s_%d", l.event, suffix++);
-				renamed = line_rename(line, l.group, ev);
-				line = renamed;
-			} else {
-				snprintf(ev, sizeof(ev), "%s", l.event);
-			}
-			if (line && ftx_session_dynevent_create(s, line) == 0) {
-				if ((k == 0 || suffix) && run_add(run, &l, ev, &d, k) < 0) {
-					free(renamed);
-					goto fail_lines;
-				}
-				free(renamed);
-				continue;
-			}
-			if (k > 0 && !suffix && line) {
-				/*
-				 * Kernels before 5.7 take one location per event: the other
-				 * locations become EVENT_1, EVENT_2, ...
-				 */
-				suffix = 1;
-				k--;
-				continue;
-			}
-			if (line) {
-				int err = errno;
-
-				if (detail)
-					ftx_probe_error_detail(top, line, detail, dsize);
-				errno = err;
-				ftx_probe_explain(top, line);
-			}
-			free(renamed);
-			ftx_error_prefix("--probe '%s': ", words[i]);
-			goto fail_lines;
-		}
-		ftx_probe_lines_free(&l);
-		ftx_probe_def_free(&d);
-		continue;
-fail_lines:
-		ftx_probe_lines_free(&l);
-		ftx_probe_def_free(&d);
-		goto fail;
 	}
 	return run;
 fail:
