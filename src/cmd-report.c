@@ -15,6 +15,7 @@
 #include "ftx/filter.h"
 #include "ftx/graph.h"
 #include "ftx/report.h"
+#include "ftx/report-inspect.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
 
@@ -36,6 +37,18 @@ static const char usage[] =
 	"      --stat         buffer statistics from the file, and events per type\n"
 	"  -N, --no-plugins   do not load libtraceevent's plugins\n"
 	"\n"
+	"What the file holds instead of its events (as trace-cmd report's options):\n"
+	"  -f                 the functions of its kallsyms\n"
+	"  -P                 its printk formats\n"
+	"  -E                 its events (system:event)\n"
+	"      --uname        the recording system's uname and the recorder's version\n"
+	"      --version      the recorder's version\n"
+	"      --cpus         the CPUs with data\n"
+	"      --first-event  each CPU's first timestamp (with --last-event: both)\n"
+	"      --last-event   each CPU's last timestamp\n"
+	"      --check-events exit 0 if every event format parses\n"
+	"      --profile      not trace-cmd's per-task profile: see 'ftx profile'\n"
+	"\n"
 	"Call-graph view of function_graph traces (ftx's own, not trace-cmd's):\n"
 	"  -G, --graph        a real call stack per task: leaves, '} /* func */' closing\n"
 	"                     braces, the kernel's duration marks, irqs, task switches,\n"
@@ -54,9 +67,11 @@ struct report_params {
 	bool *cpus;
 	bool graph;
 	struct ftx_graph_opts g;
+	struct ftx_report_inspect insp;
 };
 
-enum { OPT_CPU = 256, OPT_PID, OPT_STAT, OPT_MAX_DEPTH, OPT_MIN_DURATION, OPT_FUNC };
+enum { OPT_CPU = 256, OPT_PID, OPT_STAT, OPT_MAX_DEPTH, OPT_MIN_DURATION, OPT_FUNC,
+       OPT_UNAME, OPT_VERSION, OPT_CPUS, OPT_FIRST, OPT_LAST, OPT_CHECK, OPT_PROFILE };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -71,9 +86,32 @@ static const struct option long_opts[] = {
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "func", required_argument, NULL, OPT_FUNC },
+	{ "uname", no_argument, NULL, OPT_UNAME },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "cpus", no_argument, NULL, OPT_CPUS },
+	{ "first-event", no_argument, NULL, OPT_FIRST },
+	{ "last-event", no_argument, NULL, OPT_LAST },
+	{ "check-events", no_argument, NULL, OPT_CHECK },
+	{ "profile", no_argument, NULL, OPT_PROFILE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* The inspection options: what the file holds instead of its events */
+static void report_parse_inspect(struct ftx_report_inspect *w, int c)
+{
+	switch (c) {
+	case 'f': w->funcs = true; break;
+	case 'P': w->printk = true; break;
+	case 'E': w->events = true; break;
+	case OPT_UNAME: w->uname = true; break;
+	case OPT_VERSION: w->version = true; break;
+	case OPT_CPUS: w->cpus = true; break;
+	case OPT_FIRST: w->first = true; break;
+	case OPT_LAST: w->last = true; break;
+	default: w->check = true; break;
+	}
+}
 
 /* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
 static int report_parse(int argc, char **argv, struct report_params *p)
@@ -88,7 +126,7 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	p->o.filters = p->filters;
 	p->o.pids = p->pids;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:F:tlNGh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:tlNGhfPE", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (p->o.input) {
@@ -164,6 +202,17 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			}
 			p->g.func = optarg;
 			break;
+		case 'f':
+		case 'P':
+		case 'E':
+		case OPT_UNAME: case OPT_VERSION: case OPT_CPUS: case OPT_FIRST: case OPT_LAST:
+		case OPT_CHECK:
+			report_parse_inspect(&p->insp, c);
+			break;
+		case OPT_PROFILE:
+			ftx_error_set("--profile: trace-cmd's per-task profile is not implemented; "
+				      "'ftx profile' gives the time per function of a function_graph trace");
+			return -1;
 		case 'h':
 			return 1;
 		case ':':
@@ -245,7 +294,11 @@ static int report_run(int argc, char **argv)
 			return ftx_cmd_help(&ftx_cmd_report);
 		return ftx_cmd_usage_error(&ftx_cmd_report, "%s", ftx_error());
 	}
-	if (p.graph)
+	if (ftx_report_inspect_any(&p.insp)) {
+		p.insp.nsec = p.o.fmt_flags & FTX_REPORT_NSEC;
+		p.insp.no_plugins = p.o.no_plugins;
+		ret = ftx_report_inspect(p.o.input, &p.insp, stdout);
+	} else if (p.graph)
 		ret = ftx_graph_report(p.o.input, p.o.no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0,
 				       p.o.cpus, p.o.ncpus, &p.g, stdout);
 	else
