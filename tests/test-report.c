@@ -14,6 +14,7 @@
 #include <traceevent/event-parse.h>
 
 #include "ftx/error.h"
+#include "ftx/graph.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
@@ -245,6 +246,23 @@ START_TEST(test_stat)
 }
 END_TEST
 
+/* --graph on a file without function_graph events: one line, not a page of comments */
+START_TEST(test_graph_no_fgraph)
+{
+	FILE *out = tmpfile();
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(ftx_graph_report("fixtures/linux-6.1-amd64/kprobe_openat2.v6.dat", 0, NULL,
+					  0, NULL, out), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_str_eq(ftx_error(), "fixtures/linux-6.1-amd64/kprobe_openat2.v6.dat: no "
+			 "function_graph events: --graph draws call stacks from them (record with "
+			 "-p function_graph)");
+	ck_assert_int_eq(ftell(out), 0);
+	fclose(out);
+}
+END_TEST
+
 /* v7: the CPU count is CPUCOUNT's, not the highest CPU with data (CPU 1 is empty) */
 START_TEST(test_converted_golden)
 {
@@ -281,6 +299,9 @@ static const struct opt_case opt_cases[] = {
 	  false },
 	{ "kprobe_arm64_t", "linux-6.1-arm64/kprobe_openat2.v6", FTX_REPORT_NSEC, -1, { NULL },
 	  NULL, false },
+	/* the lookahead sees the hidden CPU: entries do not fold across its events */
+	{ "fgraph_arm64_cpu0", "linux-6.1-arm64/fgraph_openat2.v6", 0, 0, { NULL }, NULL, false },
+	{ "inst_cpu0", "synth/le64-inst.v6", 0, 0, { NULL }, NULL, false },
 };
 
 static void check_output(const struct ftx_report_opts *o, const char *gpath)
@@ -421,6 +442,7 @@ Suite *report_suite(void)
 	tcase_add_test(opt, test_event_filter);
 	tcase_add_loop_test(opt, test_stat, 0, FTX_ARRAY_SIZE(stat_files));
 	tcase_add_test(opt, test_converted_golden);
+	tcase_add_test(opt, test_graph_no_fgraph);
 	tcase_add_loop_test(opt, test_options_golden, 0, FTX_ARRAY_SIZE(opt_cases));
 	tcase_add_test(opt, test_dropped);
 	tcase_add_loop_test(opt, test_synth_golden, 0, FTX_ARRAY_SIZE(synth));

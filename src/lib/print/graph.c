@@ -630,6 +630,27 @@ int ftx_graph_finish(struct ftx_graph *g)
 	return 0;
 }
 
+/* 1: @td holds a funcgraph_entry or _exit record, 0: none, -1: a bad file */
+static int has_fgraph(struct ftx_tracedat *td)
+{
+	struct tep_handle *tep = ftx_tracedat_tep(td);
+	struct tep_event *ent = tep_find_event_by_name(tep, "ftrace", "funcgraph_entry");
+	struct tep_event *ex = tep_find_event_by_name(tep, "ftrace", "funcgraph_exit");
+	struct tep_record *rec;
+	int ret, type;
+
+	if (!ent && !ex)
+		return 0;
+	while ((ret = ftx_tracedat_next(td, &rec)) == 1) {
+		if (rec->size < 8)
+			continue;
+		type = tep_data_type(tep, rec);
+		if ((ent && type == ent->id) || (ex && type == ex->id))
+			return 1;
+	}
+	return ret;
+}
+
 int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus, int ncpus,
 		     const struct ftx_graph_opts *opts, FILE *out)
 {
@@ -638,6 +659,23 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 	struct ftx_graph *g;
 	int ret;
 
+	td = ftx_tracedat_open(input, td_flags);
+	if (!td)
+		return -1;
+	if (cpus)
+		ftx_tracedat_set_cpus(td, cpus, ncpus);
+	ret = has_fgraph(td);
+	if (ret <= 0) {
+		if (ret == 0) {
+			errno = ENOENT;
+			ftx_error_set("%s: no function_graph events%s: --graph draws call stacks from "
+				      "them (record with -p function_graph)", input,
+				      cpus ? " on these CPUs" : "");
+		}
+		ftx_tracedat_close(td);
+		return -1;
+	}
+	ftx_tracedat_close(td);
 	td = ftx_tracedat_open(input, td_flags);
 	if (!td)
 		return -1;

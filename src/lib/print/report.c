@@ -844,7 +844,13 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (!r.td)
 		return -1;
 	tep = ftx_tracedat_tep(r.td);
-	if (o->cpus)
+	/*
+	 * --cpu hides the other CPUs' records but, as trace-cmd's, the
+	 * function_graph lookahead still sees them: an event of another CPU
+	 * between an entry and its exit keeps the entry from folding into
+	 * "func();". Only --stat reads the selected CPUs alone.
+	 */
+	if (o->cpus && o->stat)
 		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
 	for (i = 0; i < o->nfilters; i++)
 		if (run_add_filter(&r, tep, o->filters[i]))
@@ -885,6 +891,10 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			goto out;
 		if (!n)
 			break;
+		/* trace-cmd 3.1.6 prints no instance's records with --cpu */
+		if (o->cpus && (rec->cpu >= o->ncpus || !o->cpus[rec->cpu] ||
+				ftx_tracedat_record_instance(rec)))
+			continue;
 		if (r.nfilters && !run_match(&r, rec))
 			continue;
 		if (ftx_tracedat_nr_buffers(r.td)) {
