@@ -76,7 +76,7 @@ LIBFTX		:= $(BUILD)/libftx.a
 FTX		:= $(BUILD)/ftx
 TEST_BIN	:= $(BUILD)/ftx-test
 
-.PHONY: all deps static check check-unit check-root check-mem vm-check vm-matrix bench fuzz demo \
+.PHONY: all deps static check check-unit check-root check-clients check-mem vm-check vm-matrix bench fuzz demo \
 	install clean
 
 all: $(FTX)
@@ -135,6 +135,7 @@ check:
 	$(Q)scripts/deps.sh --vm
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
 	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
+	$(Q)FTX=$(abspath $(FTX)) tests/clients/t-kernelshark.sh
 	$(Q)if [ -x tests/vm/run.sh ]; then FTX=$(abspath $(FTX)) tests/vm/run.sh --if-possible; fi
 	$(Q)$(MAKE) --no-print-directory check-unit
 
@@ -143,6 +144,10 @@ check-unit: $(TEST_BIN) $(FTX)
 
 check-root: $(FTX)
 	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
+
+# Real clients of ftx's files: KernelShark under Xvfb (screenshots in build/kernelshark/)
+check-clients: $(FTX)
+	$(Q)FTX=$(abspath $(FTX)) tests/clients/t-kernelshark.sh
 
 check-mem: $(TEST_BIN)
 	$(Q)cd tests && CK_FORK=no FTX=$(abspath $(FTX)) valgrind -q --leak-check=full \

@@ -58,6 +58,7 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
 [ "$build_only" = 1 ] || pkgs+=(trace-cmd linux-perf)
 # the flame graph tests check the SVG with xmllint
 [ "$build_only" = 1 ] || pkgs+=(libxml2-utils)
+[ "$build_only" = 1 ] || pkgs+=(kernelshark xvfb x11-apps)	# tests/clients
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio
 			     dpkg-dev xz-utils file)
 for t in "${cross[@]}"; do
