@@ -47,11 +47,17 @@ WARN		:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 BASE_CFLAGS	:= -std=gnu11 $(WARN) -D_GNU_SOURCE -DFTX_VERSION='"$(VERSION)"' \
 		   -Iinclude -Isrc -I$(BUILD)/gen -I$(LIBPERF_DIR)/include -MMD -MP
 
-ifneq ($(MAKECMDGOALS),clean)
-PKG_CHECK := $(shell $(PKG_CONFIG) --exists 'libtracefs >= 1.6' 'libtraceevent >= 1.7' libzstd zlib check && echo ok)
+# The libraries are looked up when the Makefile is read, before any recipe
+# runs: the targets that install them (deps.sh) do so first, then re-enter make
+# (a fresh machine has no pkg-config either). Anything else stops at once with
+# one line saying what to run.
+SELF_DEPS_GOALS	:= clean deps check demo bench vm-check vm-matrix fuzz
+PKG_CHECK := $(shell $(PKG_CONFIG) --exists 'libtracefs >= 1.6' 'libtraceevent >= 1.7' libzstd zlib check 2>/dev/null && echo ok)
 ifneq ($(PKG_CHECK),ok)
-$(warning missing libraries: need libtracefs >= 1.6, libtraceevent >= 1.7 (Debian 12), libzstd, zlib, check)
-$(warning hint: run 'scripts/deps.sh' (or 'make check'/'make demo', which run it))
+ifneq ($(CROSS_COMPILE),)
+$(warning missing libraries for $(TRIPLET): run 'scripts/deps.sh --cross $(TRIPLET)')
+else ifneq ($(filter-out $(SELF_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+$(error missing libraries (libtracefs >= 1.6, libtraceevent >= 1.7, libzstd, zlib, check, via pkg-config): run 'make demo' or 'make check' (they install them), or 'scripts/deps.sh')
 endif
 endif
 
@@ -153,21 +159,25 @@ check-mem: $(TEST_BIN)
 	$(Q)cd tests && CK_FORK=no FTX=$(abspath $(FTX)) valgrind -q --leak-check=full \
 		--suppressions=valgrind.supp --error-exitcode=1 $(abspath $(TEST_BIN))
 
-vm-check: deps all
+vm-check:
 	$(Q)scripts/deps.sh --vm
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)FTX=$(abspath $(FTX)) tests/vm/run.sh
 
 # The README's kernel matrix from the last VM run's results (build/vm).
 vm-matrix:
 	$(Q)scripts/vm-matrix.sh --update README.md
 
-bench: deps all
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)FTX=$(abspath $(FTX)) scripts/bench.sh
 
 fuzz: deps
 	$(Q)scripts/fuzz.sh
 
-demo: deps all
+# deps, then a new make: this one read the Makefile before the libraries existed
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)FTX=$(abspath $(FTX)) scripts/demo.sh
 
 # Bash completion, generated from the binary's command and option tables (a cross
