@@ -34,17 +34,11 @@ static const char record_usage[] =
 	"read by every trace-cmd and KernelShark; or 7). Without a command, records\n"
 	"until Ctrl-C; with one, records until it exits. ftx's own threads are left out.\n"
 	"\n"
-	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
-	"                              system, else an event of any system); repeatable\n"
-	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n"
+	FTX_RECORD_CLI_USAGE
 	"  -o, --output FILE           output file (default trace.dat)\n"
-	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n"
-	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n"
-	"  -P, --pid PID[,PID...]      only events of these tasks; repeatable\n"
-	"  -F, --only-command          only events of the command\n"
-	"  -c, --children              with -F or -P: also the tasks they fork\n"
-	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
-	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+	"      --threads N             drain threads (default: one per CPU, at most 64)\n"
+	"      --tmpdir DIR            per-CPU temp files in DIR (default: the output's\n"
+	"                              directory); a RAM-backed DIR spares a slow disk\n"
 	"      --file-version N        6 (default: trace-cmd 2.9 and KernelShark 1.x read it)\n"
 	"                              or 7 (trace-cmd 3.x, KernelShark 2.x; compressed)\n"
 	"      --compression ALG       with version 7: zstd (default), zlib, none, any\n"
@@ -70,13 +64,13 @@ static const char record_usage[] =
 	"      --func-stack            a kernel stack trace with every function event\n"
 	"  Names are checked against available_filter_functions first: an unknown or\n"
 	"  untraceable one stops the run and the closest traceable names are listed.\n"
-	"      --threads N             drain threads (default: one per CPU, at most 64)\n"
 	"  -h, --help                  this text\n";
 
 /* Everything the command line asks for; filled by the pure parser. */
 struct record_params {
 	struct ftx_record_cli cli;	/* -e -f -b -C -P -F -c -M -q */
 	const char *output;
+	const char *tmpdir;	/* NULL: the output's directory */
 	unsigned int threads;
 	char **command;		/* NULL-terminated, or NULL */
 	unsigned int file_version;	/* 6 or 7 */
@@ -93,6 +87,7 @@ struct record_params {
 
 enum {
 	OPT_THREADS = 256,
+	OPT_TMPDIR,
 	OPT_GRAPH_NOTRACE,
 	OPT_MAX_GRAPH_DEPTH,
 	OPT_FUNC_STACK,
@@ -107,17 +102,10 @@ enum {
 };
 
 static const struct option record_long_opts[] = {
-	{ "event",		required_argument,	NULL, 'e' },
-	{ "filter",		required_argument,	NULL, 'f' },
+	FTX_RECORD_CLI_LONG_OPTS,
 	{ "output",		required_argument,	NULL, 'o' },
-	{ "buffer-size",	required_argument,	NULL, 'b' },
-	{ "clock",		required_argument,	NULL, 'C' },
-	{ "pid",		required_argument,	NULL, 'P' },
-	{ "only-command",	no_argument,		NULL, 'F' },
-	{ "children",		no_argument,		NULL, 'c' },
-	{ "cpumask",		required_argument,	NULL, 'M' },
-	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "threads",		required_argument,	NULL, OPT_THREADS },
+	{ "tmpdir",		required_argument,	NULL, OPT_TMPDIR },
 	{ "file-version",	required_argument,	NULL, OPT_FILE_VERSION },
 	{ "compression",	required_argument,	NULL, OPT_COMPRESSION },
 	{ "no-filter",		no_argument,		NULL, OPT_NO_FILTER },
@@ -283,6 +271,13 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 				return -1;
 			}
 			p->output = optarg;
+			break;
+		case OPT_TMPDIR:
+			if (!*optarg) {
+				snprintf(p->err, sizeof(p->err), "empty --tmpdir");
+				return -1;
+			}
+			p->tmpdir = optarg;
 			break;
 		case OPT_THREADS:
 			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1024) {
@@ -455,7 +450,7 @@ static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 			ftx_child_poll(c, &status);
 			return 0;
 		}
-		if (ftx_session_stop_requested()) {
+		if (ftx_session_stop_requested() || ftx_recorder_failed(r)) {
 			note_comm(r, pid);
 			return -1;
 		}
@@ -463,10 +458,11 @@ static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 	}
 }
 
-static void wait_signal(void)
+/* Until Ctrl-C, or a drain error (a full disk stops the recording at once). */
+static void wait_signal(struct ftx_recorder *r)
 {
-	while (!ftx_session_stop_requested())
-		poll(NULL, 0, 200);
+	while (!ftx_session_stop_requested() && !ftx_recorder_failed(r))
+		poll(NULL, 0, 50);
 }
 
 /* Every name and option checked before anything changes; says why when it cannot be. */
@@ -529,6 +525,7 @@ static int record_run(int argc, char **argv)
 	struct ftx_recorder *r = NULL;
 	struct record_params p;
 	int ret = FTX_EXIT_FAIL, pr;
+	bool failed = false;
 	char *outdir = NULL, *tmp;
 	struct stat stt;
 	char why[160];
@@ -550,6 +547,13 @@ static int record_run(int argc, char **argv)
 	errno = 0;
 	if (stat(outdir, &stt) < 0 || !S_ISDIR(stt.st_mode) || access(outdir, W_OK) < 0) {
 		ftx_cmd_err("cannot write to directory %s: %s", outdir,
+			    errno ? strerror(errno) : "not a directory");
+		free(outdir);
+		return FTX_EXIT_FAIL;
+	}
+	if (p.tmpdir && (stat(p.tmpdir, &stt) < 0 || !S_ISDIR(stt.st_mode) ||
+			 access(p.tmpdir, W_OK) < 0)) {
+		ftx_cmd_err("cannot write to directory %s: %s", p.tmpdir,
 			    errno ? strerror(errno) : "not a directory");
 		free(outdir);
 		return FTX_EXIT_FAIL;
@@ -598,7 +602,7 @@ static int record_run(int argc, char **argv)
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
-	o.tmpdir = outdir;
+	o.tmpdir = p.tmpdir ? p.tmpdir : outdir;
 	o.tracer = p.tracer.tracer ? &p.tracer : NULL;
 	o.exclude_self = !p.no_filter;
 	o.file_version = p.file_version;
@@ -642,22 +646,32 @@ static int record_run(int argc, char **argv)
 	if (p.command)
 		wait_command(r, &child);
 	else
-		wait_signal();
+		wait_signal(r);
 
+	/* a drain error stops the recording; what was drained before it is still written */
 	if (ftx_recorder_stop(r) < 0) {
-		ftx_cmd_err("recording failed: %s", ftx_error());
-		goto out;
+		ftx_cmd_err("recording stopped: %s", ftx_error());
+		failed = true;
 	}
 	record_summary(r, p.cli.quiet);
-	if (p.tracer.tracer && !p.cli.nr_events)
+	if (p.tracer.tracer && !p.cli.nr_events && !failed)
 		record_check_calls(r, &p.tracer);
+	/* tracefs as it was (instance gone) before a long write to a slow disk */
+	if (ftx_recorder_collect(r) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		goto out;
+	}
+	ftx_session_destroy(s);
+	s = NULL;
 	if (ftx_recorder_write(r, p.output) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	if (!p.cli.quiet)
+	if (failed)
+		ftx_cmd_err("wrote %s: what was recorded up to the failure", p.output);
+	else if (!p.cli.quiet)
 		fprintf(stderr, "ftx record: wrote %s\n", p.output);
-	ret = FTX_EXIT_OK;
+	ret = failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);

@@ -35,17 +35,8 @@ static const char stream_usage[] =
 	"of 'ftx report' (trace-cmd's), without writing a file. Without a command,\n"
 	"streams until Ctrl-C; with one, until it exits.\n"
 	"\n"
-	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n"
-	"                              system, else an event of any system); repeatable\n"
-	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n"
-	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n"
-	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n"
-	"  -P, --pid PID[,PID...]      only events of these tasks; repeatable\n"
-	"  -F, --only-command          only events of the command\n"
-	"  -c, --children              with -F or -P: also the tasks they fork\n"
-	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n"
+	FTX_RECORD_CLI_USAGE
 	"  -N, --no-plugins            print with the kernel's formats only\n"
-	"  -q, --quiet                 no per-CPU summary at the end (losses are still reported)\n"
 	"  -h, --help                  this text\n";
 
 struct stream_params {
@@ -56,16 +47,8 @@ struct stream_params {
 };
 
 static const struct option stream_long_opts[] = {
-	{ "event",		required_argument,	NULL, 'e' },
-	{ "filter",		required_argument,	NULL, 'f' },
-	{ "buffer-size",	required_argument,	NULL, 'b' },
-	{ "clock",		required_argument,	NULL, 'C' },
-	{ "pid",		required_argument,	NULL, 'P' },
-	{ "only-command",	no_argument,		NULL, 'F' },
-	{ "children",		no_argument,		NULL, 'c' },
-	{ "cpumask",		required_argument,	NULL, 'M' },
+	FTX_RECORD_CLI_LONG_OPTS,
 	{ "no-plugins",		no_argument,		NULL, 'N' },
-	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -322,18 +305,6 @@ static int stream_page(void *arg, int cpu, const void *page, size_t size)
 	return 0;
 }
 
-/* Timestamps print as seconds for these clocks, as counter values otherwise (trace-cmd). */
-static bool clock_in_usecs(const char *clock)
-{
-	static const char *const usecs[] = { "local", "global", "uptime", "perf", "mono",
-					     "mono_raw", "tai" };
-
-	for (size_t i = 0; i < FTX_ARRAY_SIZE(usecs); i++)
-		if (!strcmp(clock, usecs[i]))
-			return true;
-	return false;
-}
-
 static void stream_summary(struct ftx_recorder *r, bool quiet)
 {
 	char *table = NULL, *losses = NULL, *line, *save = NULL;
@@ -398,7 +369,7 @@ static int stream_run(int argc, char **argv)
 	tep_set_cpus(st.tep, ftx_recorder_nr_cpus(r));
 	st.kbuf = kbuffer_alloc(tep_get_long_size(st.tep) == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
 				KBUFFER_ENDIAN_SAME_AS_HOST);
-	st.fmt = ftx_report_fmt_alloc(st.tep, clock_in_usecs(p.cli.clock ? p.cli.clock : "local") ?
+	st.fmt = ftx_report_fmt_alloc(st.tep, ftx_clock_in_usecs(p.cli.clock ? p.cli.clock : "local") ?
 				      0 : FTX_REPORT_RAW_TS);
 	if (!st.kbuf || !st.fmt) {
 		ftx_cmd_err("out of memory");

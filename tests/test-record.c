@@ -11,6 +11,7 @@
 
 #include "../src/cmd-record.c"
 #include "../src/cmd-stream.c"
+#include "../src/lib/record/recorder-local.h"
 
 /* The dispatcher's helpers live in src/ftx.c, which is not in the test binary. */
 __attribute__((weak)) void ftx_cmd_err(const char *fmt, ...)
@@ -304,8 +305,8 @@ START_TEST(test_stream_merge_order)
 	ck_assert_uint_eq(ev[1].ts, 20);
 	ck_assert_uint_eq(ev[2].seq, 0);
 	ck_assert_uint_eq(ev[3].seq, 2);
-	ck_assert(clock_in_usecs("local") && clock_in_usecs("mono_raw"));
-	ck_assert(!clock_in_usecs("x86-tsc") && !clock_in_usecs("counter") && !clock_in_usecs("boot"));
+	ck_assert(ftx_clock_in_usecs("local") && ftx_clock_in_usecs("mono_raw"));
+	ck_assert(!ftx_clock_in_usecs("x86-tsc") && !ftx_clock_in_usecs("counter") && !ftx_clock_in_usecs("boot"));
 }
 END_TEST
 
@@ -333,6 +334,69 @@ START_TEST(test_man_pages)
 }
 END_TEST
 
+
+/*
+ * CPU -> drain thread: every thread gets its share (within one), the CPUs of
+ * a thread are consecutive without topology, and SMT siblings (x86 numbers
+ * them n and n + cores; some arm64/POWER parts n and n + 1) never share a
+ * thread while there are enough threads to part them.
+ */
+static void check_assign(unsigned int n, unsigned int t, int smt_layout)
+{
+	unsigned int thread[512], count[512] = { 0 }, i, lo = n, hi = 0;
+	int core[512];
+
+	ck_assert_uint_le(n, 512);
+	for (i = 0; i < n; i++)	/* 0: none; 1: n and n + n/2 siblings; 2: n and n ^ 1 */
+		core[i] = smt_layout == 1 ? (int)(i % ((n + 1) / 2)) : smt_layout == 2 ? (int)(i / 2) : (int)i;
+	rec_cpus_assign(n, smt_layout ? core : NULL, t, thread);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_lt(thread[i], t);
+		count[thread[i]]++;
+		if (!smt_layout && i)
+			ck_assert_uint_ge(thread[i], thread[i - 1]);	/* blocks */
+	}
+	for (i = 0; i < t && i < n; i++) {
+		lo = count[i] < lo ? count[i] : lo;
+		hi = count[i] > hi ? count[i] : hi;
+	}
+	ck_assert_uint_le(hi - lo, 1);
+	if (smt_layout && t >= 2 && n >= 2)
+		for (i = 0; i < n; i++)
+			for (unsigned int j = i + 1; j < n; j++)
+				if (core[i] == core[j])
+					ck_assert_msg(thread[i] != thread[j],
+						      "%u CPUs, %u threads, layout %d: siblings %u and %u on thread %u",
+						      n, t, smt_layout, i, j, thread[i]);
+}
+
+START_TEST(test_cpu_thread_assignment)
+{
+	static const unsigned int cpus[] = { 1, 2, 64, 65, 256 };
+
+	for (size_t k = 0; k < sizeof(cpus) / sizeof(cpus[0]); k++) {
+		unsigned int n = cpus[k], t = n < 64 ? n : 64;
+
+		for (int layout = 0; layout < 3; layout++) {
+			check_assign(n, t, layout);
+			check_assign(n, 1, layout);
+		}
+	}
+	/* 256 CPUs on 64 threads, no topology: 4 consecutive CPUs a thread */
+	{
+		unsigned int thread[256];
+
+		rec_cpus_assign(256, NULL, 64, thread);
+		ck_assert_uint_eq(thread[0], 0);
+		ck_assert_uint_eq(thread[3], 0);
+		ck_assert_uint_eq(thread[4], 1);
+		ck_assert_uint_eq(thread[255], 63);
+		/* x86's sibling of CPU 0 is CPU 128: another thread */
+		ck_assert_uint_ne(thread[0], thread[128]);
+	}
+}
+END_TEST
+
 Suite *record_suite(void)
 {
 	Suite *s = suite_create("record");
@@ -349,6 +413,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_man_pages);
 	tcase_add_test(tc, test_cpu_lost);
 	tcase_add_test(tc, test_pids_cpumask);
+	tcase_add_test(tc, test_cpu_thread_assignment);
 	suite_add_tcase(s, tc);
 	return s;
 }

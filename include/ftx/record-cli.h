@@ -15,6 +15,31 @@
 #define FTX_RECORD_MAX_EVENTS	256
 #define FTX_RECORD_MAX_PIDS	64
 
+/* The shared options' help lines (-e -f -b -C -P -F -c -M), beside their letters */
+#define FTX_RECORD_CLI_USAGE \
+	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n" \
+	"                              system, else an event of any system); repeatable\n" \
+	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n" \
+	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n" \
+	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n" \
+	"  -P, --pid PID[,PID...]      only events of these tasks; repeatable\n" \
+	"  -F, --only-command          only events of the command\n" \
+	"  -c, --children              with -F or -P: also the tasks they fork\n" \
+	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n" \
+	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+
+/* ... and their getopt_long entries */
+#define FTX_RECORD_CLI_LONG_OPTS \
+	{ "event",		required_argument,	NULL, 'e' }, \
+	{ "filter",		required_argument,	NULL, 'f' }, \
+	{ "buffer-size",	required_argument,	NULL, 'b' }, \
+	{ "clock",		required_argument,	NULL, 'C' }, \
+	{ "pid",		required_argument,	NULL, 'P' }, \
+	{ "only-command",	no_argument,		NULL, 'F' }, \
+	{ "children",		no_argument,		NULL, 'c' }, \
+	{ "cpumask",		required_argument,	NULL, 'M' }, \
+	{ "quiet",		no_argument,		NULL, 'q' }
+
 /* The getopt letters of the shared options, for the commands' optstrings */
 #define FTX_RECORD_CLI_OPTSTRING	"e:f:b:C:P:FcM:q"
 

@@ -120,9 +120,16 @@ int ftx_recorder_start(struct ftx_recorder *r);
  * ftx_recorder_stop - turn tracing off, flush every CPU's remaining
  * sub-buffers (partial ones included), stop the threads and collect the
  * per-CPU statistics. Idempotent. Returns 0 or -1 (a drain error: the
- * reason is in ftx_error()).
+ * reason is in ftx_error()); after a drain error what was drained before it
+ * is kept, and ftx_recorder_write() still writes it.
  */
 int ftx_recorder_stop(struct ftx_recorder *r);
+
+/**
+ * ftx_recorder_failed - a drain thread failed (full disk, write error): the
+ * caller should stop now. Cheap; meant to be polled while waiting.
+ */
+bool ftx_recorder_failed(struct ftx_recorder *r);
 
 /** ftx_recorder_nr_cpus - number of CPU slots (possible CPUs) */
 unsigned int ftx_recorder_nr_cpus(struct ftx_recorder *r);
@@ -147,6 +154,17 @@ unsigned long long ftx_recorder_cpu_lost(const struct ftx_recorder_cpu_stats *st
  * freed by the caller ("" when empty). Returns the total of lost events.
  */
 unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, char **losses);
+
+/**
+ * ftx_recorder_collect - after ftx_recorder_stop(), read what the file needs
+ * from tracefs (formats, printk formats, saved_cmdlines, the clock) and close
+ * the per-CPU buffers, so that the session can be destroyed (tracefs restored,
+ * the instance removed) before the file is written: a long write on a slow
+ * disk no longer keeps tracefs changed. The recorder does not use the session
+ * afterwards. Idempotent; ftx_recorder_write() calls it if needed.
+ * Returns 0 or -1 with errno and ftx_error() set.
+ */
+int ftx_recorder_collect(struct ftx_recorder *r);
 
 /**
  * ftx_recorder_write - after ftx_recorder_stop(), write trace.dat v6 to @path:

@@ -17,6 +17,7 @@
 #define FTX_TRACEDAT_WRITE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -71,6 +72,7 @@ struct ftx_tdat_cpu_data {
 	int fd;				/* -1 or size 0: the CPU has no data */
 	off_t offset;
 	uint64_t size;
+	bool consume;			/* a temp file: discarded behind the copy */
 };
 
 /*

@@ -29,10 +29,25 @@ char *ftx_read_file(const char *path, size_t *size);
 int ftx_write_file(const char *path, const char *buf, size_t len);
 
 /**
+ * ftx_write_all - write all @len bytes of @buf to @fd, retrying short writes
+ * and EINTR; a write that makes no progress counts as ENOSPC
+ *
+ * Returns 0, or -1 with errno set.
+ */
+int ftx_write_all(int fd, const void *buf, size_t len);
+
+/**
  * ftx_parse_uint - parse a decimal or 0x unsigned number, whole string
  * Returns 0 or -1 (EINVAL/ERANGE).
  */
 int ftx_parse_uint(const char *s, unsigned long long *val);
+
+/**
+ * ftx_clock_in_usecs - timestamps of trace clock @clock are nanoseconds,
+ * printed as seconds.microseconds (trace-cmd's list); other clocks (counter,
+ * x86-tsc, boot...) print as raw counter values
+ */
+bool ftx_clock_in_usecs(const char *clock);
 
 /** ftx_strip - remove trailing whitespace in place; returns @s */
 char *ftx_strip(char *s);

@@ -26,3 +26,16 @@ tracefs_snapshot()
 }
 
 die() { echo "$*" >&2; exit 1; }
+
+# wait_grep FILE PATTERN PID: until FILE has a line matching PATTERN (grep -E);
+# fails at once when PID is gone, after 10 s otherwise
+wait_grep()
+{
+	local i
+	for i in $(seq 1 500); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		kill -0 "$3" 2>/dev/null || return 1
+		sleep 0.02
+	done
+	return 1
+}

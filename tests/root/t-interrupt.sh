@@ -21,27 +21,10 @@ own_snapshot() {
 		-e '^dynamic_events:' -e '^uprobe_events:' -e '^kprobe_events:'
 }
 
-# wait until the check of $1 has printed line $2 (its changes are then in place)
-wait_for_line() {
-	local i
-	for i in $(seq 1 200); do
-		grep -q "^$2 " "$tmp/out" 2>/dev/null && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-
-# wait until ftx reached test pause point $2 (FTX_TEST_PAUSE_AT, see ftx/test-hook.h)
-wait_for_point() {
-	local i
-	for i in $(seq 1 200); do
-		grep -qx "$2" "$tmp/point" 2>/dev/null && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.02
-	done
-	return 1
-}
+# until the check of $1 printed line $2 (its changes are then in place)
+wait_for_line() { wait_grep "$tmp/out" "^$2 " "$1"; }
+# until ftx reached test pause point $2 (FTX_TEST_PAUSE_AT, see ftx/test-hook.h)
+wait_for_point() { wait_grep "$tmp/point" "^$2\$" "$1"; }
 
 interrupt() {	# signals... ; expected exit status [; pause point before the last signal]
 	local sigs=$1 want=$2 point=${3:-} rc before after s lines n=0

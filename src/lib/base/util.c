@@ -88,6 +88,28 @@ int ftx_write_file(const char *path, const char *buf, size_t len)
 	return 0;
 }
 
+int ftx_write_all(int fd, const void *buf, size_t len)
+{
+	const char *b = buf;
+
+	while (len) {
+		ssize_t n = write(fd, b, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
 int ftx_parse_uint(const char *s, unsigned long long *val)
 {
 	char *end;
@@ -143,4 +165,12 @@ unsigned int ftx_levenshtein(const char *a, const char *b)
 	best = row[lb];
 	free(row);
 	return best;
+}
+
+bool ftx_clock_in_usecs(const char *clock)
+{
+	return !strcmp(clock, "local") || !strcmp(clock, "global") ||
+	       !strcmp(clock, "uptime") || !strcmp(clock, "perf") ||
+	       !strncmp(clock, "mono", 4) || !strcmp(clock, "tai") ||
+	       !strcmp(clock, "tsc2nsec");
 }

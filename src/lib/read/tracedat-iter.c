@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ftx/ringbuf.h"
 #include "tracedat-local.h"
 
 /*

@@ -1365,14 +1365,6 @@ static int td_setup_cpus(struct ftx_tracedat *td)
 	return 0;
 }
 
-static bool clock_in_usecs(const char *clock)
-{
-	return !strcmp(clock, "local") || !strcmp(clock, "global") ||
-	       !strcmp(clock, "uptime") || !strcmp(clock, "perf") ||
-	       !strncmp(clock, "mono", 4) || !strcmp(clock, "tai") ||
-	       !strcmp(clock, "tsc2nsec");
-}
-
 static int apply_deferred(struct ftx_tracedat *td);
 
 struct ftx_tracedat *td_open(struct ftx_tracedat *td)
@@ -1477,7 +1469,7 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 		td_nomem(td);
 		goto fail;
 	}
-	td->in_usecs = td->tsc_mult || !td->use_trace_clock || clock_in_usecs(td->clock);
+	td->in_usecs = td->tsc_mult || !td->use_trace_clock || ftx_clock_in_usecs(td->clock);
 	if (!td->latency && td_setup_cpus(td))
 		goto fail;
 	free(ver);

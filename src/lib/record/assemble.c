@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 
 #include <event-parse.h>
@@ -28,11 +29,6 @@
 #ifndef FTX_VERSION
 #define FTX_VERSION "0.0"
 #endif
-struct fmt_list {
-	struct ftx_tdat_format *f;
-	size_t n, alloc;
-};
-
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -215,29 +211,175 @@ static bool kallsyms_hidden(const char *text)
 	return false;
 }
 
-int ftx_recorder_write(struct ftx_recorder *r, const char *path)
+static void human(char *buf, size_t len, unsigned long long v)
 {
-	struct fmt_list ftrace = { 0 }, ev = { 0 };
-	struct ftx_tdat_info info = { 0 };
-	struct ftx_tdat_cpu_data *cpus = NULL;
-	struct ftx_tdat_option *opts = NULL;
-	char *kallsyms = NULL, *printk = NULL, *cmdlines = NULL, *clock_text = NULL;
-	char **cpustat = NULL, *tmp = NULL, *dir = NULL, uname_buf[4 * 65 + 4], clock[32] = "local";
-	bool named = false;
-	struct utsname u;
-	size_t nopt = 0, len;
-	unsigned int i;
-	mode_t um;
-	int fd = -1, ret = -1, err;
+	if (v >= 10ull << 20)
+		snprintf(buf, len, "%.1f MB", v / 1048576.0);
+	else
+		snprintf(buf, len, "%.1f KB", v / 1024.0);
+}
 
+/*
+ * Room for the file in @dir. The temp files hold the data already; when they
+ * live on the same file system and there is not room for a second copy,
+ * they are consumed as they are copied (*@consume). When even the headers do
+ * not fit (the disk filled up while recording), kallsyms is left out first,
+ * then the newest sub-buffers of the largest CPUs, and each loss is named.
+ * Returns 0, or -1 when the file cannot be written at all (the reason says
+ * what is lost).
+ */
+static int make_room(struct ftx_recorder *r, const char *dir, struct ftx_tdat_info *info,
+		     struct ftx_tdat_cpu_data *cpus, bool *consume)
+{
+	unsigned long long meta = 0, data = 0, avail, need;
+	const unsigned long long margin = 256 << 10;
+	unsigned int i, *dropped;
+	struct statvfs vfs;
+	struct stat ds, ts;
+	bool same = false;
+	char a[32], b[32];
+
+	*consume = false;
+	if (statvfs(dir, &vfs) < 0 || stat(dir, &ds) < 0)
+		return 0;	/* cannot tell: just try */
+	avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	for (i = 0; i < info->nr_ftrace_formats; i++)
+		meta += info->ftrace_formats[i].len + 64;
+	for (i = 0; i < info->nr_event_formats; i++)
+		meta += info->event_formats[i].len + 64;
+	meta += info->header_page_len + info->header_event_len + info->printk_formats_len +
+		info->cmdlines_len + 4096;
+	for (i = 0; i < info->nr_options; i++)
+		meta += info->options[i].size + 8;
+	meta += (unsigned long long)r->page_size * (r->nr_cpus + 2);	/* alignment */
+	for (i = 0; i < r->nr_cpus; i++) {
+		data += cpus[i].size;
+		if (cpus[i].fd >= 0 && fstat(cpus[i].fd, &ts) == 0 && ts.st_dev == ds.st_dev)
+			same = true;
+	}
+	if (avail >= meta + info->kallsyms_len + data + margin)
+		return 0;
+	if (!same) {
+		human(a, sizeof(a), meta + info->kallsyms_len + data);
+		human(b, sizeof(b), avail);
+		errno = ENOSPC;
+		ftx_error_set("no room in %s for the trace (%s needed, %s free): the recording (%llu bytes of sub-buffers) is lost",
+			      dir, a, b, data);
+		return -1;
+	}
+	/* the copy frees the temp files behind it: the headers and one chunk must fit */
+	*consume = true;
+	need = meta + info->kallsyms_len + margin;
+	if (avail >= need)
+		return 0;
+	if (info->kallsyms_len) {
+		ftx_warn("no room in %s for kallsyms (%zu bytes): left out, kernel addresses print as hex",
+			 dir, info->kallsyms_len);
+		info->kallsyms = NULL;
+		info->kallsyms_len = 0;
+		need = meta + margin;
+	}
+	dropped = calloc(r->nr_cpus, sizeof(*dropped));
+	if (!dropped)
+		return -1;
+	while (avail < need) {
+		unsigned int big = 0;
+
+		for (i = 1; i < r->nr_cpus; i++)
+			if (cpus[i].size > cpus[big].size)
+				big = i;
+		if (!cpus[big].size)
+			break;
+		/* the newest sub-buffer of the largest CPU: the least of the trace */
+		if (ftruncate(cpus[big].fd, cpus[big].offset + cpus[big].size - r->page_size) < 0)
+			break;
+		cpus[big].size -= r->page_size;
+		dropped[big]++;
+		if (statvfs(dir, &vfs) == 0)
+			avail = (unsigned long long)vfs.f_bavail * vfs.f_frsize;
+	}
+	for (i = 0; i < r->nr_cpus; i++)
+		if (dropped[i])
+			ftx_warn("no room in %s: the last %u sub-buffers of cpu%u (%llu bytes) left out of the file",
+				 dir, dropped[i], i, (unsigned long long)dropped[i] * r->page_size);
+	free(dropped);
+	if (avail < need) {
+		human(a, sizeof(a), need);
+		human(b, sizeof(b), avail);
+		errno = ENOSPC;
+		ftx_error_set("no room in %s even for the trace's headers (%s needed, %s free): the recording is lost",
+			      dir, a, b);
+		return -1;
+	}
+	return 0;
+}
+
+int ftx_recorder_collect(struct ftx_recorder *r)
+{
+	struct rec_meta *m = &r->meta;
+
+	if (m->collected)
+		return 0;
 	if (!r->stopped || r->stream) {
 		errno = EINVAL;
 		ftx_error_set("recorder not stopped, or streaming");
 		return -1;
 	}
-	if (collect_formats(r, &ftrace, &ev) < 0)
-		goto out;
+	if (collect_formats(r, &m->ftrace, &m->ev) < 0)
+		return -1;
+	m->kallsyms = ftx_read_file("/proc/kallsyms", &m->kallsyms_len);
+	if (!m->kallsyms) {
+		m->kallsyms_len = 0;
+		ftx_warn("cannot read /proc/kallsyms (%s): kernel addresses will print as hex",
+			 strerror(errno));
+	} else if (kallsyms_hidden(m->kallsyms))
+		ftx_warn("/proc/kallsyms hides addresses (kernel.kptr_restrict): kernel addresses will print as hex");
+	m->printk = rec_read_at(r->top, "printk_formats", &m->printk_len);
+	if (!m->printk)
+		m->printk_len = 0;
+	rec_comms_collect(r);
+	m->cmdlines = rec_cmdlines_build(r, &m->cmdlines_len);
+	if (!m->cmdlines)
+		m->cmdlines_len = 0;
+	m->clock_text = rec_read_at(r->inst, "trace_clock", &m->clock_len);
+	ftx_error_clear();
+	rec_drain_close_buffers(r);
+	r->s = NULL;	/* the caller may destroy the session now */
+	m->collected = true;
+	return 0;
+}
 
+void rec_meta_free(struct ftx_recorder *r)
+{
+	struct rec_meta *m = &r->meta;
+
+	fmt_free(&m->ftrace);
+	fmt_free(&m->ev);
+	free(m->kallsyms);
+	free(m->printk);
+	free(m->cmdlines);
+	free(m->clock_text);
+	memset(m, 0, sizeof(*m));
+}
+
+int ftx_recorder_write(struct ftx_recorder *r, const char *path)
+{
+	struct ftx_tdat_info info = { 0 };
+	struct ftx_tdat_cpu_data *cpus = NULL;
+	struct ftx_tdat_option *opts = NULL;
+	struct rec_meta *m;
+	char **cpustat = NULL, *tmp = NULL, *dir = NULL, uname_buf[4 * 65 + 4], clock[32] = "local";
+	bool named = false, consume = false;
+	const char *outdir;
+	struct utsname u;
+	size_t nopt = 0;
+	unsigned int i;
+	mode_t um;
+	int fd = -1, ret = -1, err;
+
+	if (ftx_recorder_collect(r) < 0)
+		return -1;
+	m = &r->meta;
 	info.version = r->file_version;
 	info.compression = r->compression;
 	info.page_size = r->page_size;
@@ -245,28 +387,16 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	info.header_page_len = r->header_page_len;
 	info.header_event = r->header_event;
 	info.header_event_len = r->header_event_len;
-	info.ftrace_formats = ftrace.f;
-	info.nr_ftrace_formats = ftrace.n;
-	info.event_formats = ev.f;
-	info.nr_event_formats = ev.n;
-
-	kallsyms = ftx_read_file("/proc/kallsyms", &info.kallsyms_len);
-	if (!kallsyms) {
-		info.kallsyms_len = 0;
-		ftx_warn("cannot read /proc/kallsyms (%s): kernel addresses will print as hex",
-			 strerror(errno));
-	} else if (kallsyms_hidden(kallsyms))
-		ftx_warn("/proc/kallsyms hides addresses (kernel.kptr_restrict): kernel addresses will print as hex");
-	info.kallsyms = kallsyms;
-	printk = rec_read_at(r->top, "printk_formats", &info.printk_formats_len);
-	info.printk_formats = printk;
-	if (!printk)
-		info.printk_formats_len = 0;
-	rec_comms_collect(r);
-	cmdlines = rec_cmdlines_build(r, &info.cmdlines_len);
-	info.cmdlines = cmdlines;
-	if (!cmdlines)
-		info.cmdlines_len = 0;
+	info.ftrace_formats = m->ftrace.f;
+	info.nr_ftrace_formats = m->ftrace.n;
+	info.event_formats = m->ev.f;
+	info.nr_event_formats = m->ev.n;
+	info.kallsyms = m->kallsyms;
+	info.kallsyms_len = m->kallsyms_len;
+	info.printk_formats = m->printk;
+	info.printk_formats_len = m->printk_len;
+	info.cmdlines = m->cmdlines;
+	info.cmdlines_len = m->cmdlines_len;
 	info.nr_cpus = r->nr_cpus;
 
 	/* options: one CPUSTAT per CPU, TRACECLOCK, UNAME, VERSION */
@@ -281,7 +411,8 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 		struct rec_cpu *c = &r->cpus[i];
 
 		cpus[i].fd = c->tmp_fd;
-		cpus[i].size = c->tmp_fd >= 0 ? c->st.bytes : 0;
+		/* whole sub-buffers: a full disk may have cut the last one */
+		cpus[i].size = c->tmp_fd >= 0 ? c->st.bytes - c->st.bytes % r->page_size : 0;
 		if (!c->stats_text)
 			continue;
 		if (asprintf(&cpustat[i], "CPU: %u\n%s", i, c->stats_text) < 0) {
@@ -291,16 +422,15 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 		opts[nopt++] = (struct ftx_tdat_option){ FTX_TDAT_OPT_CPUSTAT,
 							 strlen(cpustat[i]) + 1, cpustat[i] };
 	}
-	clock_text = rec_read_at(r->inst, "trace_clock", &len);
-	if (clock_text) {
-		char *b = strchr(clock_text, '['), *e = b ? strchr(b, ']') : NULL;
+	if (m->clock_text) {
+		char *b = strchr(m->clock_text, '['), *e = b ? strchr(b, ']') : NULL;
 
 		if (b && e && e - b - 1 < (ptrdiff_t)sizeof(clock)) {
 			memcpy(clock, b + 1, e - b - 1);
 			clock[e - b - 1] = '\0';
 		}
-		opts[nopt++] = (struct ftx_tdat_option){ FTX_TDAT_OPT_TRACECLOCK, len + 1,
-							 clock_text };
+		opts[nopt++] = (struct ftx_tdat_option){ FTX_TDAT_OPT_TRACECLOCK,
+							 m->clock_len + 1, m->clock_text };
 	}
 	if (uname(&u) == 0) {
 		snprintf(uname_buf, sizeof(uname_buf), "%s %s %s %s", u.sysname, u.nodename,
@@ -323,7 +453,12 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 		ftx_error_set("out of memory");
 		goto out_notmp;
 	}
-	fd = open(dirname(dir), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
+	outdir = dirname(dir);
+	if (make_room(r, outdir, &info, cpus, &consume) < 0)
+		goto out_notmp;
+	for (i = 0; i < r->nr_cpus; i++)
+		cpus[i].consume = consume;
+	fd = open(outdir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666);
 	if (fd < 0) {
 		fd = mkostemp(tmp, O_CLOEXEC);
 		if (fd < 0) {
@@ -385,12 +520,6 @@ out_notmp:
 	free(cpustat);
 	free(cpus);
 	free(opts);
-	free(clock_text);
-	free(cmdlines);
-	free(printk);
-	free(kallsyms);
-	fmt_free(&ftrace);
-	fmt_free(&ev);
 	errno = err;
 	return ret;
 }

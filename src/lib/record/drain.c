@@ -27,18 +27,19 @@
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "ftx/error.h"
+#include "ftx/ringbuf.h"
 #include "ftx/session.h"
 #include "ftx/test-hook.h"
 #include "ftx/util.h"
 #include "recorder-local.h"
 
-#define RB_MISSED_EVENTS	(1ull << 31)
-#define RB_MISSED_STORED	(1ull << 30)
-#define RB_COMMIT_MASK		((1ull << 27) - 1)
 
 static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
+static void scan_new(struct ftx_recorder *r, struct rec_cpu *c);
 
 
 static int count_cpus(const char *inst)
@@ -72,23 +73,43 @@ static int count_cpus(const char *inst)
 	return max + 1;
 }
 
+static bool cpu_has_no_buffer(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLNVAL));
+}
+
+/*
+ * A CPU's buffer and, recording, its temp file: two fds per CPU with a
+ * buffer. Cloud VMs list far more possible CPUs than they run: a CPU without
+ * a buffer (never online, or offline when the instance was made: its poll
+ * says POLLERR for good, which would spin a level-triggered epoll) is found
+ * before anything else is opened for it, and recorded as empty.
+ */
 static int open_cpu(struct ftx_recorder *r, struct rec_cpu *c, const char *tmpdir)
 {
 	char path[PATH_MAX];
-	int sz;
 
-	c->fd = c->tmp_fd = c->pipe[0] = c->pipe[1] = -1;
+	c->fd = c->tmp_fd = -1;
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw", r->inst, c->cpu);
 	c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (c->fd < 0) {
-		/* a CPU that never came online has no buffer: it simply has no data */
 		if (errno == ENODEV || errno == ENOENT || errno == ENXIO)
 			return 0;
 		ftx_error_set("cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (ftx_session_fd_add(r->s, c->fd) < 0)
+	if (cpu_has_no_buffer(c->fd)) {
+		close(c->fd);
+		c->fd = -1;
+		return 0;
+	}
+	if (ftx_session_fd_add(r->s, c->fd) < 0) {
+		close(c->fd);
+		c->fd = -1;
 		return -1;
+	}
 	c->st.online = true;
 	if (r->stream)
 		return 0;
@@ -99,42 +120,130 @@ static int open_cpu(struct ftx_recorder *r, struct rec_cpu *c, const char *tmpdi
 		return -1;
 	}
 	unlink(path);
-	if (pipe2(c->pipe, O_CLOEXEC) < 0) {
+	return 0;
+}
+
+/* One pipe per drain thread: splice's way from trace_pipe_raw to a file. */
+static int open_pipe(struct ftx_recorder *r, struct drain *d)
+{
+	int sz;
+
+	if (pipe2(d->pipe, O_CLOEXEC) < 0) {
 		ftx_error_set("cannot create a pipe: %s", strerror(errno));
 		return -1;
 	}
-	sz = fcntl(c->pipe[1], F_SETPIPE_SZ, PIPE_WANT);
+	/* the second signal closes them before the instance goes (see rec_drain_close_buffers) */
+	if (ftx_session_fd_add(r->s, d->pipe[0]) < 0 || ftx_session_fd_add(r->s, d->pipe[1]) < 0)
+		return -1;
+	sz = fcntl(d->pipe[1], F_SETPIPE_SZ, PIPE_WANT);
 	if (sz < 0)
-		sz = fcntl(c->pipe[1], F_GETPIPE_SZ);
-	c->pipe_size = sz > 0 ? (size_t)sz : 65536;
-	if (c->pipe_size < r->page_size) {
+		sz = fcntl(d->pipe[1], F_GETPIPE_SZ);
+	d->pipe_size = sz > 0 ? (size_t)sz : 65536;
+	if (d->pipe_size < r->page_size) {
 		errno = EINVAL;
-		ftx_error_set("pipe of %zu bytes cannot hold a %u-byte sub-buffer", c->pipe_size,
+		ftx_error_set("pipe of %zu bytes cannot hold a %u-byte sub-buffer", d->pipe_size,
 			      r->page_size);
 		return -1;
 	}
 	return 0;
 }
 
-static bool cpu_has_no_buffer(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLNVAL));
-}
-
-/* A CPU whose buffer vanished or never existed: stop watching it. */
+/* A CPU whose buffer vanished: stop watching it. */
 static void drop_cpu(struct drain *d, struct rec_cpu *c)
 {
 	epoll_ctl(d->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 }
 
+void rec_cpus_assign(unsigned int nr_cpus, const int *core, unsigned int nr_threads,
+		     unsigned int *thread)
+{
+	unsigned int *order, i, j, pos = 0, rank;
 
-/* Open every CPU's buffer (and, recording, its temp file and pipe), then group them on threads. */
+	if (!nr_threads)
+		nr_threads = 1;
+	order = malloc(nr_cpus * sizeof(*order));
+	if (!order || !core) {
+		/* no topology: consecutive blocks, so CPU n and its x86 sibling n + cores part */
+		for (i = 0; i < nr_cpus; i++)
+			thread[i] = (unsigned int)((unsigned long long)i * nr_threads / nr_cpus);
+		free(order);
+		return;
+	}
+	/*
+	 * Every core's first hardware thread, then every core's second, ...:
+	 * cut into consecutive blocks, a block holds different cores and two
+	 * siblings land in blocks nr_cpus / SMT apart, never in the same one
+	 * while there are at least SMT threads.
+	 */
+	for (rank = 0; pos < nr_cpus; rank++) {
+		for (i = 0; i < nr_cpus; i++) {
+			unsigned int before = 0;
+
+			for (j = 0; j < i; j++)
+				before += core[j] == core[i];
+			if (before == rank)
+				order[pos++] = i;
+		}
+	}
+	for (i = 0; i < nr_cpus; i++)
+		thread[order[i]] = (unsigned int)((unsigned long long)i * nr_threads / nr_cpus);
+	free(order);
+}
+
+/* The core of each CPU (topology/core_id with the package), -1 where unknown. */
+static int *cpu_cores(unsigned int nr_cpus)
+{
+	int *core = malloc(nr_cpus * sizeof(*core));
+	unsigned int i;
+
+	if (!core)
+		return NULL;
+	for (i = 0; i < nr_cpus; i++) {
+		char path[128], *a, *b;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/topology/core_id", i);
+		a = ftx_read_file(path, NULL);
+		snprintf(path, sizeof(path),
+			 "/sys/devices/system/cpu/cpu%u/topology/physical_package_id", i);
+		b = ftx_read_file(path, NULL);
+		/* unknown: a core of its own */
+		core[i] = a && b ? atoi(b) * 65536 + atoi(a) : -1 - (int)i;
+		free(a);
+		free(b);
+	}
+	return core;
+}
+
+/*
+ * Each possible CPU costs 2 fds with a buffer and none without, each drain
+ * thread 4 (pipe, epoll, eventfd): at 64 threads and 256 CPUs 768 fds, more
+ * than the usual soft limit of 1024 leaves room for; raise it to the hard one,
+ * before the instance's files are read (a tight limit fails there first).
+ */
+void rec_nofile_raise(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
+{
+	int n = count_cpus(r->inst);
+	unsigned int nr_cpus = n > 0 ? n : 1, nthreads = o->nr_threads ? o->nr_threads : nr_cpus;
+	struct rlimit rl;
+	rlim_t want;
+
+	ftx_error_clear();
+	if (nthreads > MAX_DRAIN_THREADS && !o->nr_threads)
+		nthreads = MAX_DRAIN_THREADS;
+	want = (rlim_t)nr_cpus * 2 + nthreads * 4 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want || rl.rlim_cur == rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		ftx_debug("cannot raise RLIMIT_NOFILE: %s", strerror(errno));
+}
+
+/* Open every CPU's buffer (and, recording, its temp file), then group them on threads. */
 int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 {
-	unsigned int i, nthreads;
-	int n;
+	unsigned int i, nthreads, *thread;
+	int n, *core;
 
 	n = count_cpus(r->inst);
 	if (n < 0)
@@ -145,17 +254,13 @@ int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 		return -1;
 	for (i = 0; i < r->nr_cpus; i++) {
 		r->cpus[i].cpu = i;
-		r->cpus[i].fd = r->cpus[i].tmp_fd = r->cpus[i].pipe[0] = r->cpus[i].pipe[1] = -1;
+		r->cpus[i].fd = r->cpus[i].tmp_fd = -1;
 	}
-	for (i = 0; i < r->nr_cpus; i++)
-		if (open_cpu(r, &r->cpus[i], o->tmpdir ? o->tmpdir : ".") < 0)
-			return -1;
-
 	/*
 	 * One thread per CPU, so that draining scales with the CPUs producing
 	 * (one thread moves about 1.3 GB/s of pages here, a busy CPU can make
 	 * 150 MB/s). On 2 CPUs, 1 and 2 threads measured the same within
-	 * noise. Above 64 CPUs threads take several CPUs each, round-robin.
+	 * noise. Above 64 CPUs threads take several CPUs each.
 	 */
 	nthreads = o->nr_threads ? o->nr_threads : r->nr_cpus;
 	if (!o->nr_threads && nthreads > MAX_DRAIN_THREADS)
@@ -164,12 +269,17 @@ int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 		nthreads = r->nr_cpus;
 	if (r->stream)
 		nthreads = 1;	/* the caller's thread */
+	for (i = 0; i < r->nr_cpus; i++)
+		if (open_cpu(r, &r->cpus[i], o->tmpdir ? o->tmpdir : ".") < 0)
+			return -1;
+
 	r->drains = calloc(nthreads, sizeof(*r->drains));
 	if (!r->drains)
 		return -1;
 	r->nr_drains = nthreads;
 	for (i = 0; i < nthreads; i++)
-		r->drains[i].epfd = r->drains[i].evfd = -1;
+		r->drains[i].epfd = r->drains[i].evfd = r->drains[i].pipe[0] =
+			r->drains[i].pipe[1] = -1;
 	for (i = 0; i < nthreads; i++) {
 		struct drain *d = &r->drains[i];
 
@@ -186,62 +296,86 @@ int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 			ftx_error_set("epoll: %s", strerror(errno));
 			return -1;
 		}
+		if (!r->stream && open_pipe(r, d) < 0)
+			return -1;
 	}
-	/* round-robin: neighbouring CPUs (often siblings, busy together) go to different threads */
+	/* SMT siblings (busy together) on different threads */
+	thread = malloc(r->nr_cpus * sizeof(*thread));
+	if (!thread)
+		return -1;
+	core = nthreads < r->nr_cpus ? cpu_cores(r->nr_cpus) : NULL;
+	rec_cpus_assign(r->nr_cpus, core, nthreads, thread);
+	free(core);
 	for (i = 0; i < r->nr_cpus; i++) {
 		struct rec_cpu *c = &r->cpus[i];
-		struct drain *d = &r->drains[i % nthreads];
+		struct drain *d = &r->drains[thread[i]];
 
 		if (c->fd < 0)
 			continue;
-		/*
-		 * A CPU that was offline when the instance was created has no
-		 * buffer in it: poll reports EPOLLERR for good, which would spin
-		 * a level-triggered epoll. It is recorded as empty.
-		 */
-		if (cpu_has_no_buffer(c->fd)) {
-			ftx_session_fd_remove(r->s, c->fd);
-			close(c->fd);
-			c->fd = -1;
-			c->st.online = false;
-			continue;
-		}
 		if (epoll_ctl(d->epfd, EPOLL_CTL_ADD, c->fd,
 			      &(struct epoll_event){ .events = EPOLLIN, .data.ptr = c }) < 0) {
 			ftx_error_set("epoll on cpu%d: %s", c->cpu, strerror(errno));
+			free(thread);
 			return -1;
 		}
 		d->cpus[d->nr_cpus++] = c;
 	}
+	free(thread);
 	return 0;
+}
+
+/*
+ * Pages spliced into a pipe belong to the ring buffer until the pipe lets go
+ * of them: a pipe closed after the instance is gone releases freed pages (a
+ * 6.18 kernel oopsed in ring_buffer_free_read_page). So the pipes close
+ * first, the buffers next, and only then may the instance go.
+ */
+void rec_drain_close_buffers(struct ftx_recorder *r)
+{
+	for (unsigned int i = 0; r->drains && i < r->nr_drains; i++) {
+		struct drain *d = &r->drains[i];
+
+		for (int k = 0; k < 2; k++) {
+			if (d->pipe[k] < 0)
+				continue;
+			ftx_session_fd_remove(r->s, d->pipe[k]);
+			close(d->pipe[k]);
+			d->pipe[k] = -1;
+		}
+	}
+	for (unsigned int i = 0; r->cpus && i < r->nr_cpus; i++) {
+		struct rec_cpu *c = &r->cpus[i];
+
+		if (c->fd < 0)
+			continue;
+		ftx_session_fd_remove(r->s, c->fd);
+		close(c->fd);
+		c->fd = -1;
+	}
 }
 
 void rec_drain_free(struct ftx_recorder *r)
 {
 	unsigned int i;
 
+	rec_drain_close_buffers(r);
+
 	for (i = 0; r->drains && i < r->nr_drains; i++) {
-		if (r->drains[i].epfd >= 0)
-			close(r->drains[i].epfd);
-		if (r->drains[i].evfd >= 0)
-			close(r->drains[i].evfd);
-		free(r->drains[i].cpus);
+		struct drain *d = &r->drains[i];
+
+		if (d->epfd >= 0)
+			close(d->epfd);
+		if (d->evfd >= 0)
+			close(d->evfd);
+		free(d->cpus);
 	}
 	free(r->drains);
 	r->drains = NULL;
 	for (i = 0; r->cpus && i < r->nr_cpus; i++) {
 		struct rec_cpu *c = &r->cpus[i];
 
-		if (c->fd >= 0) {
-			ftx_session_fd_remove(r->s, c->fd);
-			close(c->fd);
-		}
 		if (c->tmp_fd >= 0)
 			close(c->tmp_fd);
-		if (c->pipe[0] >= 0)
-			close(c->pipe[0]);
-		if (c->pipe[1] >= 0)
-			close(c->pipe[1]);
 		free(c->stats_text);
 	}
 	free(r->cpus);
@@ -254,6 +388,8 @@ static void drain_fail(struct drain *d, struct rec_cpu *c, const char *what, int
 		return;
 	d->err = err;
 	snprintf(d->errmsg, sizeof(d->errmsg), "cpu%d: %s: %s", c->cpu, what, strerror(err));
+	/* the main thread polls this and stops the recording at once */
+	__atomic_store_n(&d->r->failed, true, __ATOMIC_RELEASE);
 }
 
 /* Move every full sub-buffer of @c to its temp file; returns the bytes moved or -1. */
@@ -262,50 +398,36 @@ static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 	ssize_t moved = 0;
 
 	for (;;) {
-		ssize_t n = splice(c->fd, NULL, c->pipe[1], NULL, c->pipe_size,
+		ssize_t n = splice(c->fd, NULL, d->pipe[1], NULL, d->pipe_size,
 				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == ENODEV)	/* ENODEV: no buffer on this CPU */
-				return moved;
+				break;
 			drain_fail(d, c, "splice from trace_pipe_raw", errno);
 			return -1;
 		}
 		if (n == 0)
-			return moved;
-		c->st.bytes += n;
+			break;
 		moved += n;
+		/* counted as written: what a full disk refuses is not in the file */
 		while (n > 0) {
-			ssize_t m = splice(c->pipe[0], NULL, c->tmp_fd, NULL, n, SPLICE_F_MOVE);
+			ssize_t m = splice(d->pipe[0], NULL, c->tmp_fd, NULL, n, SPLICE_F_MOVE);
 
 			if (m < 0 && errno == EINTR)
 				continue;
 			if (m <= 0) {
-				drain_fail(d, c, "write to temp file", m < 0 ? errno : EIO);
+				drain_fail(d, c, "write to temp file", m < 0 ? errno : ENOSPC);
 				return -1;
 			}
+			c->st.bytes += m;
 			n -= m;
 		}
 	}
-}
-
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *b = p;
-
-	while (len) {
-		ssize_t n = write(fd, b, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		b += n;
-		len -= n;
-	}
-	return 0;
+	scan_new(d->r, c);
+	return moved;
 }
 
 /*
@@ -334,8 +456,8 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 			return 0;
 		if ((size_t)n < r->page_size)
 			memset(page + n, 0, r->page_size - n);
-		c->st.bytes += r->page_size;
 		if (fn) {
+			c->st.bytes += r->page_size;
 			c->st.pages++;
 			page_missed(r, c, page);
 			if (fn(arg, c->cpu, page, r->page_size)) {
@@ -344,10 +466,16 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 			}
 			continue;
 		}
-		if (write_all(c->tmp_fd, page, r->page_size) < 0) {
+		if (ftx_write_all(c->tmp_fd, page, r->page_size) < 0) {
 			drain_fail(d, c, "write to temp file", errno);
 			return -1;
 		}
+		if (c->scanned == c->st.bytes) {
+			c->st.pages++;
+			page_missed(r, c, page);
+			c->scanned += r->page_size;
+		}
+		c->st.bytes += r->page_size;
 	}
 	return 0;
 }
@@ -397,14 +525,34 @@ static void *drain_main(void *arg)
 		if (!stop && !moved)
 			nanosleep(&(struct timespec){ 0, NO_PROGRESS_SLEEP_NS }, NULL);
 	}
-	/* final flush: whole pages first, then the partial ones */
+	/* final flush: whole pages first, then the partial ones; not onto a failed disk */
 	ftx_test_pause("record-flush");
-	for (i = 0; i < d->nr_cpus; i++) {
+	for (i = 0; i < d->nr_cpus && !d->err; i++) {
 		drain_full(d, d->cpus[i]);
 		drain_read(d, d->cpus[i], NULL, NULL, page, &dummy, 0);
 	}
 	free(page);
 	return NULL;
+}
+
+/* Wake every started drain thread (it flushes and returns) and join it. */
+static void join_threads(struct ftx_recorder *r)
+{
+	for (unsigned int i = 0; i < r->nr_drains; i++) {
+		struct drain *d = &r->drains[i];
+
+		if (!d->started)
+			continue;
+		/* cannot fail short of a full counter, which wakes the thread as well */
+		(void)!write(d->evfd, &(uint64_t){ 1 }, 8);
+		pthread_join(d->thread, NULL);
+		d->started = false;
+	}
+}
+
+bool ftx_recorder_failed(struct ftx_recorder *r)
+{
+	return __atomic_load_n(&r->failed, __ATOMIC_ACQUIRE);
 }
 
 int ftx_recorder_start(struct ftx_recorder *r)
@@ -431,6 +579,8 @@ int ftx_recorder_start(struct ftx_recorder *r)
 
 			if (err) {
 				pthread_sigmask(SIG_SETMASK, &old, NULL);
+				/* the threads already running must not outlive their state */
+				join_threads(r);
 				errno = err;
 				ftx_error_set("cannot start a drain thread: %s", strerror(err));
 				return -1;
@@ -474,11 +624,11 @@ static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *p
 		memcpy(&c32, page + 8, 4);
 		commit = c32;
 	}
-	if (!(commit & RB_MISSED_EVENTS))
+	if (!(commit & FTX_RB_MISSED_EVENTS))
 		return;
 	c->st.missed_pages++;
-	if (commit & RB_MISSED_STORED) {
-		uint64_t at = hdr + (commit & RB_COMMIT_MASK);
+	if (commit & FTX_RB_MISSED_STORED) {
+		uint64_t at = hdr + (commit & FTX_RB_COMMIT_MASK);
 
 		if (at + r->long_size <= r->page_size) {
 			if (r->long_size == 8) {
@@ -494,20 +644,41 @@ static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *p
 	}
 }
 
-/* Walk the sub-buffer headers of a temp file for the kernel's missed-events marks. */
-static void count_missed(struct ftx_recorder *r, struct rec_cpu *c)
+/*
+ * The missed-events marks of the pages written to @c's temp file since the
+ * last call, read through a mapping of the fresh range while it is still in
+ * the page cache: no second pass over the data at the end (on an SD card or
+ * 9p that pass read everything back), and only the header of each page is
+ * touched.
+ */
+static void scan_new(struct ftx_recorder *r, struct rec_cpu *c)
 {
-	uint64_t off;
+	uint64_t end = c->st.bytes - c->st.bytes % r->page_size, start, off;
+	long sys_page = sysconf(_SC_PAGESIZE);
+	size_t len;
+	char *map;
 
-	if (c->tmp_fd < 0)
+	if (c->tmp_fd < 0 || end <= c->scanned)
 		return;
-	c->st.pages = c->st.missed_pages = c->st.missed_events = 0;
-	for (off = 0; off + r->page_size <= c->st.bytes; off += r->page_size) {
-		if (pread(c->tmp_fd, r->page_buf, r->page_size, off) != (ssize_t)r->page_size)
-			break;
-		c->st.pages++;
-		page_missed(r, c, r->page_buf);
+	start = c->scanned - c->scanned % (uint64_t)sys_page;
+	len = end - start;
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, c->tmp_fd, start);
+	if (map == MAP_FAILED) {
+		/* pread the pages instead (a file system without mmap) */
+		for (off = c->scanned; off < end; off += r->page_size) {
+			if (pread(c->tmp_fd, r->page_buf, r->page_size, off) != (ssize_t)r->page_size)
+				break;
+			c->st.pages++;
+			page_missed(r, c, r->page_buf);
+		}
+	} else {
+		for (off = c->scanned; off < end; off += r->page_size) {
+			c->st.pages++;
+			page_missed(r, c, map + (off - start));
+		}
+		munmap(map, len);
 	}
+	c->scanned = end;
 }
 
 static void collect_stats(struct ftx_recorder *r)
@@ -527,7 +698,7 @@ static void collect_stats(struct ftx_recorder *r)
 			c->st.dropped = stat_value(c->stats_text, "dropped events");
 			c->st.events = stat_value(c->stats_text, "read events");
 		}
-		count_missed(r, c);
+		scan_new(r, c);
 	}
 	ftx_error_clear();
 }
@@ -545,15 +716,10 @@ int ftx_recorder_stop(struct ftx_recorder *r)
 		ret = -1;
 		err = errno;
 	}
+	join_threads(r);
 	for (i = 0; i < r->nr_drains; i++) {
 		struct drain *d = &r->drains[i];
 
-		if (!d->started)
-			continue;
-		/* cannot fail short of a full counter, which wakes the thread as well */
-		(void)!write(d->evfd, &(uint64_t){ 1 }, 8);
-		pthread_join(d->thread, NULL);
-		d->started = false;
 		if (d->err && !err) {
 			err = d->err;
 			msg = d->errmsg;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ftx/recorder.h"
+#include "ftx/tracedat-write.h"
 
 #define MAX_DRAIN_THREADS	64
 #define PIPE_WANT		(1024 * 1024)
@@ -30,8 +31,7 @@ struct rec_cpu {
 	int cpu;
 	int fd;			/* trace_pipe_raw, O_NONBLOCK; -1: no buffer */
 	int tmp_fd;		/* unlinked temp file; -1 in stream mode */
-	int pipe[2];
-	size_t pipe_size;
+	uint64_t scanned;	/* temp file bytes whose page headers were counted */
 	struct ftx_recorder_cpu_stats st;
 	char *stats_text;	/* per_cpu/cpuN/stats at stop */
 };
@@ -42,10 +42,26 @@ struct drain {
 	bool started;
 	int epfd;
 	int evfd;		/* written by stop */
+	int pipe[2];		/* splice: trace_pipe_raw -> pipe -> temp file */
+	size_t pipe_size;
 	struct rec_cpu **cpus;
 	size_t nr_cpus;
 	int err;		/* errno of the first failure */
 	char errmsg[256];
+};
+
+/* Event formats read from tracefs, for the file. */
+struct fmt_list {
+	struct ftx_tdat_format *f;
+	size_t n, alloc;
+};
+
+/* What the file needs from tracefs, read before the session restores it. */
+struct rec_meta {
+	bool collected;
+	struct fmt_list ftrace, ev;
+	char *kallsyms, *printk, *cmdlines, *clock_text;
+	size_t kallsyms_len, printk_len, cmdlines_len, clock_len;
 };
 
 struct comm {
@@ -70,6 +86,7 @@ struct ftx_recorder {
 	bool stream, started, stopped, exclude_self;
 	unsigned int file_version;	/* ftx_recorder_opts' */
 	int compression;
+	bool failed;		/* a drain thread failed (atomic): stop now */
 	char *pidlist;		/* set_event_pid contents we wrote */
 	struct comm *comms;	/* collected from /proc */
 	struct comm *known;	/* ftx_recorder_set_comm(): win over everything */
@@ -77,6 +94,7 @@ struct ftx_recorder {
 	size_t nr_comms, alloc_comms;
 	struct tep_handle *tep;
 	char *page_buf;
+	struct rec_meta meta;
 };
 
 /* recorder.c */
@@ -91,8 +109,21 @@ int rec_exclude_self(struct ftx_recorder *r, bool tracer);
 int rec_instance_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
 
 /* drain.c */
+void rec_nofile_raise(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
 int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);
 void rec_drain_free(struct ftx_recorder *r);
+/*
+ * rec_cpus_assign - drain thread of each of @nr_cpus CPUs: balanced blocks,
+ * SMT siblings (same @core value; @core NULL: no topology) apart. Pure.
+ */
+void rec_cpus_assign(unsigned int nr_cpus, const int *core, unsigned int nr_threads,
+		     unsigned int *thread);
+
+/* drain.c: the per-CPU buffers are no longer needed (the instance can go) */
+void rec_drain_close_buffers(struct ftx_recorder *r);
+
+/* assemble.c */
+void rec_meta_free(struct ftx_recorder *r);
 
 /* comm.c */
 void rec_comm_copy(char dst[16], const char *src);

@@ -69,11 +69,21 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	r->inst = strdup(ftx_session_dir(s));
 	if (!r->inst)
 		goto fail;
+	rec_nofile_raise(r, o);
 
-	r->header_page = rec_read_at(r->top, "events/header_page", &r->header_page_len);
-	r->header_event = rec_read_at(r->top, "events/header_event", &r->header_event_len);
+	/*
+	 * The instance's own: since 6.8 each instance's header_page describes its
+	 * sub-buffer size (buffer_subbuf_size_kb), which may differ from the top.
+	 */
+	r->header_page = rec_read_at(r->inst, "events/header_page", &r->header_page_len);
+	if (!r->header_page)
+		r->header_page = rec_read_at(r->top, "events/header_page", &r->header_page_len);
+	r->header_event = rec_read_at(r->inst, "events/header_event", &r->header_event_len);
+	if (!r->header_event)
+		r->header_event = rec_read_at(r->top, "events/header_event", &r->header_event_len);
 	if (!r->header_page || !r->header_event)
 		goto fail;
+	ftx_error_clear();
 	r->page_size = ftx_tdat_page_size(r->header_page, r->header_page_len, &r->long_size);
 	if (!r->page_size)
 		goto fail;
@@ -98,6 +108,7 @@ void ftx_recorder_destroy(struct ftx_recorder *r)
 	if (r->started && !r->stopped && !r->stream)
 		ftx_recorder_stop(r);
 	rec_drain_free(r);
+	rec_meta_free(r);
 	if (r->tep)
 		tep_free(r->tep);
 	free(r->comms);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include <sys/sendfile.h>
 
 #include <zlib.h>
@@ -24,6 +25,7 @@
 #include "ftx/error.h"
 #include "ftx/test-hook.h"
 #include "ftx/tracedat-write.h"
+#include "ftx/util.h"
 
 #define OUT_BUF_SIZE	(64 * 1024)
 
@@ -40,33 +42,11 @@ struct out {
 	size_t cap;
 };
 
-static int write_all(int fd, const void *p, size_t len)
-{
-	const char *c = p;
-
-	while (len) {
-		ssize_t n = write(fd, c, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0) {
-			errno = ENOSPC;
-			return -1;
-		}
-		c += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static void out_flush(struct out *o)
 {
 	if (o->err || !o->fill || o->fd < 0)
 		return;
-	if (write_all(o->fd, o->buf, o->fill) < 0)
+	if (ftx_write_all(o->fd, o->buf, o->fill) < 0)
 		o->err = errno;
 	o->fill = 0;
 }
@@ -97,7 +77,7 @@ static void out_bytes(struct out *o, const void *p, size_t len)
 	}
 	if (len >= OUT_BUF_SIZE) {
 		out_flush(o);
-		if (!o->err && write_all(o->fd, p, len) < 0)
+		if (!o->err && ftx_write_all(o->fd, p, len) < 0)
 			o->err = errno;
 		return;
 	}
@@ -154,53 +134,72 @@ static void out_patch_u64(struct out *o, uint64_t pos, uint64_t v)
 	out_patch(o, pos, &v, sizeof(v));
 }
 
-/* Copy @size bytes of @fd from @offset to the output (already flushed). */
-static void out_copy_fd(struct out *o, int fd, off_t offset, uint64_t size)
+/* One pread/write chunk of the plain copy. */
+static ssize_t copy_plain(int out, int in, off_t *offset, size_t len)
+{
+	static __thread char buf[OUT_BUF_SIZE];
+	ssize_t n;
+
+	if (len > sizeof(buf))
+		len = sizeof(buf);
+	do
+		n = pread(in, buf, len, *offset);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n;
+	if (ftx_write_all(out, buf, n) < 0)
+		return -1;
+	*offset += n;
+	return n;
+}
+
+#define COPY_CHUNK	(4u << 20)
+
+/*
+ * Copy @size bytes of @fd from @offset to the output (already flushed), in
+ * the kernel where it can: copy_file_range (a reflink on btrfs/XFS, a
+ * server-side copy on NFS, else a page-cache copy), then sendfile, then
+ * pread/write. With @consume the source is discarded behind the copy (hole
+ * punching), so the copy needs little more room than the data: on a nearly
+ * full disk the temp files make the room for the file.
+ */
+static void out_copy_fd(struct out *o, int fd, off_t offset, uint64_t size, bool consume)
 {
 	uint64_t left = size;
+	int how = 0;		/* 0 copy_file_range, 1 sendfile, 2 plain */
 
 	if (o->err)
 		return;
 	out_flush(o);
 	ftx_test_pause("record-write");	/* the metadata written, the data not yet */
 	while (!o->err && left) {
-		size_t chunk = left > (1u << 30) ? (1u << 30) : left;
-		ssize_t n = sendfile(o->fd, fd, &offset, chunk);
+		size_t chunk = left > COPY_CHUNK ? COPY_CHUNK : left;
+		off_t start = offset, out_off;
+		ssize_t n;
 
+		if (how == 0) {
+			out_off = lseek(o->fd, 0, SEEK_CUR);
+			n = out_off < 0 ? -1 : copy_file_range(fd, &offset, o->fd, &out_off, chunk, 0);
+			if (n > 0 && lseek(o->fd, out_off, SEEK_SET) < 0)
+				n = -1;
+		} else if (how == 1) {
+			n = sendfile(o->fd, fd, &offset, chunk);
+		} else {
+			n = copy_plain(o->fd, fd, &offset, chunk);
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
-			/* not a sendfile-able pair: plain copy */
-			char *buf = malloc(OUT_BUF_SIZE);
-
-			if (!buf) {
-				o->err = errno;
-				return;
-			}
-			while (left) {
-				size_t want = left < OUT_BUF_SIZE ? left : OUT_BUF_SIZE;
-
-				n = pread(fd, buf, want, offset);
-				if (n < 0 && errno == EINTR)
-					continue;
-				if (n <= 0) {
-					o->err = n < 0 ? errno : EIO;
-					break;
-				}
-				if (write_all(o->fd, buf, n) < 0) {
-					o->err = errno;
-					break;
-				}
-				offset += n;
-				left -= n;
-			}
-			free(buf);
-			break;
+		if (n < 0 && how < 2 && (errno == EINVAL || errno == ENOSYS || errno == EXDEV ||
+					 errno == EOPNOTSUPP || errno == EBADF)) {
+			how++;		/* not a pair this method copies: the next one */
+			continue;
 		}
 		if (n <= 0) {
 			o->err = n < 0 ? errno : EIO;	/* source shorter than promised */
 			break;
 		}
+		if (consume && fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, start, n) < 0)
+			consume = false;	/* no hole punching here: keep both copies */
 		left -= n;
 	}
 	o->off += size;
@@ -510,7 +509,7 @@ static int write_v6(struct out *o, const struct ftx_tdat_info *info,
 		if (!offsets[cpu])
 			continue;
 		out_zeros(o, offsets[cpu] - o->off);
-		out_copy_fd(o, cpus[cpu].fd, cpus[cpu].offset, cpus[cpu].size);
+		out_copy_fd(o, cpus[cpu].fd, cpus[cpu].offset, cpus[cpu].size, cpus[cpu].consume);
 	}
 	return 0;
 }
@@ -727,7 +726,7 @@ static int write_v7(struct out *o, const struct ftx_tdat_info *info,
 			/* the size trace-cmd stores leaves out the chunk count */
 			sizes[cpu] = o->off - at - 4;
 		} else {
-			out_copy_fd(o, c->fd, c->offset, c->size);
+			out_copy_fd(o, c->fd, c->offset, c->size, c->consume);
 			sizes[cpu] = c->size;
 		}
 		nr_data++;

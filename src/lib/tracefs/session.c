@@ -601,6 +601,8 @@ void ftx_session_fd_remove(struct ftx_session *s, int fd)
 	sigset_t old;
 	int i;
 
+	if (!s)
+		return;
 	signals_block(&old);
 	for (i = 0; i < s->nr_fds; i++) {
 		if (s->fds[i] == fd) {
