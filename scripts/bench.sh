@@ -133,17 +133,23 @@ run_bare() {
 	inst=
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 }
+# FTX_TMPDIR: ftx's --tmpdir (the per-CPU temp files off the output's disk)
 run_ftx() {
 	local mode=$1 wl=$2 e args=() cpu
 	shift 2
 	for e in "$@"; do args+=(-e "${e/\//:}"); done
 	[ "$mode" = pid ] && args+=(-F -c)
-	"$FTX" record "${args[@]}" -b "$kb" -o "$work/ftx.dat" -- "$wl" \
-		> "$work/out" 2> "$work/err" || { echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
+	[ -n "${FTX_TMPDIR:-}" ] && args+=(--tmpdir "$FTX_TMPDIR")
+	# %O: blocks the recording wrote to storage (temp files + trace.dat), %I read back
+	/usr/bin/time -f "%I %O" -o "$work/ftime" "$FTX" record "${args[@]}" -b "$kb" \
+		-o "$work/ftx.dat" -- "$wl" > "$work/out" 2> "$work/err" ||
+		{ echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 	read -r _ ev _ lost < <(grep '^total' "$work/err")
 	cpu=$(sed -n 's/^recorder CPU time: \([0-9.]*\)s user, \([0-9.]*\)s system/\1 + \2/p' "$work/err")
-	echo "$ev $lost $(printf "%.2f" "$(echo "$cpu" | bc -l)")" > "$work/ftxres"
+	read -r bin bout < "$work/ftime"
+	echo "$ev $lost $(printf "%.2f" "$(echo "$cpu" | bc -l)") $((bin / 2048)) $((bout / 2048)) $(($(stat -c %s "$work/ftx.dat") >> 20))" \
+		> "$work/ftxres"
 }
 run_alone() {
 	"$2" > "$work/out" 2>&1 || { echo "workload failed" >&2; return 1; }
@@ -186,10 +192,10 @@ bench_case() {
 			fi
 		fi
 	done
-	read -r fev flost fcpu <<< "$ftxline"
-	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss' "$label" "$a" \
+	read -r fev flost fcpu fin fout fsize <<< "$ftxline"
+	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s' "$label" "$a" \
 		"$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
-		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu"
+		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize"
 	if [ "$withperf" = 1 ]; then
 		read -r pev plost pcpu <<< "$perfline"
 		printf '   perf record %.2fx (%s events, %s lost, %ss CPU)' \
@@ -202,9 +208,17 @@ rounds=${BENCH_ROUNDS:-3}
 echo "== 2. recording cost against its floor, like for like ($kb KB per CPU, $rounds interleaved"
 echo "   rounds, minimum wall of each): floor = a bare instance with the same events and pid"
 echo "   filter that nobody reads; cost = ftx's slowdown / the floor's (1.00 = free)"
-printf '%-40s %7s %8s %8s %8s %10s %7s %7s\n' case alone-s floor ftx cost events lost rec-CPU
+echo "   disk MB: what the recording read back / wrote to storage (temp files + trace.dat;"
+echo "   the pages once into temp files, once into the file; copy_file_range in the kernel,"
+echo "   the missed-events marks read from the page cache, no second pass), file MB: trace.dat"
+printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s\n' case alone-s floor ftx cost events lost rec-CPU \
+	"disk-MB" file
 bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls ||
 	exit 1
+# the temp files in RAM (--tmpdir, as on a board with an SD card): the pages reach
+# the disk once
+FTX_TMPDIR=/dev/shm bench_case "raw_syscalls, -F -c, --tmpdir /dev/shm" pid "$wl_storm" 0 \
+	raw_syscalls || exit 1
 bench_case "raw_syscalls, system-wide" all "$wl_storm" 0 raw_syscalls || exit 1
 bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
 echo
