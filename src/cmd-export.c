@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "ftx/analysis.h"
@@ -99,8 +100,24 @@ static int export_write(struct export_params *p)
 	FILE *out;
 	int ret;
 
+	struct stat st;
+
 	if (!strcmp(p->chrome, "-"))
 		return ftx_chrome_export(&p->cli.o, stdout, NULL);
+	/* a device or a FIFO (/dev/null, a pipe) is written as it is, never renamed over */
+	if (!stat(p->chrome, &st) && !S_ISREG(st.st_mode)) {
+		out = fopen(p->chrome, "w");
+		if (!out) {
+			ftx_error_set("cannot write %s: %s", p->chrome, strerror(errno));
+			return -1;
+		}
+		ret = ftx_chrome_export(&p->cli.o, out, NULL);
+		if (fclose(out) && !ret) {
+			ftx_error_set("error writing %s: %s", p->chrome, strerror(errno));
+			ret = -1;
+		}
+		return ret;
+	}
 	/* a temp file renamed into place: never half a JSON under the name */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->chrome, (int)getpid()) >= (int)sizeof(tmp)) {
 		ftx_error_set("%s: name too long", p->chrome);

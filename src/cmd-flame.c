@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "ftx/analysis.h"
@@ -127,8 +128,24 @@ static int flame_write(struct flame_params *p, struct ftx_calltree *ct)
 	FILE *out;
 	int ret;
 
+	struct stat st;
+
 	if (!strcmp(p->output, "-"))
 		return p->folded ? ftx_flame_folded(ct, stdout) : ftx_flame_svg(ct, &p->fo, stdout);
+	/* a device or a FIFO (/dev/null, a pipe) is written as it is, never renamed over */
+	if (!stat(p->output, &st) && !S_ISREG(st.st_mode)) {
+		out = fopen(p->output, "w");
+		if (!out) {
+			ftx_error_set("cannot write %s: %s", p->output, strerror(errno));
+			return -1;
+		}
+		ret = p->folded ? ftx_flame_folded(ct, out) : ftx_flame_svg(ct, &p->fo, out);
+		if (fclose(out) && !ret) {
+			ftx_error_set("error writing %s: %s", p->output, strerror(errno));
+			ret = -1;
+		}
+		return ret;
+	}
 	/* a temp file renamed into place: never half a graph under the name */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->output, (int)getpid()) >= (int)sizeof(tmp)) {
 		ftx_error_set("%s: name too long", p->output);

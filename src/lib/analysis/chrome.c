@@ -24,6 +24,117 @@
 
 #define IDLE_TID	(1 << 22)	/* above PID_MAX_LIMIT: the idle task of CPU n is IDLE_TID + n */
 #define TID_HASH	4096
+#define NAME_CACHE	4096
+
+/* One event's text, built without stdio's format parsing (X events are most of the output) */
+struct nbuf {
+	FILE *out;
+	size_t n;
+	char b[1 << 16];
+};
+
+static void nb_flush(struct nbuf *nb)
+{
+	fwrite(nb->b, 1, nb->n, nb->out);
+	nb->n = 0;
+}
+
+static inline void put(struct nbuf *nb, const char *s, size_t len)
+{
+	while (nb->n + len > sizeof(nb->b)) {
+		size_t room = sizeof(nb->b) - nb->n;
+
+		memcpy(nb->b + nb->n, s, room);
+		nb->n += room;
+		s += room;
+		len -= room;
+		nb_flush(nb);
+	}
+	memcpy(nb->b + nb->n, s, len);
+	nb->n += len;
+}
+
+#define PUT(nb, lit) put(nb, lit, sizeof(lit) - 1)
+
+static inline void put_u(struct nbuf *nb, unsigned long long v)
+{
+	char t[24];
+	int i = sizeof(t);
+
+	do {
+		t[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put(nb, t + i, sizeof(t) - i);
+}
+
+static inline void put_i(struct nbuf *nb, long long v)
+{
+	if (v < 0) {
+		PUT(nb, "-");
+		put_u(nb, -(unsigned long long)v);
+	} else {
+		put_u(nb, (unsigned long long)v);
+	}
+}
+
+/* ns as microseconds with three decimals */
+static inline void put_us(struct nbuf *nb, unsigned long long ns)
+{
+	char f[4] = { '.', '0' + ns / 100 % 10, '0' + ns / 10 % 10, '0' + ns % 10 };
+
+	put_u(nb, ns / 1000);
+	put(nb, f, 4);
+}
+
+/* A string's bytes as a JSON string, up to @max bytes or a NUL */
+static void put_json(struct nbuf *nb, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	PUT(nb, "\"");
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		put(nb, s + i - run, run);
+		run = 0;
+		if (c == '"' || c == '\\') {
+			esc[1] = c;
+			put(nb, esc, 2);
+		} else {
+			put(nb, esc, 6);	/* no UTF-8 promise from the kernel */
+		}
+	}
+	put(nb, s + i - run, run);
+	PUT(nb, "\"");
+}
+
+/* Per event id: the fixed start of its "i" events and its fields */
+struct ev_field {
+	struct tep_format_field *f;
+	char *key;		/* ",\"name\":" (the first without the comma) */
+	size_t keylen;
+};
+
+struct ev_cache {
+	struct tep_event *ev;
+	char *head;		/* {"ph":"i","s":"t","name":"...","cat":"...","pid":1,"tid": */
+	size_t headlen;
+	struct ev_field *fields;
+	int nfields;
+};
+
+struct name_slot {
+	unsigned long long addr;
+	char *json;		/* the name as a JSON string, quotes included */
+	size_t len;
+};
 
 struct tid {
 	int tid;
@@ -43,6 +154,11 @@ struct chrome {
 	unsigned long long *lost;	/* per CPU, cumulative */
 	int nlost;
 	bool first;
+	struct name_slot names[NAME_CACHE];
+	struct nbuf nb;
+	struct ev_cache **evs;	/* by event id */
+	int nevs;
+	bool syms;
 };
 
 static void json_str(FILE *out, const char *s, size_t max)
@@ -76,7 +192,7 @@ static int tid_of(int pid, int cpu)
 static void sep(struct chrome *c)
 {
 	if (!c->first)
-		fputs(",\n", c->out);
+		PUT(&c->nb, ",\n");
 	c->first = false;
 }
 
@@ -102,50 +218,94 @@ static void thread(struct chrome *c, int pid, int cpu)
 	else
 		snprintf(buf, sizeof(buf), "<idle>/%d", cpu);
 	sep(c);
-	fprintf(c->out, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":%d,\"args\":{\"name\":",
-		tid);
-	json_str(c->out, buf, sizeof(buf));
-	fputs("}}", c->out);
+	PUT(&c->nb, "{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":");
+	put_i(&c->nb, tid);
+	PUT(&c->nb, ",\"args\":{\"name\":");
+	put_json(&c->nb, buf, sizeof(buf));
+	PUT(&c->nb, "}}");
 	sep(c);
-	fprintf(c->out, "{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":%d,\"args\":{\"sort_index\":%d}}",
-		tid, tid);
+	PUT(&c->nb, "{\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":1,\"tid\":");
+	put_i(&c->nb, tid);
+	PUT(&c->nb, ",\"args\":{\"sort_index\":");
+	put_i(&c->nb, tid);
+	PUT(&c->nb, "}}");
 }
 
 static const char *fname(struct chrome *c, unsigned long long addr, char *buf, size_t len)
 {
+	/* kallsyms on first use: a trace of tracepoints never pays for it */
+	if (!c->syms) {
+		c->syms = true;
+		ftx_tracedat_load_kallsyms(c->td);	/* without names: addresses */
+	}
 	return ftx_analysis_name(c->tep, FTX_CNODE_FUNC, addr, buf, len);
+}
+
+/* The function's name as a JSON string, from a small cache */
+static const struct name_slot *json_name(struct chrome *c, unsigned long long addr)
+{
+	struct name_slot *ns = &c->names[(addr >> 2) % NAME_CACHE];
+	char buf[256], *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (ns->json && ns->addr == addr)
+		return ns;
+	m = open_memstream(&text, &len);
+	if (!m)
+		return NULL;
+	json_str(m, fname(c, addr, buf, sizeof(buf)), sizeof(buf));
+	if (fclose(m)) {
+		free(text);
+		return NULL;
+	}
+	free(ns->json);
+	ns->addr = addr;
+	ns->json = text;
+	ns->len = len;
+	return ns;
 }
 
 static void x_event(struct chrome *c, int pid, int cpu, unsigned long long func, int depth,
 		    unsigned long long ts, unsigned long long end, const struct ftx_graph_exit *x,
 		    const char *cut)
 {
-	char buf[256];
+	const struct name_slot *name = json_name(c, func);
+	struct nbuf *nb = &c->nb;
 
 	thread(c, pid, cpu);
 	sep(c);
-	fputs("{\"ph\":\"X\",\"name\":", c->out);
-	json_str(c->out, fname(c, func, buf, sizeof(buf)), sizeof(buf));
-	fprintf(c->out, ",\"cat\":\"%s\",\"pid\":1,\"tid\":%d,\"ts\":", cut ? "function,cut" : "function",
-		tid_of(pid, cpu));
-	us(c->out, ts);
-	fputs(",\"dur\":", c->out);
-	us(c->out, end > ts ? end - ts : 0);
-	fprintf(c->out, ",\"args\":{\"depth\":%d", depth);
-	if (x->how == FTX_GRAPH_EXIT || !strcmp(cut, "entry before the trace")) {
-		fputs(",\"kernel_dur_us\":", c->out);
-		us(c->out, x->dur);
-	} else {
-		fputs(",\"seen_us\":", c->out);
-		us(c->out, x->dur);
+	PUT(nb, "{\"ph\":\"X\",\"name\":");
+	if (name)
+		put(nb, name->json, name->len);
+	else
+		PUT(nb, "\"?\"");
+	if (cut)
+		PUT(nb, ",\"cat\":\"function,cut\",\"pid\":1,\"tid\":");
+	else
+		PUT(nb, ",\"cat\":\"function\",\"pid\":1,\"tid\":");
+	put_i(nb, tid_of(pid, cpu));
+	PUT(nb, ",\"ts\":");
+	put_us(nb, ts);
+	PUT(nb, ",\"dur\":");
+	put_us(nb, end > ts ? end - ts : 0);
+	PUT(nb, ",\"args\":{\"depth\":");
+	put_i(nb, depth);
+	if (x->how == FTX_GRAPH_EXIT || !strcmp(cut, "entry before the trace"))
+		PUT(nb, ",\"kernel_dur_us\":");
+	else
+		PUT(nb, ",\"seen_us\":");
+	put_us(nb, x->dur);
+	if (x->has_retval) {
+		PUT(nb, ",\"retval\":");
+		put_i(nb, x->retval);
 	}
-	if (x->has_retval)
-		fprintf(c->out, ",\"retval\":%lld", x->retval);
 	if (cut) {
-		fputs(",\"cut\":", c->out);
-		json_str(c->out, cut, 64);
+		PUT(nb, ",\"cut\":\"");
+		put(nb, cut, strlen(cut));	/* our own words: nothing to escape */
+		PUT(nb, "\"");
 	}
-	fputs("}}", c->out);
+	PUT(nb, "}}");
 	c->calls++;
 }
 
@@ -177,56 +337,147 @@ static int hook_orphan(void *ctx, int pid, struct ftx_graph_frame *top, unsigned
 	return 0;
 }
 
-static void fields(struct chrome *c, struct tep_event *ev, struct tep_record *rec)
+static char *dup_json(const char *pre, const char *s, const char *post, size_t *len)
+{
+	char *text = NULL;
+	FILE *m = open_memstream(&text, len);
+
+	if (!m)
+		return NULL;
+	fputs(pre, m);
+	json_str(m, s, 256);
+	fputs(post, m);
+	if (fclose(m)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+static void ev_cache_free(struct ev_cache *e)
+{
+	if (!e)
+		return;
+	for (int i = 0; i < e->nfields; i++)
+		free(e->fields[i].key);
+	free(e->fields);
+	free(e->head);
+	free(e);
+}
+
+static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 {
 	struct tep_format_field *f;
-	bool first = true;
+	struct ev_cache *e;
+	char *cat;
+	size_t len;
+	int n = 0;
 
+	if (ev->id < 0 || ev->id > 65535)
+		return NULL;
+	if (ev->id < c->nevs && c->evs[ev->id])
+		return c->evs[ev->id];
+	if (ev->id >= c->nevs) {
+		struct ev_cache **v = realloc(c->evs, (ev->id + 1) * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		memset(v + c->nevs, 0, (ev->id + 1 - c->nevs) * sizeof(*v));
+		c->evs = v;
+		c->nevs = ev->id + 1;
+	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->ev = ev;
+	cat = dup_json(",\"cat\":", ev->system, ",\"pid\":1,\"tid\":", &len);
+	e->head = cat ? dup_json("{\"ph\":\"i\",\"s\":\"t\",\"name\":", ev->name, cat, &e->headlen) :
+		  NULL;
+	free(cat);
+	for (f = ev->format.fields; f; f = f->next)
+		n++;
+	e->fields = calloc(n ? n : 1, sizeof(*e->fields));
+	if (!e->head || !e->fields) {
+		ev_cache_free(e);
+		return NULL;
+	}
 	for (f = ev->format.fields; f; f = f->next) {
+		struct ev_field *ef = &e->fields[e->nfields];
+
+		/* numbers and strings; other arrays are left out */
 		if (f->flags & TEP_FIELD_IS_ARRAY && !(f->flags & TEP_FIELD_IS_STRING))
 			continue;
-		fputs(first ? "" : ",", c->out);
-		first = false;
-		json_str(c->out, f->name, 128);
-		fputc(':', c->out);
-		if (f->flags & TEP_FIELD_IS_STRING) {
-			int len = 0;
-			struct trace_seq *none = NULL;
-			const char *s = tep_get_field_raw(none, ev, f->name, rec, &len, 0);
-
-			json_str(c->out, s ? s : "", s ? (size_t)len : 0);
-		} else {
-			unsigned long long v = 0;
-
-			tep_read_number_field(f, rec->data, &v);
-			if (f->flags & TEP_FIELD_IS_SIGNED) {
-				long long sv = f->size == 1 ? (signed char)v : f->size == 2 ? (short)v :
-					       f->size == 4 ? (int)v : (long long)v;
-
-				fprintf(c->out, "%lld", sv);
-			} else if (v >> 53) {
-				fprintf(c->out, "\"0x%llx\"", v);	/* past a double's precision */
-			} else {
-				fprintf(c->out, "%llu", v);
-			}
+		ef->f = f;
+		ef->key = dup_json(e->nfields ? "," : "", f->name, ":", &ef->keylen);
+		if (!ef->key) {
+			ev_cache_free(e);
+			return NULL;
 		}
+		e->nfields++;
+	}
+	c->evs[ev->id] = e;
+	return e;
+}
+
+static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *rec)
+{
+	struct tep_format_field *f = ef->f;
+	struct nbuf *nb = &c->nb;
+	unsigned long long v = 0;
+
+	put(nb, ef->key, ef->keylen);
+	if (f->flags & TEP_FIELD_IS_STRING) {
+		unsigned int off = f->offset, len = f->size;
+
+		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+			/* __data_loc: offset in the low 16 bits, length in the high 16 */
+			v = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+			off = v & 0xffff;
+			len = v >> 16;
+			if (f->flags & TEP_FIELD_IS_RELATIVE)
+				off += f->offset + f->size;
+		}
+		if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
+			len = off > (unsigned int)rec->size ? 0 : rec->size - off;
+		put_json(nb, (const char *)rec->data + (off <= (unsigned int)rec->size ? off : 0), len);
+		return;
+	}
+	if ((unsigned int)(f->offset + f->size) > (unsigned int)rec->size) {
+		PUT(nb, "null");
+		return;
+	}
+	v = tep_read_number(c->tep, (const char *)rec->data + f->offset, f->size);
+	if (f->flags & TEP_FIELD_IS_SIGNED) {
+		put_i(nb, f->size == 1 ? (signed char)v : f->size == 2 ? (short)v :
+			  f->size == 4 ? (int)v : (long long)v);
+	} else if (v >> 53) {
+		char hex[24];
+
+		/* past a double's precision: a string */
+		put(nb, hex, snprintf(hex, sizeof(hex), "\"0x%llx\"", v));
+	} else {
+		put_u(nb, v);
 	}
 }
 
 static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec)
 {
 	struct chrome *c = ctx;
-	struct tep_event *ev = tep_find_event_by_record(c->tep, rec);
+	int type = tep_data_type(c->tep, rec);
+	struct ev_cache *e = type >= 0 && type < c->nevs ? c->evs[type] : NULL;
+	struct tep_event *ev = e ? e->ev : tep_find_event(c->tep, type);
+	struct nbuf *nb = &c->nb;
 	char buf[256];
 
 	if (!ev)
 		return 0;
 	thread(c, pid, rec->cpu);
 	sep(c);
-	fputs("{\"ph\":\"i\",\"s\":\"t\",\"name\":", c->out);
 	if (ev->id == c->func_id && c->f_ip) {
 		unsigned long long ip = 0, parent = 0;
 
+		nb_flush(nb);
+		fputs("{\"ph\":\"i\",\"s\":\"t\",\"name\":", c->out);
 		tep_read_number_field(c->f_ip, rec->data, &ip);
 		if (c->f_parent)
 			tep_read_number_field(c->f_parent, rec->data, &parent);
@@ -238,14 +489,18 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 		fputs("}}", c->out);
 		return 0;
 	}
-	json_str(c->out, ev->name, 256);
-	fputs(",\"cat\":", c->out);
-	json_str(c->out, ev->system, 256);
-	fprintf(c->out, ",\"pid\":1,\"tid\":%d,\"ts\":", tid_of(pid, rec->cpu));
-	us(c->out, rec->ts);
-	fputs(",\"args\":{", c->out);
-	fields(c, ev, rec);
-	fputs("}}", c->out);
+	if (!e)
+		e = ev_cache(c, ev);
+	if (!e)
+		return -1;
+	put(nb, e->head, e->headlen);
+	put_i(nb, tid_of(pid, rec->cpu));
+	PUT(nb, ",\"ts\":");
+	put_us(nb, rec->ts);
+	PUT(nb, ",\"args\":{");
+	for (int i = 0; i < e->nfields; i++)
+		put_field(c, &e->fields[i], rec);
+	PUT(nb, "}}");
 	return 0;
 }
 
@@ -264,10 +519,12 @@ static int lost(struct chrome *c, struct tep_record *rec)
 	}
 	c->lost[rec->cpu] += n ? n : 1;
 	sep(c);
+	nb_flush(&c->nb);
 	fprintf(c->out, "{\"ph\":\"C\",\"name\":\"lost events\",\"pid\":1,\"ts\":");
 	us(c->out, rec->ts);
 	fprintf(c->out, ",\"args\":{\"cpu%d\":%llu}}", rec->cpu, c->lost[rec->cpu]);
 	sep(c);
+	nb_flush(&c->nb);
 	fprintf(c->out, "{\"ph\":\"i\",\"s\":\"g\",\"name\":\"%s%llu events lost on CPU %d\",\"pid\":1,\"tid\":0,\"ts\":",
 		n ? "" : "at least ", n ? n : 1, rec->cpu);
 	us(c->out, rec->ts);
@@ -280,19 +537,18 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned lon
 	struct chrome *c = calloc(1, sizeof(*c));
 	struct tep_record *rec;
 	struct tep_event *ev;
-	int ret = -1;
+	int ret = -1, fg_entry, fg_exit;
 
 	if (!c)
 		return -1;
 	c->out = out;
+	c->nb.out = out;
 	c->first = true;
 	c->func_id = -1;
 	c->td = ftx_analysis_open(o);
 	if (!c->td)
 		goto out;
 	c->tep = ftx_tracedat_tep(c->td);
-	if (ftx_tracedat_load_kallsyms(c->td))
-		goto out;
 	ev = tep_find_event_by_name(c->tep, "ftrace", "function");
 	if (ev) {
 		c->func_id = ev->id;
@@ -302,14 +558,12 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned lon
 	c->hooks.leave = hook_leave;
 	c->hooks.orphan = hook_orphan;
 	c->hooks.event = hook_event;
-	if (tep_find_event_by_name(c->tep, "ftrace", "funcgraph_entry")) {
-		c->graph = ftx_graph_alloc(c->tep, NULL, NULL);
-		if (!c->graph)
-			goto out;
-		ftx_graph_set_hooks(c->graph, &c->hooks, c);
-	}
+	ev = tep_find_event_by_name(c->tep, "ftrace", "funcgraph_entry");
+	fg_entry = ev ? ev->id : -1;
+	ev = tep_find_event_by_name(c->tep, "ftrace", "funcgraph_exit");
+	fg_exit = ev ? ev->id : -1;
 	fputs("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n", out);
-	sep(c);
+	c->first = false;
 	fputs("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":", out);
 	json_str(out, ftx_analysis_describe(c->td, o->input), 512);
 	fputs("}}", out);
@@ -318,6 +572,17 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned lon
 			continue;
 		if (rec->missed_events && lost(c, rec))
 			goto fail;
+		/* the call stacks from the first function_graph record on (none before) */
+		if (!c->graph && fg_entry >= 0) {
+			int type = tep_data_type(c->tep, rec);
+
+			if (type == fg_entry || type == fg_exit) {
+				c->graph = ftx_graph_alloc(c->tep, NULL, NULL);
+				if (!c->graph)
+					goto fail;
+				ftx_graph_set_hooks(c->graph, &c->hooks, c);
+			}
+		}
 		if (c->graph)
 			ret = ftx_graph_add(c->graph, rec);
 		else
@@ -331,6 +596,7 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned lon
 	}
 	if (ret < 0 || (c->graph && ftx_graph_finish(c->graph)))
 		goto fail;
+	nb_flush(&c->nb);
 	fputs("\n],\"otherData\":{\"tool\":\"ftx export --chrome\",\"source\":", out);
 	json_str(out, ftx_analysis_describe(c->td, o->input), 512);
 	fputs("}}\n", out);
@@ -350,6 +616,11 @@ out:
 			c->tids[i] = t->next;
 			free(t);
 		}
+	for (int i = 0; i < NAME_CACHE; i++)
+		free(c->names[i].json);
+	for (int i = 0; i < c->nevs; i++)
+		ev_cache_free(c->evs[i]);
+	free(c->evs);
 	ftx_graph_free(c->graph);
 	ftx_tracedat_close(c->td);
 	free(c->lost);
