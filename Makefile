@@ -82,7 +82,7 @@ LIBFTX		:= $(BUILD)/libftx.a
 FTX		:= $(BUILD)/ftx
 TEST_BIN	:= $(BUILD)/ftx-test
 
-.PHONY: all deps static check check-unit check-root check-clients check-mem vm-check vm-matrix bench fuzz demo \
+.PHONY: all deps static check check-unit check-root check-clients check-mem check-browser vm-check vm-matrix bench fuzz demo \
 	install clean
 
 all: $(FTX)
@@ -143,10 +143,15 @@ check:
 	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
 	$(Q)FTX=$(abspath $(FTX)) tests/clients/t-kernelshark.sh
 	$(Q)if [ -x tests/vm/run.sh ]; then FTX=$(abspath $(FTX)) tests/vm/run.sh --if-possible; fi
+	$(Q)FTX=$(abspath $(FTX)) tests/browser/run.sh
 	$(Q)$(MAKE) --no-print-directory check-unit
 
 check-unit: $(TEST_BIN) $(FTX)
 	$(Q)cd tests && FTX=$(abspath $(FTX)) $(abspath $(TEST_BIN))
+
+# flame graph SVG and Chrome JSON in headless Chromium, speedscope (tests/browser)
+check-browser: $(FTX)
+	$(Q)FTX=$(abspath $(FTX)) tests/browser/run.sh
 
 check-root: $(FTX)
 	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh

@@ -93,6 +93,39 @@ else
 fi
 echo
 
+# Analyses against report on the same file (output to /dev/null): the 757K
+# sched file and a function_graph trace of >= 5M calls grown from the arm64
+# fixture's own pages (scripts/trace-grow.py); peak RSS must not grow with it.
+echo "== 1c. analysis vs ftx report on the same file (best of 3, output to /dev/null)"
+fg=$top/tests/fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat
+if python3 "$top/scripts/trace-grow.py" "$fg" 1300 "$work/fg.dat" &&
+   python3 "$top/scripts/trace-grow.py" "$fg" 80 "$work/fg-small.dat"; then
+	printf '%-22s %-46s %8s %8s %9s\n' file command seconds ratio peak-RSS
+	for f in "${files[-1]}" "$work/fg-small.dat" "$work/fg.dat"; do
+		if [ "$f" = "${files[-1]}" ]; then
+			cmds=("report" "hist sched_switch.prev_prio"
+			      "hist latency:sys_enter_openat,sys_exit_openat"
+			      "export --chrome /dev/null")
+		else
+			cmds=("report" "profile" "graph" "flame -o /dev/null" "flame --folded"
+			      "hist duration:kmem_cache_alloc" "export --chrome /dev/null")
+		fi
+		rt=
+		for cmd in "${cmds[@]}"; do
+			# shellcheck disable=SC2086
+			read -r t m < <(measure "$FTX" $cmd -i "$f") || exit 1
+			[ -n "$rt" ] || rt=$t
+			printf '%-22s %-46s %8s %7.2fx %6s KB\n' "$(basename "$f" .dat)" "$cmd" "$t" \
+				"$(echo "$t / ($rt + 0.0001)" | bc -l)" "$m"
+		done
+	done
+	echo "(ratio: the command's time over report's; fg is $(( 1300 * 3994 )) calls, fg-small $(( 80 * 3994 )))"
+	rm -f "$work"/fg*.dat
+else
+	echo "SKIP: analysis: could not grow $fg"
+fi
+echo
+
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: recording benchmarks need root"
 	exit 0

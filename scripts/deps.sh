@@ -56,8 +56,8 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
 # the probe tests build USDT programs with gcc and with clang + lld
 [ "$build_only" = 1 ] || pkgs+=(systemtap-sdt-dev clang lld)
 [ "$build_only" = 1 ] || pkgs+=(trace-cmd linux-perf)
-# the flame graph tests check the SVG with xmllint
-[ "$build_only" = 1 ] || pkgs+=(libxml2-utils)
+# the flame graph tests check the SVG with xmllint, and open it in Chromium (tests/browser)
+[ "$build_only" = 1 ] || pkgs+=(libxml2-utils chromium nodejs npm)
 [ "$build_only" = 1 ] || pkgs+=(kernelshark xvfb x11-apps)	# tests/clients
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio
 			     dpkg-dev xz-utils file)

@@ -56,15 +56,29 @@ static inline void put(struct nbuf *nb, const char *s, size_t len)
 
 #define PUT(nb, lit) put(nb, lit, sizeof(lit) - 1)
 
+static const char digits2[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static inline void put_u(struct nbuf *nb, unsigned long long v)
 {
 	char t[24];
 	int i = sizeof(t);
 
-	do {
-		t[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned int d = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		t[--i] = digits2[d + 1];
+		t[--i] = digits2[d];
+	}
+	if (v >= 10) {
+		t[--i] = digits2[v * 2 + 1];
+		t[--i] = digits2[v * 2];
+	} else {
+		t[--i] = '0' + v;
+	}
 	put(nb, t + i, sizeof(t) - i);
 }
 
