@@ -585,14 +585,12 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 					return 1;
 			}
 			/*
-			 * libtraceevent 1.7.1: an empty string when the length is 0 or
-			 * the string would end past the record; else the string at the
-			 * offset, whatever the length says.
+			 * libtraceevent 1.7.1: nothing when the length is 0 or the string
+			 * would end past the record; else the string at the offset,
+			 * whatever the length says.
 			 */
-			if (!len || off + len > (unsigned int)size) {
-				put_str(sb, op, "", 0);
-				break;
-			}
+			if (!len || off + len > (unsigned int)size)
+				break;	/* nothing at all: the width is not applied either */
 			s = (const char *)data + off;
 			n = strnlen(s, size - off);
 			if (n == (size_t)(size - off))
@@ -819,4 +817,30 @@ int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_reco
 		return -1;
 	put(out, fast->seq.buffer, fast->seq.len);
 	return 0;
+}
+
+unsigned int ftx_fast_kinds(struct ftx_fast *fast, struct tep_event *ev)
+{
+	struct fev *e;
+	unsigned int k = 0;
+	int i;
+
+	if (!fast || ev->id < 0 || ev->id > fast->maxid)
+		return 0;
+	e = &fast->ev[ev->id];
+	if (e->kind == EV_SCHED_SWITCH)
+		return 1u << FTX_FAST_SCHED_SWITCH;
+	if (e->kind == EV_SCHED_WAKEUP)
+		return 1u << FTX_FAST_SCHED_WAKEUP;
+	for (i = 0; e->kind == EV_OPS && i < e->nops; i++)
+		k |= 1u << (FTX_FAST_LIT + e->ops[i].kind - OP_LIT);
+	return k;
+}
+
+int ftx_fast_run(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
+		 struct ftx_strbuf *out)
+{
+	if (!fast || ev->id < 0 || ev->id > fast->maxid || fast->ev[ev->id].kind == EV_NONE)
+		return 1;
+	return run_event(fast, &fast->ev[ev->id], rec, out);
 }

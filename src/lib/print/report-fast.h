@@ -22,4 +22,15 @@ void ftx_fast_free(struct ftx_fast *fast);
 int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
 		    struct ftx_strbuf *out);
 
+/* For the differential test: the op kinds compiled for @ev (1 << FTX_FAST_*), 0 none */
+enum {
+	FTX_FAST_LIT, FTX_FAST_NUM, FTX_FAST_CHARS, FTX_FAST_DSTR, FTX_FAST_SYM, FTX_FAST_COND,
+	FTX_FAST_SCHED_SWITCH, FTX_FAST_SCHED_WAKEUP,
+};
+unsigned int ftx_fast_kinds(struct ftx_fast *fast, struct tep_event *ev);
+
+/* The compiled program alone (no trial against libtraceevent): as ftx_fast_format() */
+int ftx_fast_run(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
+		 struct ftx_strbuf *out);
+
 #endif /* FTX_REPORT_FAST_H */
