@@ -18,6 +18,7 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/probe.h"
 #include "ftx/record-cli.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
@@ -385,9 +386,9 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 			 "--compression needs --file-version 7 (version 6 is never compressed)");
 		return -1;
 	}
-	if (!p->cli.nr_events && !p->tracer.tracer) {
+	if (!p->cli.nr_events && !p->cli.nr_probes && !p->tracer.tracer) {
 		snprintf(p->err, sizeof(p->err),
-			 "nothing to record: give -e SYSTEM[:EVENT] or -p TRACER");
+			 "nothing to record: give -e SYSTEM[:EVENT], --probe DEF or -p TRACER");
 		return -1;
 	}
 	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
@@ -517,8 +518,16 @@ static void record_check_calls(struct ftx_recorder *r, const struct ftx_tracer_o
 	ftx_funcs_free(funcs);
 }
 
+static void record_probe_unfired(const char *msg, void *arg)
+{
+	(void)arg;
+	ftx_cmd_err("%s", msg);
+}
+
 static int record_run(int argc, char **argv)
 {
+	struct ftx_probe_run *probes = NULL;
+	char detail[1024];
 	struct ftx_recorder_opts o = { 0 };
 	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
 	struct ftx_session *s = NULL;
@@ -599,6 +608,17 @@ static int record_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (p.cli.nr_probes) {
+		/* probes for this run, journaled in the session; their events recorded */
+		probes = ftx_probe_run_create(s, p.cli.probes, p.cli.nr_probes, detail,
+					      sizeof(detail));
+		if (!probes || ftx_probe_run_foreach(probes, ftx_record_cli_add_event, &p.cli)) {
+			ftx_cmd_err("%s", ftx_error());
+			if (!probes && *detail)
+				fprintf(stderr, "%s\n", detail);
+			goto out;
+		}
+	}
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
@@ -654,6 +674,7 @@ static int record_run(int argc, char **argv)
 		failed = true;
 	}
 	record_summary(r, p.cli.quiet);
+	ftx_probe_run_unfired(probes, ftx_tracefs_mount(), record_probe_unfired, NULL);
 	if (p.tracer.tracer && !p.cli.nr_events && !failed)
 		record_check_calls(r, &p.tracer);
 	/* tracefs as it was (instance gone) before a long write to a slow disk */
@@ -675,6 +696,7 @@ static int record_run(int argc, char **argv)
 out:
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
+	ftx_probe_run_free(probes);
 	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
 		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);

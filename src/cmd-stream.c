@@ -21,10 +21,12 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/probe.h"
 #include "ftx/record-cli.h"
 #include "ftx/recorder.h"
 #include "ftx/report.h"
 #include "ftx/session.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/util.h"
 
 
@@ -93,8 +95,9 @@ static int stream_parse(int argc, char **argv, struct stream_params *p)
 	}
 	if (optind < argc)
 		p->command = &argv[optind];
-	if (!p->cli.nr_events) {
-		snprintf(p->err, sizeof(p->err), "no events: give at least one -e SYSTEM[:EVENT]");
+	if (!p->cli.nr_events && !p->cli.nr_probes) {
+		snprintf(p->err, sizeof(p->err),
+			 "no events: give at least one -e SYSTEM[:EVENT] or --probe DEF");
 		return -1;
 	}
 	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
@@ -319,8 +322,16 @@ static void stream_summary(struct ftx_recorder *r, bool quiet)
 	free(losses);
 }
 
+static void stream_probe_unfired(const char *msg, void *arg)
+{
+	(void)arg;
+	ftx_cmd_err("%s", msg);
+}
+
 static int stream_run(int argc, char **argv)
 {
+	struct ftx_probe_run *probes = NULL;
+	char detail[1024];
 	struct ftx_recorder_opts o = { 0 };
 	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
 	struct streamer st = { 0 };
@@ -349,6 +360,17 @@ static int stream_run(int argc, char **argv)
 	if (!s) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
+	}
+	if (p.cli.nr_probes) {
+		/* probes for this run, journaled in the session; their events recorded */
+		probes = ftx_probe_run_create(s, p.cli.probes, p.cli.nr_probes, detail,
+					      sizeof(detail));
+		if (!probes || ftx_probe_run_foreach(probes, ftx_record_cli_add_event, &p.cli)) {
+			ftx_cmd_err("%s", ftx_error());
+			if (!probes && *detail)
+				fprintf(stderr, "%s\n", detail);
+			goto out;
+		}
 	}
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
@@ -415,6 +437,7 @@ static int stream_run(int argc, char **argv)
 		goto out;
 	}
 	stream_summary(r, p.cli.quiet);
+	ftx_probe_run_unfired(probes, ftx_tracefs_mount(), stream_probe_unfired, NULL);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
 	/* the dispatcher's stdout check reports this errno (and keeps quiet on EPIPE) */
@@ -430,6 +453,7 @@ out:
 	free(st.arena);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
+	ftx_probe_run_free(probes);
 	ftx_child_abandon(&child);
 	if (out_errno)
 		errno = out_errno;

@@ -299,6 +299,13 @@ struct ftx_probe_run;
 struct ftx_probe_run *ftx_probe_run_create(struct ftx_session *s, const char *const *words,
 					   size_t n, char *detail, size_t dsize);
 
+/**
+ * ftx_probe_run_foreach - @fn with each event's group and name (borrowed,
+ * valid while @run is); stops at and returns @fn's first non-zero result
+ */
+int ftx_probe_run_foreach(const struct ftx_probe_run *run,
+			  int (*fn)(void *arg, const char *group, const char *event), void *arg);
+
 /** ftx_probe_run_count - how many events the run created */
 size_t ftx_probe_run_count(const struct ftx_probe_run *run);
 

@@ -14,11 +14,18 @@
 
 #define FTX_RECORD_MAX_EVENTS	256
 #define FTX_RECORD_MAX_PIDS	64
+#define FTX_RECORD_MAX_PROBES	32
+
+/* The getopt code of --probe (long only) */
+#define FTX_RECORD_CLI_OPT_PROBE	0x1000
 
 /* The shared options' help lines (-e -f -b -C -P -F -c -M), beside their letters */
 #define FTX_RECORD_CLI_USAGE \
 	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n" \
 	"                              system, else an event of any system); repeatable\n" \
+	"      --probe 'WORDS'         a probe for this run only, in group ftx, traced\n" \
+	"                              and removed afterwards; WORDS as for ftx probe:\n" \
+	"                              '-x BIN FUNC ARGS', 'FUNC%return $retval'; repeatable\n" \
 	"  -f, --filter FILTER         filter for the preceding -e (kernel filter syntax)\n" \
 	"  -b, --buffer-size KB        per-CPU ring buffer size in KB\n" \
 	"  -C, --clock CLOCK           trace clock (see /sys/kernel/tracing/trace_clock)\n" \
@@ -31,6 +38,7 @@
 /* ... and their getopt_long entries */
 #define FTX_RECORD_CLI_LONG_OPTS \
 	{ "event",		required_argument,	NULL, 'e' }, \
+	{ "probe",		required_argument,	NULL, FTX_RECORD_CLI_OPT_PROBE }, \
 	{ "filter",		required_argument,	NULL, 'f' }, \
 	{ "buffer-size",	required_argument,	NULL, 'b' }, \
 	{ "clock",		required_argument,	NULL, 'C' }, \
@@ -54,6 +62,8 @@ struct ftx_record_cli {
 	bool only_command;
 	bool children;
 	bool quiet;
+	const char *probes[FTX_RECORD_MAX_PROBES];	/* --probe WORDS, for this run only */
+	size_t nr_probes;
 };
 
 /**
@@ -66,6 +76,14 @@ struct ftx_record_cli {
  * with the reason in ftx_error().
  */
 int ftx_record_cli_opt(struct ftx_record_cli *cli, int opt, char *arg);
+
+/**
+ * ftx_record_cli_add_event - enable SYSTEM:EVENT too (a --probe's event)
+ * @cli: a struct ftx_record_cli (void *: it is the callback of
+ *	ftx_probe_run_foreach())
+ * The strings are borrowed. Returns 0 or -1 (E2BIG) with ftx_error().
+ */
+int ftx_record_cli_add_event(void *cli, const char *system, const char *event);
 
 /**
  * ftx_record_cli_check - how -F, -P and -c combine, once every option is in

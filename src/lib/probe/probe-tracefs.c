@@ -583,6 +583,18 @@ void ftx_probe_run_event(const struct ftx_probe_run *run, size_t i, const char *
 	*event = run->ev[i].event;
 }
 
+int ftx_probe_run_foreach(const struct ftx_probe_run *run,
+			  int (*fn)(void *arg, const char *group, const char *event), void *arg)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; run && i < run->n; i++)
+		if ((ret = fn(arg, run->ev[i].group, run->ev[i].event)))
+			return ret;
+	return 0;
+}
+
 static int run_add(struct ftx_probe_run *run, const struct ftx_probe_lines *l, const char *event,
 		   const struct ftx_probe_def *d, int i)
 {

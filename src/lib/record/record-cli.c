@@ -59,7 +59,31 @@ int ftx_record_cli_opt(struct ftx_record_cli *cli, int opt, char *arg)
 	case 'q':
 		cli->quiet = true;
 		return 1;
+	case FTX_RECORD_CLI_OPT_PROBE:
+		if (!*arg)
+			return bad("empty --probe%s", "");
+		if (cli->nr_probes == FTX_RECORD_MAX_PROBES)
+			return bad("too many --probe (at most %s)", "32");
+		cli->probes[cli->nr_probes++] = arg;
+		return 1;
 	}
+	return 0;
+}
+
+int ftx_record_cli_add_event(void *arg, const char *system, const char *event)
+{
+	struct ftx_record_cli *cli = arg;
+	struct ftx_record_event *ev;
+
+	if (cli->nr_events == FTX_RECORD_MAX_EVENTS) {
+		errno = E2BIG;
+		ftx_error_set("too many events (at most %d)", FTX_RECORD_MAX_EVENTS);
+		return -1;
+	}
+	ev = &cli->events[cli->nr_events++];
+	memset(ev, 0, sizeof(*ev));
+	ev->system = system;
+	ev->event = event;
 	return 0;
 }
 
