@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -437,6 +438,50 @@ static void note_comm(struct ftx_recorder *r, pid_t pid)
 }
 
 /* Wait for the command or a stop signal; returns 0 when it exited, -1 if stopped. */
+/*
+ * The status line: on a terminal, unless -q, a few times a second; erased
+ * before the closing summary.
+ */
+static struct {
+	bool on, shown;
+	struct timespec start, last;
+} progress;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_tick(struct ftx_recorder *r)
+{
+	struct ftx_recorder_progress pg;
+	struct timespec now;
+	char worst[48] = "";
+
+	if (!progress.on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (progress.shown && since(&progress.last, &now) < 0.25)
+		return;
+	progress.last = now;
+	ftx_recorder_progress(r, &pg);
+	if (pg.worst_cpu >= 0)
+		snprintf(worst, sizeof(worst), ", fullest CPU %d at %u%%", pg.worst_cpu,
+			 pg.worst_fill);
+	fprintf(stderr, "\r\033[K%.1fs: %llu events, %.1f MB written, %llu lost%s",
+		since(&progress.start, &now), (unsigned long long)pg.events, pg.bytes / 1048576.0,
+		(unsigned long long)pg.lost, worst);
+	progress.shown = true;
+}
+
+static void progress_end(void)
+{
+	if (progress.shown)
+		fputs("\r\033[K", stderr);
+	progress.shown = false;
+	progress.on = false;
+}
+
 static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 {
 	pid_t pid = c->pid;
@@ -445,6 +490,7 @@ static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 	for (;;) {
 		siginfo_t si = { 0 };
 
+		progress_tick(r);
 		/* WNOWAIT: an exited child stays a zombie until its comm is read */
 		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
 			note_comm(r, pid);
@@ -462,8 +508,10 @@ static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 /* Until Ctrl-C, or a drain error (a full disk stops the recording at once). */
 static void wait_signal(struct ftx_recorder *r)
 {
-	while (!ftx_session_stop_requested() && !ftx_recorder_failed(r))
+	while (!ftx_session_stop_requested() && !ftx_recorder_failed(r)) {
+		progress_tick(r);
 		poll(NULL, 0, 50);
+	}
 }
 
 /* Every name and option checked before anything changes; says why when it cannot be. */
@@ -663,10 +711,13 @@ static int record_run(int argc, char **argv)
 			p.command[0]);
 	else if (!p.cli.quiet)
 		fprintf(stderr, "ftx record: recording; Ctrl-C to stop\n");
+	progress.on = !p.cli.quiet && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &progress.start);
 	if (p.command)
 		wait_command(r, &child);
 	else
 		wait_signal(r);
+	progress_end();
 
 	/* a drain error stops the recording; what was drained before it is still written */
 	if (ftx_recorder_stop(r) < 0) {

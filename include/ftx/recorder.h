@@ -254,6 +254,21 @@ int ftx_child_poll(struct ftx_child *c, int *status);
  */
 bool ftx_child_abandon(struct ftx_child *c);
 
+/* What a running recording has done so far (record's status line) */
+struct ftx_recorder_progress {
+	uint64_t bytes;		/* sub-buffer bytes saved by the drain */
+	uint64_t events;	/* events the kernel recorded ("entries" + "read events") */
+	uint64_t lost;		/* "overrun" + "dropped events" */
+	int worst_cpu;		/* the CPU whose buffer is fullest now; -1: none */
+	unsigned int worst_fill;	/* its unread share of the buffer, percent */
+};
+
+/**
+ * ftx_recorder_progress - the counts of a started recording, now
+ * Approximate by design (read while the drain threads run). Returns 0.
+ */
+int ftx_recorder_progress(struct ftx_recorder *r, struct ftx_recorder_progress *p);
+
 /**
  * ftx_threads_set_rt_priority - SCHED_FIFO at @prio for every thread of this
  * process (the drain threads: record -r); forked children keep their policy

@@ -81,4 +81,19 @@ for o in "-m 100" "-B foo" "-a" "-k" "--date" "--subbuf-size 8"; do
 	grep -q "not supported: " "$tmp/err" || die "record $o: no reason: $(cat "$tmp/err")"
 done
 echo "ok: refusals"
+
+# 6. the status line: on a terminal only, not with -q, erased before the summary
+if command -v script > /dev/null; then
+	script -qec "$FTX record -e sched -o $tmp/p.dat -- sleep 1" /dev/null > "$tmp/pty.txt" 2>&1
+	grep -aq "s: [0-9]* events, [0-9.]* MB written, [0-9]* lost" "$tmp/pty.txt" ||
+		die "no status line on a terminal: $(head -c 300 "$tmp/pty.txt")"
+	grep -aq "total " "$tmp/pty.txt" || die "no closing summary after the status line"
+	script -qec "$FTX record -q -e sched -o $tmp/p.dat -- sleep 0.5" /dev/null > "$tmp/pty.txt" 2>&1
+	grep -aq " MB written" "$tmp/pty.txt" && die "status line with -q"
+	"$FTX" record -e sched -o "$tmp/p.dat" -- sleep 0.5 2> "$tmp/nopty.txt"
+	grep -q " MB written" "$tmp/nopty.txt" && die "status line when stderr is not a terminal"
+	echo "ok: status line"
+else
+	echo "SKIP: status line: no script(1) for a terminal"
+fi
 exit 0
