@@ -575,6 +575,7 @@ static void record_probe_unfired(const char *msg, void *arg)
 static int record_run(int argc, char **argv)
 {
 	struct ftx_probe_run *probes = NULL;
+	struct ftx_probe_watch *watch = NULL;
 	char detail[1024];
 	struct ftx_recorder_opts o = { 0 };
 	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
@@ -667,6 +668,8 @@ static int record_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* kernel probes that never fire get named afterwards */
+	watch = ftx_probe_watch_start(ftx_tracefs_mount(), ftx_record_cli_matches, &p.cli);
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.nr_threads = p.threads;
@@ -725,7 +728,7 @@ static int record_run(int argc, char **argv)
 		failed = true;
 	}
 	record_summary(r, p.cli.quiet);
-	ftx_probe_run_unfired(probes, ftx_tracefs_mount(), record_probe_unfired, NULL);
+	ftx_probe_watch_report(watch, record_probe_unfired, NULL);
 	if (p.tracer.tracer && !p.cli.nr_events && !failed)
 		record_check_calls(r, &p.tracer);
 	/* tracefs as it was (instance gone) before a long write to a slow disk */
@@ -748,6 +751,7 @@ out:
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);
+	ftx_probe_watch_free(watch);
 	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
 		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);

@@ -331,6 +331,7 @@ static void stream_probe_unfired(const char *msg, void *arg)
 static int stream_run(int argc, char **argv)
 {
 	struct ftx_probe_run *probes = NULL;
+	struct ftx_probe_watch *watch = NULL;
 	char detail[1024];
 	struct ftx_recorder_opts o = { 0 };
 	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
@@ -372,6 +373,8 @@ static int stream_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* kernel probes that never fire get named afterwards */
+	watch = ftx_probe_watch_start(ftx_tracefs_mount(), ftx_record_cli_matches, &p.cli);
 	ftx_record_cli_apply(&p.cli, &o);
 	o.buffer_percent = -1;
 	o.stream = true;
@@ -437,7 +440,7 @@ static int stream_run(int argc, char **argv)
 		goto out;
 	}
 	stream_summary(r, p.cli.quiet);
-	ftx_probe_run_unfired(probes, ftx_tracefs_mount(), stream_probe_unfired, NULL);
+	ftx_probe_watch_report(watch, stream_probe_unfired, NULL);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
 	/* the dispatcher's stdout check reports this errno (and keeps quiet on EPIPE) */
@@ -454,6 +457,7 @@ out:
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);
+	ftx_probe_watch_free(watch);
 	ftx_child_abandon(&child);
 	if (out_errno)
 		errno = out_errno;

@@ -313,13 +313,29 @@ size_t ftx_probe_run_count(const struct ftx_probe_run *run);
 void ftx_probe_run_event(const struct ftx_probe_run *run, size_t i, const char **group,
 			 const char **event);
 
+/* Kernel probes a recording enables, to say afterwards which never fired. */
+struct ftx_probe_watch;
+
 /**
- * ftx_probe_run_unfired - for each kernel probe of the run that never fired
- * (kprobe_profile), @fn gets a line "PROBE never fired ...; similar
- * functions: ..." (the suggestions from the kernel's function list)
+ * ftx_probe_watch_start - note the hits (kprobe_profile) of every kprobe
+ * event that @match (GROUP, EVENT) selects: the events a recording enables
+ * Returns a watch (free with ftx_probe_watch_free()), NULL when there is
+ * none to watch or on error.
  */
-void ftx_probe_run_unfired(const struct ftx_probe_run *run, const char *top,
-			   void (*fn)(const char *msg, void *arg), void *arg);
+struct ftx_probe_watch *ftx_probe_watch_start(const char *top,
+					      bool (*match)(void *arg, const char *group,
+							    const char *event), void *arg);
+
+/**
+ * ftx_probe_watch_report - for each watched probe whose hits did not grow,
+ * @fn gets "probe GROUP:EVENT (on FUNC) never fired while tracing; similar
+ * functions: ..." (from the kernel's probe-able functions)
+ */
+void ftx_probe_watch_report(const struct ftx_probe_watch *w,
+			    void (*fn)(const char *msg, void *arg), void *arg);
+
+/** ftx_probe_watch_free - NULL is fine */
+void ftx_probe_watch_free(struct ftx_probe_watch *w);
 
 /** ftx_probe_run_free - NULL is fine; the probes stay until the session ends */
 void ftx_probe_run_free(struct ftx_probe_run *run);

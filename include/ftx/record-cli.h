@@ -86,6 +86,12 @@ int ftx_record_cli_opt(struct ftx_record_cli *cli, int opt, char *arg);
 int ftx_record_cli_add_event(void *cli, const char *system, const char *event);
 
 /**
+ * ftx_record_cli_matches - would the -e options of @cli (a struct
+ * ftx_record_cli) enable SYSTEM:EVENT? (a callback of ftx_probe_watch_start())
+ */
+bool ftx_record_cli_matches(void *cli, const char *system, const char *event);
+
+/**
  * ftx_record_cli_check - how -F, -P and -c combine, once every option is in
  * @has_command: a command to run follows the options
  * Returns 0, or -1 with the reason in ftx_error().

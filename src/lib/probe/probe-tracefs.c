@@ -755,36 +755,102 @@ fail:
 	return NULL;
 }
 
-void ftx_probe_run_unfired(const struct ftx_probe_run *run, const char *top,
-			   void (*fn)(const char *msg, void *arg), void *arg)
+struct watched {
+	char group[64];
+	char event[160];
+	char symbol[128];
+	unsigned long long hits;
+};
+
+struct ftx_probe_watch {
+	char top[256];
+	struct watched *w;
+	size_t n;
+	bool (*match)(void *arg, const char *group, const char *event);
+	void *arg;
+};
+
+static int watch_one(const struct ftx_probe_info *pi, void *arg)
 {
-	struct ftx_funcs *f = NULL;
-	char path[512], *prof;
+	struct ftx_probe_watch *w = arg;
+	struct watched *nw;
 	size_t i;
 
-	if (!run)
-		return;
-	snprintf(path, sizeof(path), "%s/kprobe_profile", top);
-	prof = ftx_read_file(path, NULL);
-	if (!prof)
-		return;
-	for (i = 0; i < run->n; i++) {
-		const struct run_event *e = &run->ev[i];
-		struct ftx_probe_info pi = { 0 };
-		struct profile p = { prof, NULL };
-		unsigned long long hits = 0, miss = 0;
-		char msg[700], list[400] = "";
+	if (pi->user || !w->match(w->arg, pi->group, pi->event))
+		return 0;
+	for (i = 0; i < w->n; i++)
+		if (!strcmp(w->w[i].group, pi->group) && !strcmp(w->w[i].event, pi->event))
+			return 0;
+	nw = realloc(w->w, (w->n + 1) * sizeof(*nw));
+	if (!nw)
+		return 1;
+	w->w = nw;
+	memset(&nw[w->n], 0, sizeof(nw[w->n]));
+	snprintf(nw[w->n].group, sizeof(nw[w->n].group), "%s", pi->group);
+	snprintf(nw[w->n].event, sizeof(nw[w->n].event), "%s", pi->event);
+	if (!kprobe_line_symbol(pi->line, nw[w->n].symbol, sizeof(nw[w->n].symbol)))
+		nw[w->n].symbol[0] = '\0';
+	nw[w->n].hits = pi->have_hits ? pi->hits : 0;
+	w->n++;
+	return 0;
+}
+
+struct ftx_probe_watch *ftx_probe_watch_start(const char *top,
+					      bool (*match)(void *arg, const char *group,
+							    const char *event), void *arg)
+{
+	struct ftx_probe_watch *w;
+
+	if (!top || !file_exists(top, "kprobe_profile"))
+		return NULL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	snprintf(w->top, sizeof(w->top), "%s", top);
+	w->match = match;
+	w->arg = arg;
+	if (ftx_probe_list(top, watch_one, w) < 0 || !w->n) {
+		ftx_probe_watch_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+struct hits_ctx {
+	const struct watched *w;
+	unsigned long long hits;
+	bool found;
+};
+
+static int hits_one(const struct ftx_probe_info *pi, void *arg)
+{
+	struct hits_ctx *c = arg;
+
+	if (pi->user || strcmp(pi->group, c->w->group) || strcmp(pi->event, c->w->event))
+		return 0;
+	c->found = pi->have_hits;
+	c->hits = pi->hits;
+	return 1;
+}
+
+void ftx_probe_watch_report(const struct ftx_probe_watch *w,
+			    void (*fn)(const char *msg, void *arg), void *arg)
+{
+	struct ftx_funcs *f = NULL;
+	size_t i;
+
+	for (i = 0; w && i < w->n; i++) {
+		const struct watched *e = &w->w[i];
+		struct hits_ctx c = { e, 0, false };
+		char msg[800], list[400] = "";
 		const char *sugg[6];
 		size_t off = 0;
 		int n, k;
 
-		if (!e->kernel)
-			continue;
-		snprintf(pi.event, sizeof(pi.event), "%s", e->event);
-		if (!profile_hits(&p, &pi, "", &hits, &miss) || hits)
+		if (ftx_probe_list(w->top, hits_one, &c) < 0 || !c.found || c.hits > e->hits)
 			continue;
 		if (!f && e->symbol[0])
-			f = ftx_probe_kfuncs_load(top);
+			f = ftx_probe_kfuncs_load(w->top);
 		n = f && e->symbol[0] ? ftx_funcs_suggest(f, e->symbol, sugg, 6) : 0;
 		for (k = 0; k < n && off < sizeof(list); k++) {
 			if (!strcmp(sugg[k], e->symbol))
@@ -793,9 +859,16 @@ void ftx_probe_run_unfired(const struct ftx_probe_run *run, const char *top,
 					off ? ", " : "; similar functions: ", sugg[k]);
 		}
 		snprintf(msg, sizeof(msg), "probe %s:%s (on %s) never fired while tracing%s",
-			 e->group, e->event, e->where, list);
+			 e->group, e->event, e->symbol[0] ? e->symbol : "an address", list);
 		fn(msg, arg);
 	}
 	ftx_funcs_free(f);
-	free(prof);
+}
+
+void ftx_probe_watch_free(struct ftx_probe_watch *w)
+{
+	if (!w)
+		return;
+	free(w->w);
+	free(w);
 }

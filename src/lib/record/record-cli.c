@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fnmatch.h>
 #include <string.h>
 
 #include "ftx/error.h"
@@ -85,6 +86,26 @@ int ftx_record_cli_add_event(void *arg, const char *system, const char *event)
 	ev->system = system;
 	ev->event = event;
 	return 0;
+}
+
+bool ftx_record_cli_matches(void *arg, const char *system, const char *event)
+{
+	const struct ftx_record_cli *cli = arg;
+	size_t i;
+
+	for (i = 0; i < cli->nr_events; i++) {
+		const struct ftx_record_event *e = &cli->events[i];
+		const char *sys = e->system && strcmp(e->system, "all") ? e->system : NULL;
+
+		if (e->either) {
+			if (!fnmatch(sys, system, 0) || !fnmatch(sys, event, 0))
+				return true;
+			continue;
+		}
+		if ((!sys || !fnmatch(sys, system, 0)) && (!e->event || !fnmatch(e->event, event, 0)))
+			return true;
+	}
+	return false;
 }
 
 int ftx_record_cli_check(const struct ftx_record_cli *cli, bool has_command)
