@@ -7,6 +7,7 @@
 
 #include "ftx/error.h"
 #include "ftx/probe.h"
+#include "ftx/record-cli.h"
 #include "ftx/util.h"
 
 static const char readme_618[] = "fixtures/tracefs/README-6.18";
@@ -400,6 +401,33 @@ START_TEST(test_portable_definition)
 }
 END_TEST
 
+/* which probe events a recording's -e options select (for the never-fired check) */
+START_TEST(test_cli_matches)
+{
+	struct ftx_record_cli cli;
+	char a[] = "probe:do_sys_open", b[] = "ftx", c[] = "sched";
+
+	memset(&cli, 0, sizeof(cli));
+	ck_assert_int_eq(ftx_record_cli_opt(&cli, 'e', a), 1);
+	ck_assert(ftx_record_cli_matches(&cli, "probe", "do_sys_open"));
+	ck_assert(!ftx_record_cli_matches(&cli, "probe", "do_sys_openat2"));
+	ck_assert(!ftx_record_cli_matches(&cli, "ftx", "do_sys_open"));
+	ck_assert_int_eq(ftx_record_cli_opt(&cli, 'e', b), 1);
+	ck_assert(ftx_record_cli_matches(&cli, "ftx", "anything"));
+	ck_assert_int_eq(ftx_record_cli_add_event(&cli, "sdt_app", "tick"), 0);
+	ck_assert(ftx_record_cli_matches(&cli, "sdt_app", "tick"));
+	ck_assert(!ftx_record_cli_matches(&cli, "sdt_app", "tock"));
+	memset(&cli, 0, sizeof(cli));
+	/* a bare name is a system or an event */
+	ck_assert_int_eq(ftx_record_cli_opt(&cli, 'e', c), 1);
+	ck_assert(ftx_record_cli_matches(&cli, "sched", "sched_switch"));
+	ck_assert(ftx_record_cli_matches(&cli, "other", "sched"));
+	ck_assert(!ftx_record_cli_matches(&cli, "probe", "vfs_read"));
+	ck_assert_int_eq(ftx_record_cli_opt(&cli, FTX_RECORD_CLI_OPT_PROBE, a), 1);
+	ck_assert_uint_eq(cli.nr_probes, 1);
+}
+END_TEST
+
 Suite *probe_suite(void)
 {
 	Suite *s = suite_create("probe");
@@ -414,6 +442,7 @@ Suite *probe_suite(void)
 	tcase_add_test(tc, test_names);
 	tcase_add_test(tc, test_argn_per_arch);
 	tcase_add_test(tc, test_portable_definition);
+	tcase_add_test(tc, test_cli_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -310,23 +310,14 @@ static int notes_read(struct ftx_elf *e, Elf *elf, bool swap)
 {
 	Elf_Scn *scn = NULL;
 	uint64_t base_addr = 0;
-	bool have_base = false;
+	bool have_base;
 	size_t shstrndx;
 	GElf_Shdr sh;
 
 	if (elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return 0;
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *name;
-
-		if (!gelf_getshdr(scn, &sh))
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".stapsdt.base")) {
-			have_base = true;
-			base_addr = sh.sh_addr;
-		}
-	}
+	/* sections_read() ran first */
+	have_base = ftx_elf_section_addr(e, ".stapsdt.base", &base_addr) == 0;
 	while ((scn = elf_nextscn(elf, scn))) {
 		Elf_Data *d;
 		GElf_Nhdr nh;
