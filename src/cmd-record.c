@@ -399,29 +399,6 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	return 0;
 }
 
-/* Per-CPU summary on stderr; losses are printed even with -q. */
-static void record_summary(struct ftx_recorder *r, bool quiet)
-{
-	char *table = NULL, *losses = NULL, *line, *save = NULL;
-
-	ftx_recorder_summary(r, &table, &losses);
-	if (!quiet && table) {
-		struct rusage ru;
-
-		fputs(table, stderr);
-		/* the drain threads' cost: what recording took from the traced system */
-		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			fprintf(stderr, "recorder CPU time: %ld.%02lds user, %ld.%02lds system\n",
-				(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 10000,
-				(long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec / 10000);
-	}
-	for (line = losses ? strtok_r(losses, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save))
-		ftx_cmd_err("%s", line);
-	free(table);
-	free(losses);
-}
-
 /*
  * The command's name as it ends (zombie or still running): the kernel's
  * saved_cmdlines may still hold "ftx", its name before the exec.
@@ -727,7 +704,7 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("recording stopped: %s", ftx_error());
 		failed = true;
 	}
-	record_summary(r, p.cli.quiet);
+	ftx_cmd_recorder_summary(r, p.cli.quiet, true);
 	ftx_probe_watch_report(watch, record_probe_unfired, NULL);
 	if (p.tracer.tracer && !p.cli.nr_events && !failed)
 		record_check_calls(r, &p.tracer);

@@ -308,20 +308,6 @@ static int stream_page(void *arg, int cpu, const void *page, size_t size)
 	return 0;
 }
 
-static void stream_summary(struct ftx_recorder *r, bool quiet)
-{
-	char *table = NULL, *losses = NULL, *line, *save = NULL;
-
-	ftx_recorder_summary(r, &table, &losses);
-	if (!quiet && table)
-		fputs(table, stderr);
-	for (line = losses ? strtok_r(losses, "\n", &save) : NULL; line;
-	     line = strtok_r(NULL, "\n", &save))
-		ftx_cmd_err("%s", line);
-	free(table);
-	free(losses);
-}
-
 static void stream_probe_unfired(const char *msg, void *arg)
 {
 	(void)arg;
@@ -439,7 +425,7 @@ static int stream_run(int argc, char **argv)
 		ftx_cmd_err("cannot format events: %s", strerror(st.err));
 		goto out;
 	}
-	stream_summary(r, p.cli.quiet);
+	ftx_cmd_recorder_summary(r, p.cli.quiet, false);
 	ftx_probe_watch_report(watch, stream_probe_unfired, NULL);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:

@@ -9,6 +9,8 @@
 #ifndef FTX_CMD_H
 #define FTX_CMD_H
 
+#include <stdbool.h>
+
 #include <stdio.h>
 
 enum {
@@ -34,6 +36,15 @@ extern const char *ftx_cmd_name;
 
 /* Print "ftx <cmd>: <fmt>\n" on stderr */
 void ftx_cmd_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+struct ftx_recorder;
+
+/*
+ * The recorder's per-CPU summary on stderr (unless @quiet; with @cpu_time the
+ * process's CPU time after it, the drain threads' cost), then each loss line
+ * as "ftx <cmd>: ..." even when @quiet: record's and stream's ending
+ */
+void ftx_cmd_recorder_summary(struct ftx_recorder *r, bool quiet, bool cpu_time);
 
 /* Print the one-line usage hint for a bad invocation; returns FTX_EXIT_USAGE */
 int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)

@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include "cmd.h"
+#include "ftx/recorder.h"
 #include "ftx/error.h"
 
 #ifndef FTX_VERSION
@@ -40,6 +43,26 @@ void ftx_cmd_err(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void ftx_cmd_recorder_summary(struct ftx_recorder *r, bool quiet, bool cpu_time)
+{
+	char *table = NULL, *losses = NULL, *line, *save = NULL;
+	struct rusage ru;
+
+	ftx_recorder_summary(r, &table, &losses);
+	if (!quiet && table) {
+		fputs(table, stderr);
+		if (cpu_time && getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(stderr, "recorder CPU time: %ld.%02lds user, %ld.%02lds system\n",
+				(long)ru.ru_utime.tv_sec, (long)ru.ru_utime.tv_usec / 10000,
+				(long)ru.ru_stime.tv_sec, (long)ru.ru_stime.tv_usec / 10000);
+	}
+	for (line = losses ? strtok_r(losses, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		ftx_cmd_err("%s", line);
+	free(table);
+	free(losses);
 }
 
 int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)

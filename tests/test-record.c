@@ -28,6 +28,11 @@ __attribute__((weak)) int ftx_cmd_help(const struct ftx_cmd *cmd)
 	return FTX_EXIT_OK;
 }
 
+__attribute__((weak)) void ftx_cmd_recorder_summary(struct ftx_recorder *r, bool quiet,
+						    bool cpu_time)
+{
+}
+
 /* argv from a string, as the shell would split it (no quoting) */
 static int split(char *line, char **argv, int max)
 {
