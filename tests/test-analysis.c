@@ -7,9 +7,11 @@
  * trace-cmd printed at depth 0.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ftx/analysis.h"
 #include "ftx/tracedat.h"
@@ -460,6 +462,79 @@ START_TEST(test_graph_func)
 }
 END_TEST
 
+/*
+ * Lost events: the second page of CPU 0 marked as having lost events (as the
+ * kernel flags it: RB_MISSED_EVENTS, bit 31 of the commit field) breaks the
+ * open stacks there; every output says so and the sums still hold.
+ */
+START_TEST(test_lost_events)
+{
+	const char *src = "fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat";
+	char path[] = "/tmp/ftx-test-lost-XXXXXX", *text = NULL, *svg = NULL, *folded = NULL;
+	struct ftx_tracedat *td = ftx_tracedat_open(src, FTX_TRACEDAT_NO_PLUGINS);
+	const struct ftx_calltree_stats *st;
+	uint64_t off, size, commit;
+	unsigned long long self = 0;
+	struct ftx_analysis_opts o = { .td_flags = FTX_TRACEDAT_NO_PLUGINS };
+	const struct ftx_pfunc *f;
+	struct ftx_calltree *ct;
+	size_t n, len, i;
+	FILE *in, *out;
+	char *data;
+	int fd;
+
+	ck_assert_ptr_nonnull(td);
+	ck_assert_int_eq(ftx_tracedat_cpu_data(td, 0, &off, &size), 0);
+	ftx_tracedat_close(td);
+	ck_assert_uint_ge(size, 8192);
+	in = fopen(src, "rb");
+	fseek(in, 0, SEEK_END);
+	len = ftell(in);
+	rewind(in);
+	data = malloc(len);
+	ck_assert_uint_eq(fread(data, 1, len, in), len);
+	fclose(in);
+	memcpy(&commit, data + off + 4096 + 8, 8);
+	commit |= 1ULL << 31;
+	memcpy(data + off + 4096 + 8, &commit, 8);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	free(data);
+	o.input = path;
+	ct = ftx_calltree_build(&o);
+	unlink(path);
+	ck_assert_ptr_nonnull(ct);
+	st = ftx_calltree_stats(ct);
+	ck_assert_uint_eq(st->lost_pages, 1);
+	ck_assert_uint_gt(st->cut_lost, 0);
+	f = ftx_calltree_funcs(ct, &n);
+	for (i = 0; i < n; i++)
+		self += f[i].self;
+	ck_assert_uint_eq(self, ftx_calltree_root(ct)->total);
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(ftx_profile_print(ct, NULL, out), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(text, "# 1 events lost on CPU 0"));
+	ck_assert_ptr_nonnull(strstr(text, "calls broken by lost events"));
+	ck_assert_ptr_nonnull(strstr(text, " cut]"));
+	out = open_memstream(&svg, &len);
+	ck_assert_int_eq(ftx_flame_svg(ct, NULL, out), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(svg, "EVENTS LOST"));
+	ck_assert_ptr_nonnull(strstr(svg, "calls broken by lost events"));
+	out = open_memstream(&folded, &len);
+	ck_assert_int_eq(ftx_flame_folded(ct, out), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(folded, "events_lost_on_CPU_0] 1\n"));
+	free(text);
+	free(svg);
+	free(folded);
+	ftx_calltree_free(ct);
+}
+END_TEST
+
 Suite *analysis_suite(void)
 {
 	Suite *s = suite_create("analysis");
@@ -473,6 +548,7 @@ Suite *analysis_suite(void)
 	tcase_add_test(tc, test_profile_keys);
 	tcase_add_loop_test(tc, test_graph_paths_match_report, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_test(tc, test_graph_func);
+	tcase_add_test(tc, test_lost_events);
 	tcase_add_test(tc, test_cli_window);
 	suite_add_tcase(s, tc);
 	return s;
