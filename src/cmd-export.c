@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 #include "ftx/analysis.h"
@@ -68,21 +66,12 @@ static int export_parse(int argc, char **argv, struct export_params *p)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
-			return -1;
 		default:
-			ftx_error_set("unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
-	if (optind < argc) {
-		if (p->cli.o.input || optind + 1 < argc) {
-			ftx_error_set("unexpected argument '%s'", argv[optind]);
-			return -1;
-		}
-		p->cli.o.input = argv[optind];
-	}
+	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
+		return -1;
 	if (!p->chrome) {
 		ftx_error_set("what to write is missing: --chrome FILE.json");
 		return -1;
@@ -94,54 +83,20 @@ static int export_parse(int argc, char **argv, struct export_params *p)
 	return ftx_analysis_cli_finish(&p->cli);
 }
 
+static int export_emit(void *ctx, FILE *out)
+{
+	struct export_params *p = ctx;
+
+	return ftx_chrome_export(&p->cli.o, out, NULL);
+}
+
 static int export_write(struct export_params *p)
 {
-	char tmp[4096];
-	FILE *out;
-	int ret;
+	int ret = ftx_analysis_write_file(p->chrome, export_emit, p);
 
-	struct stat st;
-
-	if (!strcmp(p->chrome, "-"))
-		return ftx_chrome_export(&p->cli.o, stdout, NULL);
-	/* a device or a FIFO (/dev/null, a pipe) is written as it is, never renamed over */
-	if (!stat(p->chrome, &st) && !S_ISREG(st.st_mode)) {
-		out = fopen(p->chrome, "w");
-		if (!out) {
-			ftx_error_set("cannot write %s: %s", p->chrome, strerror(errno));
-			return -1;
-		}
-		ret = ftx_chrome_export(&p->cli.o, out, NULL);
-		if (fclose(out) && !ret) {
-			ftx_error_set("error writing %s: %s", p->chrome, strerror(errno));
-			ret = -1;
-		}
-		return ret;
-	}
-	/* a temp file renamed into place: never half a JSON under the name */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->chrome, (int)getpid()) >= (int)sizeof(tmp)) {
-		ftx_error_set("%s: name too long", p->chrome);
-		return -1;
-	}
-	out = fopen(tmp, "w");
-	if (!out) {
-		ftx_error_set("cannot write %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	ret = ftx_chrome_export(&p->cli.o, out, NULL);
-	if (fclose(out) && !ret) {
-		ftx_error_set("error writing %s: %s", tmp, strerror(errno));
-		ret = -1;
-	}
-	if (!ret && rename(tmp, p->chrome)) {
-		ftx_error_set("cannot rename %s to %s: %s", tmp, p->chrome, strerror(errno));
-		ret = -1;
-	}
-	if (ret)
-		unlink(tmp);
-	else
+	if (ret > 0)
 		fprintf(stderr, "ftx export: wrote %s\n", p->chrome);
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 static int export_run(int argc, char **argv)

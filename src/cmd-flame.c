@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include "cmd.h"
 #include "ftx/analysis.h"
@@ -98,21 +96,12 @@ static int flame_parse(int argc, char **argv, struct flame_params *p)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
-			return -1;
 		default:
-			ftx_error_set("unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
-	if (optind < argc) {
-		if (p->cli.o.input || optind + 1 < argc) {
-			ftx_error_set("unexpected argument '%s'", argv[optind]);
-			return -1;
-		}
-		p->cli.o.input = argv[optind];
-	}
+	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
+		return -1;
 	if (p->folded && (p->fo.inverted || p->fo.title || p->fo.width)) {
 		ftx_error_set("--inverted, --title and --width are for the SVG, not --folded");
 		return -1;
@@ -122,54 +111,26 @@ static int flame_parse(int argc, char **argv, struct flame_params *p)
 	return ftx_analysis_cli_finish(&p->cli);
 }
 
+struct flame_out {
+	struct flame_params *p;
+	struct ftx_calltree *ct;
+};
+
+static int flame_emit(void *ctx, FILE *out)
+{
+	struct flame_out *f = ctx;
+
+	return f->p->folded ? ftx_flame_folded(f->ct, out) : ftx_flame_svg(f->ct, &f->p->fo, out);
+}
+
 static int flame_write(struct flame_params *p, struct ftx_calltree *ct)
 {
-	char tmp[4096];
-	FILE *out;
-	int ret;
+	struct flame_out f = { p, ct };
+	int ret = ftx_analysis_write_file(p->output, flame_emit, &f);
 
-	struct stat st;
-
-	if (!strcmp(p->output, "-"))
-		return p->folded ? ftx_flame_folded(ct, stdout) : ftx_flame_svg(ct, &p->fo, stdout);
-	/* a device or a FIFO (/dev/null, a pipe) is written as it is, never renamed over */
-	if (!stat(p->output, &st) && !S_ISREG(st.st_mode)) {
-		out = fopen(p->output, "w");
-		if (!out) {
-			ftx_error_set("cannot write %s: %s", p->output, strerror(errno));
-			return -1;
-		}
-		ret = p->folded ? ftx_flame_folded(ct, out) : ftx_flame_svg(ct, &p->fo, out);
-		if (fclose(out) && !ret) {
-			ftx_error_set("error writing %s: %s", p->output, strerror(errno));
-			ret = -1;
-		}
-		return ret;
-	}
-	/* a temp file renamed into place: never half a graph under the name */
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", p->output, (int)getpid()) >= (int)sizeof(tmp)) {
-		ftx_error_set("%s: name too long", p->output);
-		return -1;
-	}
-	out = fopen(tmp, "w");
-	if (!out) {
-		ftx_error_set("cannot write %s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	ret = p->folded ? ftx_flame_folded(ct, out) : ftx_flame_svg(ct, &p->fo, out);
-	if (fclose(out) && !ret) {
-		ftx_error_set("error writing %s: %s", tmp, strerror(errno));
-		ret = -1;
-	}
-	if (!ret && rename(tmp, p->output)) {
-		ftx_error_set("cannot rename %s to %s: %s", tmp, p->output, strerror(errno));
-		ret = -1;
-	}
-	if (ret)
-		unlink(tmp);
-	else
+	if (ret > 0)
 		fprintf(stderr, "ftx flame: wrote %s\n", p->output);
-	return ret;
+	return ret < 0 ? -1 : 0;
 }
 
 static int flame_run(int argc, char **argv)

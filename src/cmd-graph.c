@@ -85,12 +85,8 @@ static int graph_parse(int argc, char **argv, struct graph_params *p)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
-			return -1;
 		default:
-			ftx_error_set("unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
 	if (optind < argc) {

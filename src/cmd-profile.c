@@ -173,21 +173,12 @@ static int profile_parse(int argc, char **argv, struct profile_params *p)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
-			return -1;
 		default:
-			ftx_error_set("unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
-	if (optind < argc) {
-		if (p->cli.o.input || optind + 1 < argc) {
-			ftx_error_set("unexpected argument '%s'", argv[optind]);
-			return -1;
-		}
-		p->cli.o.input = argv[optind];
-	}
+	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
+		return -1;
 	if (p->command && p->cli.o.input) {
 		ftx_error_set("a trace.dat file or '-- COMMAND' to record, not both");
 		return -1;

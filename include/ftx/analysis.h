@@ -296,6 +296,25 @@ int ftx_analysis_cli_opt(struct ftx_analysis_cli *cli, int opt, const char *arg)
 /** ftx_analysis_cli_finish - defaults (input ./trace.dat) after parsing; 0 or -1 */
 int ftx_analysis_cli_finish(struct ftx_analysis_cli *cli);
 
+/* Writes one output into @out; returns 0 or -1 with the reason set */
+typedef int (*ftx_analysis_emit_fn)(void *ctx, FILE *out);
+
+/**
+ * ftx_analysis_write_file - write an output to @path: "-" is stdout, a
+ * device or FIFO (/dev/null, a pipe) is written in place, a file is written
+ * under a temporary name renamed over @path once complete (never half a
+ * file under the name). Returns 1 when a file was written, 0 for stdout or
+ * a device, -1 with the reason set.
+ */
+int ftx_analysis_write_file(const char *path, ftx_analysis_emit_fn emit, void *ctx);
+
+/**
+ * ftx_analysis_cli_rest - after getopt: an unknown option or a missing
+ * argument (@c is '?' or ':') is an error; else the one positional argument,
+ * if any, is the input file. Returns 0, or -1 with the reason set.
+ */
+int ftx_analysis_cli_rest(struct ftx_analysis_cli *cli, int c, int argc, char **argv);
+
 /** ftx_analysis_cli_release - free what parsing allocated */
 void ftx_analysis_cli_release(struct ftx_analysis_cli *cli);
 

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The options all analysis commands share. Pure: no I/O. */
+/*
+ * The options all analysis commands share (pure: no I/O), and the one way
+ * they write an output file.
+ */
 #include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "ftx/analysis.h"
 #include "ftx/error.h"
@@ -105,4 +112,61 @@ void ftx_analysis_cli_release(struct ftx_analysis_cli *cli)
 {
 	free(cli->cpus);
 	cli->cpus = NULL;
+}
+
+int ftx_analysis_cli_rest(struct ftx_analysis_cli *cli, int c, int argc, char **argv)
+{
+	if (c == ':')
+		return bad("option '%s' needs an argument", argv[optind - 1]);
+	if (c != -1)
+		return bad("unknown option '%s'", argv[optind - 1]);
+	if (optind < argc) {
+		if (cli->o.input)
+			return bad("unexpected argument '%s'", argv[optind]);
+		if (optind + 1 < argc)
+			return bad("unexpected argument '%s'", argv[optind + 1]);
+		cli->o.input = argv[optind];
+	}
+	return 0;
+}
+
+static int emit_to(const char *name, FILE *out, ftx_analysis_emit_fn emit, void *ctx)
+{
+	int ret;
+
+	if (!out) {
+		ftx_error_set("cannot write %s: %s", name, strerror(errno));
+		return -1;
+	}
+	ret = emit(ctx, out);
+	if (fclose(out) && !ret) {
+		ftx_error_set("error writing %s: %s", name, strerror(errno));
+		ret = -1;
+	}
+	return ret;
+}
+
+int ftx_analysis_write_file(const char *path, ftx_analysis_emit_fn emit, void *ctx)
+{
+	struct stat st;
+	char tmp[4096];
+	int ret;
+
+	if (!strcmp(path, "-")) {
+		ret = emit(ctx, stdout);
+		return ret ? ret : 0;
+	}
+	/* a device or a FIFO (/dev/null, a pipe) is written as it is, never renamed over */
+	if (!stat(path, &st) && !S_ISREG(st.st_mode))
+		return emit_to(path, fopen(path, "w"), emit, ctx);
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp%d", path, (int)getpid()) >= (int)sizeof(tmp))
+		return bad("%s: name too long", path);
+	ret = emit_to(path, fopen(tmp, "w"), emit, ctx);
+	if (!ret && rename(tmp, path)) {
+		ftx_error_set("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+		ret = -1;
+	}
+	if (ret)
+		unlink(tmp);
+	return ret ? -1 : 1;
 }
