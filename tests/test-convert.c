@@ -18,6 +18,7 @@
 #include "ftx/tracedat.h"
 #include "ftx/tracedat-write.h"
 #include "ftx/util.h"
+#include "test-sh.h"
 
 static const char *const inputs[] = {
 	"fixtures/linux-6.1-amd64/sched_syscalls.v7.dat",
@@ -42,19 +43,6 @@ static bool have_trace_cmd(void)
 }
 
 /* Run @cmd (stdout to @out); returns its exit status */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static char *slurp(const char *path)
 {
@@ -77,8 +65,8 @@ START_TEST(test_round_trip)
 	ck_assert_msg(ftx, "FTX (the binary) is not set");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(out, sizeof(out), "%s/out.dat", dir);
-	ck_assert_int_eq(sh("%s report -i %s > %s/in.txt", ftx, in, dir), 0);
-	ck_assert_int_eq(sh("%s convert -i %s -o %s %s", ftx, in, out, modes[m].args), 0);
+	ck_assert_int_eq(test_sh("%s report -i %s > %s/in.txt", ftx, in, dir), 0);
+	ck_assert_int_eq(test_sh("%s convert -i %s -o %s %s", ftx, in, out, modes[m].args), 0);
 
 	/* the header says what was asked for */
 	td = ftx_tracedat_open(out, FTX_TRACEDAT_NO_PLUGINS);
@@ -93,7 +81,7 @@ START_TEST(test_round_trip)
 		free(file);
 	}
 
-	ck_assert_int_eq(sh("%s report -i %s > %s/out.txt", ftx, out, dir), 0);
+	ck_assert_int_eq(test_sh("%s report -i %s > %s/out.txt", ftx, out, dir), 0);
 	want = slurp(strcat(strcpy((char[300]){ 0 }, dir), "/in.txt"));
 	got = slurp(strcat(strcpy((char[300]){ 0 }, dir), "/out.txt"));
 	ck_assert_msg(!strcmp(want, got), "%s %s: ftx report differs after conversion", in,
@@ -104,7 +92,7 @@ START_TEST(test_round_trip)
 		if (!have_trace_cmd()) {
 			fprintf(stderr, "SKIP: trace-cmd part of test_round_trip: trace-cmd not installed\n");
 		} else {
-			ck_assert_int_eq(sh("trace-cmd report -i %s > %s/tc.txt 2> %s/tc.err", out,
+			ck_assert_int_eq(test_sh("trace-cmd report -i %s > %s/tc.txt 2> %s/tc.err", out,
 					    dir, dir), 0);
 			tc = slurp(strcat(strcpy((char[300]){ 0 }, dir), "/tc.txt"));
 			tcerr = slurp(strcat(strcpy((char[300]){ 0 }, dir), "/tc.err"));
@@ -112,14 +100,14 @@ START_TEST(test_round_trip)
 				      tcerr);
 			ck_assert_msg(!strcmp(tc, got), "%s %s: trace-cmd report differs from ftx's",
 				      in, modes[m].args);
-			ck_assert_int_eq(sh("trace-cmd dump -v -i %s >/dev/null 2>&1", out), 0);
+			ck_assert_int_eq(test_sh("trace-cmd dump -v -i %s >/dev/null 2>&1", out), 0);
 			free(tc);
 			free(tcerr);
 		}
 	}
 	free(want);
 	free(got);
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 }
 END_TEST
 
@@ -131,9 +119,9 @@ START_TEST(test_v6_to_v6_is_identical)
 
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	ck_assert_int_eq(sh("%s convert -i fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat "
+	ck_assert_int_eq(test_sh("%s convert -i fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat "
 			    "--file-version 6 %s", ftx, out), 0);
-	ck_assert_int_eq(sh("cmp -s %s fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat", out), 0);
+	ck_assert_int_eq(test_sh("cmp -s %s fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat", out), 0);
 	unlink(out);
 }
 END_TEST
@@ -142,17 +130,17 @@ START_TEST(test_usage_and_refusals)
 {
 	const char *ftx = getenv("FTX");
 
-	ck_assert_int_eq(sh("%s convert -i x.dat 2>/dev/null", ftx), 2);		/* no -o */
-	ck_assert_int_eq(sh("%s convert --file-version 5 -o /tmp/x 2>/dev/null", ftx), 2);
-	ck_assert_int_eq(sh("%s convert --compression lz4 -o /tmp/x 2>/dev/null", ftx), 2);
-	ck_assert_int_eq(sh("%s convert --file-version 6 --compression zstd -o /tmp/x 2>/dev/null",
+	ck_assert_int_eq(test_sh("%s convert -i x.dat 2>/dev/null", ftx), 2);		/* no -o */
+	ck_assert_int_eq(test_sh("%s convert --file-version 5 -o /tmp/x 2>/dev/null", ftx), 2);
+	ck_assert_int_eq(test_sh("%s convert --compression lz4 -o /tmp/x 2>/dev/null", ftx), 2);
+	ck_assert_int_eq(test_sh("%s convert --file-version 6 --compression zstd -o /tmp/x 2>/dev/null",
 			    ftx), 2);
-	ck_assert_int_eq(sh("%s convert -i /nonexistent.dat -o /tmp/ftx-never.dat 2>/dev/null",
+	ck_assert_int_eq(test_sh("%s convert -i /nonexistent.dat -o /tmp/ftx-never.dat 2>/dev/null",
 			    ftx), 1);
 	/* instances and latency text are refused, and nothing is left behind */
-	ck_assert_int_eq(sh("%s convert -i fixtures/synth/le64-inst.v6.dat -o /tmp/ftx-never.dat "
+	ck_assert_int_eq(test_sh("%s convert -i fixtures/synth/le64-inst.v6.dat -o /tmp/ftx-never.dat "
 			    "2>/dev/null", ftx), 1);
-	ck_assert_int_eq(sh("%s convert -i fixtures/synth/le64-latency.v6.dat "
+	ck_assert_int_eq(test_sh("%s convert -i fixtures/synth/le64-latency.v6.dat "
 			    "-o /tmp/ftx-never.dat 2>/dev/null", ftx), 1);
 	ck_assert_int_ne(access("/tmp/ftx-never.dat", F_OK), 0);
 	ck_assert_int_eq(ftx_tdat_compression_parse("any"), FTX_TDAT_COMP_ZSTD);

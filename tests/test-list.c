@@ -16,20 +16,8 @@
 #include <sys/wait.h>
 
 #include "ftx/util.h"
+#include "test-sh.h"
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 static const char *const files[] = {
 	"fixtures/linux-6.1-amd64/sched_syscalls.v7.dat",
@@ -43,7 +31,7 @@ START_TEST(test_formats_as_trace_cmd_dump)
 	char dir[] = "/tmp/ftx-list-XXXXXX";
 
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	if (sh("trace-cmd -h >/dev/null 2>&1") != 0 && access("/usr/bin/trace-cmd", X_OK)) {
+	if (test_sh("trace-cmd -h >/dev/null 2>&1") != 0 && access("/usr/bin/trace-cmd", X_OK)) {
 		fprintf(stderr, "SKIP: test_formats_as_trace_cmd_dump: trace-cmd not installed\n");
 		return;
 	}
@@ -52,20 +40,20 @@ START_TEST(test_formats_as_trace_cmd_dump)
 	 * after each format; list starts each with "system: NAME". Compared
 	 * without blank lines.
 	 */
-	ck_assert_int_eq(sh("(trace-cmd dump -i %s --ftrace-events; trace-cmd dump -i %s --events) "
+	ck_assert_int_eq(test_sh("(trace-cmd dump -i %s --ftrace-events; trace-cmd dump -i %s --events) "
 			    "2>&1 | grep -v -e '^\t\\[' -e '^$' > %s/dump.txt", f, f, dir), 0);
-	ck_assert_int_eq(sh("%s list -i %s -e -F --full > %s/list.txt", ftx, f, dir), 0);
-	ck_assert_int_eq(sh("grep -v -e '^system: ' -e '^$' %s/list.txt > %s/list2.txt", dir, dir),
+	ck_assert_int_eq(test_sh("%s list -i %s -e -F --full > %s/list.txt", ftx, f, dir), 0);
+	ck_assert_int_eq(test_sh("grep -v -e '^system: ' -e '^$' %s/list.txt > %s/list2.txt", dir, dir),
 			 0);
-	ck_assert_msg(sh("cmp -s %s/dump.txt %s/list2.txt", dir, dir) == 0,
+	ck_assert_msg(test_sh("cmp -s %s/dump.txt %s/list2.txt", dir, dir) == 0,
 		      "%s: ftx list -F --full differs from trace-cmd dump", f);
 	/* the plain list names the same events, system:name */
-	ck_assert_int_eq(sh("%s list -i %s -e | sed 's/.*://' > %s/names.txt", ftx, f, dir), 0);
-	ck_assert_int_eq(sh("grep '^name: ' %s/dump.txt | sed 's/^name: //' | cmp -s - %s/names.txt",
+	ck_assert_int_eq(test_sh("%s list -i %s -e | sed 's/.*://' > %s/names.txt", ftx, f, dir), 0);
+	ck_assert_int_eq(test_sh("grep '^name: ' %s/dump.txt | sed 's/^name: //' | cmp -s - %s/names.txt",
 			    dir, dir), 0);
 	/* without --full: no print fmt lines */
-	ck_assert_int_eq(sh("%s list -i %s -e -F | grep -q '^print fmt:'", ftx, f), 1);
-	sh("rm -rf %s", dir);
+	ck_assert_int_eq(test_sh("%s list -i %s -e -F | grep -q '^print fmt:'", ftx, f), 1);
+	test_sh("rm -rf %s", dir);
 }
 END_TEST
 
@@ -74,33 +62,33 @@ START_TEST(test_file_listings)
 	const char *ftx = getenv("FTX");
 
 	/* probes: the kprobe fixture's two events, nothing from the sched file */
-	ck_assert_int_eq(sh("test \"$(%s list -i %s -p | tr '\\n' ' ')\" = "
+	ck_assert_int_eq(test_sh("test \"$(%s list -i %s -p | tr '\\n' ' ')\" = "
 			    "'ftxfix:myopenret ftxfix:myopen '", ftx, files[1]), 0);
-	ck_assert_int_eq(sh("test -z \"$(%s list -i %s -p)\"", ftx, files[0]), 0);
+	ck_assert_int_eq(test_sh("test -z \"$(%s list -i %s -p)\"", ftx, files[0]), 0);
 	/* functions from the file's kallsyms, filtered by a regex or a glob */
-	ck_assert_int_eq(sh("%s list -i %s -f '^do_sys_openat2$' | grep -qx do_sys_openat2", ftx,
+	ck_assert_int_eq(test_sh("%s list -i %s -f '^do_sys_openat2$' | grep -qx do_sys_openat2", ftx,
 			    files[0]), 0);
-	ck_assert_int_eq(sh("test $(%s list -i %s -f 'vfs_rea*' | wc -l) -ge 1", ftx, files[0]),
+	ck_assert_int_eq(test_sh("test $(%s list -i %s -f 'vfs_rea*' | wc -l) -ge 1", ftx, files[0]),
 			 0);
 	/* event regex as trace-cmd's, and a glob */
-	ck_assert_int_eq(sh("test \"$(%s list -i %s -e 'sched:*' | tr '\\n' ' ')\" = "
+	ck_assert_int_eq(test_sh("test \"$(%s list -i %s -e 'sched:*' | tr '\\n' ' ')\" = "
 			    "'sched:sched_switch sched:sched_wakeup '", ftx, files[0]), 0);
-	ck_assert_int_eq(sh("test \"$(%s list -i %s -e 'openat$' | tr '\\n' ' ')\" = "
+	ck_assert_int_eq(test_sh("test \"$(%s list -i %s -e 'openat$' | tr '\\n' ' ')\" = "
 			    "'syscalls:sys_enter_openat syscalls:sys_exit_openat '", ftx, files[0]),
 			 0);
-	ck_assert_int_eq(sh("%s list -i %s -C | grep -qx '\\[global\\]'", ftx, files[0]), 0);
-	ck_assert_int_eq(sh("%s list -i %s -B | grep -qx 'No buffer instances defined'", ftx,
+	ck_assert_int_eq(test_sh("%s list -i %s -C | grep -qx '\\[global\\]'", ftx, files[0]), 0);
+	ck_assert_int_eq(test_sh("%s list -i %s -B | grep -qx 'No buffer instances defined'", ftx,
 			    files[0]), 0);
 	/* full listing of a file: systems, events, compression; no tracers/options */
-	ck_assert_int_eq(sh("test \"$(%s list -i %s | grep ':$' | tr '\\n' '|')\" = "
+	ck_assert_int_eq(test_sh("test \"$(%s list -i %s | grep ':$' | tr '\\n' '|')\" = "
 			    "'event systems:|events:|Supported compression algorithms:|'", ftx,
 			    files[0]), 0);
-	ck_assert_int_eq(sh("%s list -i %s -t 2>/dev/null", ftx, files[0]), 1);
-	ck_assert_int_eq(sh("%s list -i %s -o 2>/dev/null", ftx, files[0]), 1);
-	ck_assert_int_eq(sh("%s list -i /nonexistent.dat -e 2>/dev/null", ftx), 1);
-	ck_assert_int_eq(sh("%s list -F 2>/dev/null", ftx), 2);	/* -F needs -e */
-	ck_assert_int_eq(sh("%s list -x 2>/dev/null", ftx), 2);
-	ck_assert_int_eq(sh("%s list -c | grep -q '^\tzstd, '", ftx), 0);
+	ck_assert_int_eq(test_sh("%s list -i %s -t 2>/dev/null", ftx, files[0]), 1);
+	ck_assert_int_eq(test_sh("%s list -i %s -o 2>/dev/null", ftx, files[0]), 1);
+	ck_assert_int_eq(test_sh("%s list -i /nonexistent.dat -e 2>/dev/null", ftx), 1);
+	ck_assert_int_eq(test_sh("%s list -F 2>/dev/null", ftx), 2);	/* -F needs -e */
+	ck_assert_int_eq(test_sh("%s list -x 2>/dev/null", ftx), 2);
+	ck_assert_int_eq(test_sh("%s list -c | grep -q '^\tzstd, '", ftx), 0);
 }
 END_TEST
 

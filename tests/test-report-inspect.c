@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "ftx/util.h"
+#include "test-sh.h"
 
 static const char *const files[] = {
 	"fixtures/linux-6.1-amd64/sched_syscalls.v7.dat",
@@ -37,19 +38,6 @@ static const char *const opts[] = {
 	"--uname --version",
 };
 
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
 
 START_TEST(test_as_trace_cmd)
 {
@@ -58,25 +46,25 @@ START_TEST(test_as_trace_cmd)
 	char dir[] = "/tmp/ftx-inspect-XXXXXX";
 	int rf, rt;
 
-	if (sh("trace-cmd -h >/dev/null 2>&1") != 0 && access("/usr/bin/trace-cmd", X_OK)) {
+	if (test_sh("trace-cmd -h >/dev/null 2>&1") != 0 && access("/usr/bin/trace-cmd", X_OK)) {
 		fprintf(stderr, "SKIP: test_as_trace_cmd: trace-cmd not installed\n");
 		return;
 	}
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	rf = sh("%s report -i %s %s > %s/ftx.txt 2>&1", getenv("FTX"), f, o, dir);
-	rt = sh("trace-cmd report -i %s %s > %s/tc.txt 2>&1", f, o, dir);
+	rf = test_sh("%s report -i %s %s > %s/ftx.txt 2>&1", getenv("FTX"), f, o, dir);
+	rt = test_sh("trace-cmd report -i %s %s > %s/tc.txt 2>&1", f, o, dir);
 	ck_assert_int_eq(rf, rt);
-	ck_assert_msg(sh("cmp -s %s/ftx.txt %s/tc.txt", dir, dir) == 0,
+	ck_assert_msg(test_sh("cmp -s %s/ftx.txt %s/tc.txt", dir, dir) == 0,
 		      "ftx report %s %s differs from trace-cmd's (see %s)", f, o, dir);
-	sh("rm -rf %s", dir);
+	test_sh("rm -rf %s", dir);
 }
 END_TEST
 
 START_TEST(test_profile_refused)
 {
-	ck_assert_int_eq(sh("%s report -i %s --profile 2>&1 | grep -q \"'ftx profile'\"",
+	ck_assert_int_eq(test_sh("%s report -i %s --profile 2>&1 | grep -q \"'ftx profile'\"",
 			    getenv("FTX"), files[0]), 0);
-	ck_assert_int_eq(sh("%s report -i %s --profile 2>/dev/null", getenv("FTX"), files[0]), 2);
+	ck_assert_int_eq(test_sh("%s report -i %s --profile 2>/dev/null", getenv("FTX"), files[0]), 2);
 }
 END_TEST
 

@@ -595,7 +595,7 @@ int ftx_recorder_start(struct ftx_recorder *r)
 	return rec_set(r, "tracing_on", "1");
 }
 
-static unsigned long long stat_value(const char *text, const char *key)
+unsigned long long rec_stat_value(const char *text, const char *key)
 {
 	const char *p = text;
 	size_t klen = strlen(key);
@@ -693,10 +693,10 @@ static void collect_stats(struct ftx_recorder *r)
 		free(c->stats_text);
 		c->stats_text = rec_read_at(r->inst, file, NULL);
 		if (c->stats_text) {
-			c->st.overrun = stat_value(c->stats_text, "overrun");
-			c->st.commit_overrun = stat_value(c->stats_text, "commit overrun");
-			c->st.dropped = stat_value(c->stats_text, "dropped events");
-			c->st.events = stat_value(c->stats_text, "read events");
+			c->st.overrun = rec_stat_value(c->stats_text, "overrun");
+			c->st.commit_overrun = rec_stat_value(c->stats_text, "commit overrun");
+			c->st.dropped = rec_stat_value(c->stats_text, "dropped events");
+			c->st.events = rec_stat_value(c->stats_text, "read events");
 		}
 		scan_new(r, c);
 	}

@@ -13,21 +13,6 @@
 #include "ftx/util.h"
 #include "recorder-local.h"
 
-static unsigned long long stat_field(const char *text, const char *key)
-{
-	const char *p = text;
-	size_t klen = strlen(key);
-
-	while (p && *p) {
-		if (!strncmp(p, key, klen) && p[klen] == ':')
-			return strtoull(p + klen + 1, NULL, 10);
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	return 0;
-}
-
 int ftx_recorder_progress(struct ftx_recorder *r, struct ftx_recorder_progress *p)
 {
 	unsigned long long size_kb = 0;
@@ -53,9 +38,9 @@ int ftx_recorder_progress(struct ftx_recorder *r, struct ftx_recorder_progress *
 		t = ftx_read_file(path, NULL);
 		if (!t)
 			continue;
-		p->events += stat_field(t, "entries") + stat_field(t, "read events");
-		p->lost += stat_field(t, "overrun") + stat_field(t, "dropped events");
-		in_buf = stat_field(t, "bytes");
+		p->events += rec_stat_value(t, "entries") + rec_stat_value(t, "read events");
+		p->lost += rec_stat_value(t, "overrun") + rec_stat_value(t, "dropped events");
+		in_buf = rec_stat_value(t, "bytes");
 		free(t);
 		fill = size_kb ? (unsigned int)(in_buf * 100 / (size_kb * 1024)) : 0;
 		if (fill > 100)

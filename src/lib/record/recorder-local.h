@@ -104,6 +104,8 @@ char *rec_read_at(const char *dir, const char *file, size_t *len);
 /* instance.c */
 bool rec_inst_has(struct ftx_recorder *r, const char *file);
 int rec_set(struct ftx_recorder *r, const char *file, const char *value);
+/* drain.c: the number after "KEY:" in a per_cpu/cpuN/stats text, 0 if absent */
+unsigned long long rec_stat_value(const char *text, const char *key);
 /* noise.c: keep this process' threads out of the trace (exclude_self) */
 int rec_exclude_self(struct ftx_recorder *r, bool tracer);
 int rec_instance_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o);

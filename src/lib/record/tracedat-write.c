@@ -654,6 +654,20 @@ static void out_option_u64(struct out *o, uint16_t id, uint64_t v)
 	out_u64(o, v);
 }
 
+/* The metadata sections, in trace-cmd 3.1.6 record's order, with their v6 block writers */
+static const struct {
+	uint16_t id;
+	int desc;
+	void (*fill)(struct out *, const struct ftx_tdat_info *);
+} meta_sections[] = {
+	{ SEC_HEADER_INFO, D_HEADERS, write_header_info },
+	{ SEC_FTRACE_EVENTS, D_FTRACE, write_ftrace_formats },
+	{ SEC_EVENT_FORMATS, D_EVENTS, write_event_formats },
+	{ SEC_KALLSYMS, D_KALLSYMS, write_kallsyms },
+	{ SEC_PRINTK, D_PRINTK, write_printk },
+	{ SEC_CMDLINES, D_CMDLINES, write_cmdlines },
+};
+
 static int write_v7(struct out *o, const struct ftx_tdat_info *info,
 		    const struct ftx_tdat_cpu_data *cpus, uint64_t *offsets, uint64_t *sizes)
 {
@@ -671,18 +685,12 @@ static int write_v7(struct out *o, const struct ftx_tdat_info *info,
 	first_opt_at = o->off;
 	out_u64(o, 0);			/* patched: the first OPTIONS section */
 
-	sec[SEC_HEADER_INFO] = o->off;
-	write_meta_section(o, info, SEC_HEADER_INFO, D_HEADERS, write_header_info);
-	sec[SEC_FTRACE_EVENTS] = o->off;
-	write_meta_section(o, info, SEC_FTRACE_EVENTS, D_FTRACE, write_ftrace_formats);
-	sec[SEC_EVENT_FORMATS] = o->off;
-	write_meta_section(o, info, SEC_EVENT_FORMATS, D_EVENTS, write_event_formats);
-	sec[SEC_KALLSYMS] = o->off;
-	write_meta_section(o, info, SEC_KALLSYMS, D_KALLSYMS, write_kallsyms);
-	sec[SEC_PRINTK] = o->off;
-	write_meta_section(o, info, SEC_PRINTK, D_PRINTK, write_printk);
-	sec[SEC_CMDLINES] = o->off;
-	write_meta_section(o, info, SEC_CMDLINES, D_CMDLINES, write_cmdlines);
+	/* the metadata sections, each at a known offset for its option */
+	for (i = 0; i < FTX_ARRAY_SIZE(meta_sections); i++) {
+		sec[meta_sections[i].id] = o->off;
+		write_meta_section(o, info, meta_sections[i].id, meta_sections[i].desc,
+				   meta_sections[i].fill);
+	}
 
 	/* OPTIONS: section offsets, the caller's options, CPUCOUNT, DONE -> the second one */
 	cpucount = !has_option(info, FTX_TDAT_OPT_CPUCOUNT);
