@@ -27,6 +27,8 @@ static const char usage[] =
 	"\n"
 	"  -i, --input FILE   trace.dat file to read\n"
 	"      --chrome FILE  the JSON file to write ('-' for stdout)\n"
+	"      --no-args      no args on the calls' X events (speedscope then merges\n"
+	"                     the calls of a function; it names frames by name and args)\n"
 	"      --pid PID      only this task (repeatable)\n"
 	"      --cpu LIST     only these CPUs, e.g. 0-3,6\n"
 	"      --from SECS    only records from this timestamp on (as report prints it)\n"
@@ -36,13 +38,15 @@ static const char usage[] =
 struct export_params {
 	struct ftx_analysis_cli cli;
 	const char *chrome;
+	unsigned int flags;
 };
 
-enum { OPT_CHROME = 256 };
+enum { OPT_CHROME = 256, OPT_NO_ARGS };
 
 static const struct option long_opts[] = {
 	FTX_ANALYSIS_LONG_OPTS,
 	{ "chrome", required_argument, NULL, OPT_CHROME },
+	{ "no-args", no_argument, NULL, OPT_NO_ARGS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,6 +67,9 @@ static int export_parse(int argc, char **argv, struct export_params *p)
 		switch (c) {
 		case OPT_CHROME:
 			p->chrome = optarg;
+			break;
+		case OPT_NO_ARGS:
+			p->flags |= FTX_CHROME_NO_ARGS;
 			break;
 		case 'h':
 			return 1;
@@ -87,7 +94,7 @@ static int export_emit(void *ctx, FILE *out)
 {
 	struct export_params *p = ctx;
 
-	return ftx_chrome_export(&p->cli.o, out, NULL);
+	return ftx_chrome_export(&p->cli.o, p->flags, out, NULL);
 }
 
 static int export_write(struct export_params *p)

@@ -55,7 +55,7 @@ static char *export(const char *dat, const char *path)
 	char cmd[512];
 
 	ck_assert_ptr_nonnull(out);
-	ck_assert_int_eq(ftx_chrome_export(&o, out, &calls), 0);
+	ck_assert_int_eq(ftx_chrome_export(&o, 0, out, &calls), 0);
 	fclose(out);
 	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' %s",
 		 path);

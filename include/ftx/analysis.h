@@ -253,9 +253,13 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
  * events for the other events with their fields as args, a "C" counter of
  * lost events per CPU, "M" names for the process and each task. Memory does
  * not grow with the trace. @calls receives the number of X events (or NULL).
+ * @flags: FTX_CHROME_NO_ARGS leaves the args out of the X events (speedscope
+ * names a frame by its name and args, so with args no two calls merge).
  * Returns 0 or -1 (bad file, EIO).
  */
-int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned long long *calls);
+#define FTX_CHROME_NO_ARGS	(1u << 0)
+int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FILE *out,
+		      unsigned long long *calls);
 
 /*
  * The options every analysis command takes, parsed in one place (pure).

@@ -173,9 +173,11 @@ try {
 		run('flame', '-i', dat, '-o', path.join(outdir, `${name}.svg`));
 		run('flame', '-i', dat, '--folded', '-o', path.join(outdir, `${name}.folded`));
 		run('export', '-i', dat, '--chrome', path.join(outdir, `${name}.json`));
+		run('export', '-i', dat, '--no-args', '--chrome', path.join(outdir, `${name}-noargs.json`));
 		await flame_tests(name);
 		await speedscope_test(name, `${name}.folded`, 'folded stacks');
 		await speedscope_test(name, `${name}.json`, 'Chrome JSON');
+		await speedscope_test(name, `${name}-noargs.json`, 'Chrome JSON without args');
 	}
 } catch (e) {
 	check(false, `exception: ${e.stack || e}`);

@@ -173,6 +173,7 @@ struct chrome {
 	struct ev_cache **evs;	/* by event id */
 	int nevs;
 	bool syms;
+	bool no_args;
 };
 
 static void json_str(FILE *out, const char *s, size_t max)
@@ -303,6 +304,11 @@ static void x_event(struct chrome *c, int pid, int cpu, unsigned long long func,
 	put_us(nb, ts);
 	PUT(nb, ",\"dur\":");
 	put_us(nb, end > ts ? end - ts : 0);
+	if (c->no_args) {
+		PUT(nb, "}");
+		c->calls++;
+		return;
+	}
 	PUT(nb, ",\"args\":{\"depth\":");
 	put_i(nb, depth);
 	if (x->how == FTX_GRAPH_EXIT || !strcmp(cut, "entry before the trace"))
@@ -546,7 +552,8 @@ static int lost(struct chrome *c, struct tep_record *rec)
 	return c->graph ? ftx_graph_lost(c->graph, rec->cpu, n) : 0;
 }
 
-int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned long long *calls)
+int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FILE *out,
+		      unsigned long long *calls)
 {
 	struct chrome *c = calloc(1, sizeof(*c));
 	struct tep_record *rec;
@@ -556,6 +563,7 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, FILE *out, unsigned lon
 	if (!c)
 		return -1;
 	c->out = out;
+	c->no_args = flags & FTX_CHROME_NO_ARGS;
 	c->nb.out = out;
 	c->first = true;
 	c->func_id = -1;
