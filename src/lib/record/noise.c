@@ -51,10 +51,13 @@ static char *own_tids(void)
 	return list;
 }
 
+/*
+ * A kernel that refuses the write (an odd pid list file, a permission) costs
+ * only the filter: warn and record anyway, ftx's events included.
+ */
 int rec_exclude_self(struct ftx_recorder *r, bool tracer)
 {
 	char *tids = own_tids();
-	int ret = 0;
 
 	if (!tids) {
 		ftx_warn("cannot list this process' threads (%s): ftx's own events are traced too",
@@ -65,15 +68,15 @@ int rec_exclude_self(struct ftx_recorder *r, bool tracer)
 		/* before 5.8: our own events stay, filters can still hide them */
 		ftx_warn("this kernel has no set_event_notrace_pid: ftx's own events are traced too");
 	else if (rec_set(r, "set_event_notrace_pid", tids) < 0)
-		ret = -1;
-	if (!ret && tracer) {
+		ftx_warn("%s: ftx's own events are traced too", ftx_error());
+	if (tracer) {
 		if (!rec_inst_has(r, "set_ftrace_notrace_pid"))
 			ftx_warn("this kernel has no set_ftrace_notrace_pid: ftx's own function calls are traced too");
 		else if (rec_set(r, "set_ftrace_notrace_pid", tids) < 0)
-			ret = -1;
+			ftx_warn("%s: ftx's own function calls are traced too", ftx_error());
 	}
 	free(tids);
-	return ret;
+	return 0;
 }
 
 int ftx_threads_set_rt_priority(int prio)
