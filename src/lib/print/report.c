@@ -62,6 +62,19 @@ struct ftx_report_fmt {
 	int maxid;
 	int type_off, type_size, pid_off, pid_size;
 	bool swap;
+
+	/*
+	 * -l: the latency column depends on the common fields only (flags,
+	 * preempt count, and on some kernels migrate-disable/lock depth):
+	 * libtraceevent's text is kept per distinct value of those bytes.
+	 */
+	int lat_off[4], lat_size[4], nlat;
+	struct lat_slot {
+		uint64_t key;
+		bool valid;
+		unsigned char len;
+		char text[23];
+	} lat[256];
 };
 
 static inline void sb_put(struct ftx_strbuf *sb, const char *s, size_t n)
@@ -152,6 +165,26 @@ static void fmt_index_events(struct ftx_report_fmt *f)
 	f->type_size = t->size;
 	f->pid_off = p->offset;
 	f->pid_size = p->size;
+	/* the latency key: every common field but the type and the pid, 8 bytes at most */
+	{
+		struct tep_format_field **cf = tep_event_common_fields(evs[0]);
+		int total = 0, k;
+
+		f->nlat = 0;
+		for (k = 0; cf && cf[k]; k++) {
+			if (cf[k] == t || cf[k] == p || !strcmp(cf[k]->name, "common_type") ||
+			    !strcmp(cf[k]->name, "common_pid"))
+				continue;
+			if (f->nlat == 4 || cf[k]->size <= 0 || total + cf[k]->size > 8) {
+				f->nlat = -1;
+				break;
+			}
+			f->lat_off[f->nlat] = cf[k]->offset;
+			f->lat_size[f->nlat++] = cf[k]->size;
+			total += cf[k]->size;
+		}
+		free(cf);
+	}
 	f->swap = tep_is_file_bigendian(f->tep) != tep_is_local_bigendian(f->tep);
 }
 
@@ -482,6 +515,45 @@ static int fmt_info_tep(struct ftx_report_fmt *f, struct tep_record *rec, struct
 	return 0;
 }
 
+/* The -l column of @rec: libtraceevent's, computed once per value of the common fields */
+static int lat_cached(struct ftx_report_fmt *f, struct tep_record *rec, struct ftx_strbuf *sb)
+{
+	const uint8_t *d = rec->data;
+	struct lat_slot *slot = NULL;
+	uint64_t key = 0;
+	int k, sh = 0;
+
+	if (f->by_id && f->nlat >= 0) {
+		for (k = 0; k < f->nlat; k++) {
+			if (f->lat_off[k] + f->lat_size[k] > rec->size)
+				break;
+			key |= ftx_read_uint(d + f->lat_off[k], f->lat_size[k], false) << sh;
+			sh += 8 * f->lat_size[k];
+		}
+		if (k == f->nlat) {
+			slot = &f->lat[(key ^ key >> 8 ^ key >> 16) & 255];
+			if (slot->valid && slot->key == key) {
+				if (ftx_strbuf_reserve(sb, slot->len + 128))
+					return -1;
+				sb_put(sb, slot->text, slot->len);
+				return 0;
+			}
+		}
+	}
+	trace_seq_reset(&f->seq);
+	tep_print_event(f->tep, &f->seq, rec, "%s", TEP_PRINT_LATENCY);
+	if (ftx_strbuf_reserve(sb, f->seq.len + 128))
+		return -1;
+	sb_put(sb, f->seq.buffer, f->seq.len);
+	if (slot && f->seq.len < sizeof(slot->text)) {
+		memcpy(slot->text, f->seq.buffer, f->seq.len);
+		slot->len = f->seq.len;
+		slot->key = key;
+		slot->valid = true;
+	}
+	return 0;
+}
+
 int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 			  struct ftx_strbuf *sb)
 {
@@ -540,13 +612,8 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		sb_s64_left(sb, pid, 5);
 		sb->buf[sb->len++] = ' ';
 		sb_u64(sb, rec->cpu, 3, ' ');
-		if (ev) {
-			trace_seq_reset(&f->seq);
-			tep_print_event(f->tep, &f->seq, rec, "%s", TEP_PRINT_LATENCY);
-			if (ftx_strbuf_reserve(sb, f->seq.len + 128))
-				return -1;
-			sb_put(sb, f->seq.buffer, f->seq.len);
-		}
+		if (ev && lat_cached(f, rec, sb))
+			return -1;
 	} else {
 		sb_pad(sb, 16 - (int)clen);
 		sb_put(sb, comm, clen);
