@@ -238,8 +238,6 @@ struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int
 	} else {
 		f->id_fg_ent = -1;
 	}
-	if (!f->f_common_pid)
-		f->id_fg_ent = -1;
 	if (!(flags & FTX_REPORT_NO_FAST)) {
 		f->fast = ftx_fast_alloc(tep);
 		fmt_index_events(f);
@@ -445,7 +443,8 @@ static int fmt_fgraph_entry(struct ftx_report_fmt *f, struct tep_record *rec,
 	unsigned long long func = field_val(f->f_ent_func, rec);
 	unsigned long long depth = field_val(f->f_ent_depth, rec);
 	struct tep_record *next = NULL;
-	int pid = field_val(f->f_common_pid, rec);
+	/* as trace-cmd: libtraceevent's pid for both records, whatever it finds */
+	int pid = tep_data_pid(f->tep, rec);
 	bool leaf = false;
 	unsigned long long dur = 0;
 	int indent;

@@ -1463,13 +1463,15 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 		td->plugins = tep_load_plugins(td->tep);
 	if (td->hdr_cpus)
 		tep_set_cpus(td->tep, td->hdr_cpus);
+	/* a TRACECLOCK option naming no clock: trace-cmd prints raw counts then */
+	td->in_usecs = td->tsc_mult || !td->use_trace_clock ||
+		       (td->clock && ftx_clock_in_usecs(td->clock));
 	if (!td->clock)
 		td->clock = strdup("local");
 	if (!td->clock) {
 		td_nomem(td);
 		goto fail;
 	}
-	td->in_usecs = td->tsc_mult || !td->use_trace_clock || ftx_clock_in_usecs(td->clock);
 	if (!td->latency && td_setup_cpus(td))
 		goto fail;
 	free(ver);
