@@ -12,6 +12,7 @@
 #     record of the same tracepoints for the first case.
 #     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
+#  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
 # Ratios only mean something within one run on one machine.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -258,3 +259,6 @@ echo
 
 echo "== 3. ftx record/stream at paced rates (scripts/bench-record.sh)"
 FTX=$FTX "$top/scripts/bench-record.sh" 2
+
+echo "== 4. ftx stat vs perf stat, default events (scripts/bench-stat.sh)"
+FTX=$FTX "$top/scripts/bench-stat.sh"

@@ -21,6 +21,7 @@
 #include "ftx/error.h"
 #include "ftx/probe.h"
 #include "ftx/record-cli.h"
+#include "ftx/pmc-sampler.h"
 #include "ftx/recorder.h"
 #include "ftx/session.h"
 #include "ftx/tracefs-util.h"
@@ -558,6 +559,8 @@ static int record_run(int argc, char **argv)
 	struct ftx_child child = { .pid = -1, .sync_fd = -1, .err_fd = -1 };
 	struct ftx_session *s = NULL;
 	struct ftx_recorder *r = NULL;
+	struct ftx_pmc_sampler *pmc = NULL;
+	struct ftx_pmc_sampler_stats pst = { 0 };
 	struct record_params p;
 	int ret = FTX_EXIT_FAIL, pr;
 	bool failed = false;
@@ -681,6 +684,12 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("-r: %s", ftx_error());
 		goto out;
 	}
+	if (p.cli.pmc && !(pmc = ftx_pmc_sampler_start(p.cli.pmc, ftx_session_dir(s)))) {
+		ftx_cmd_err("%s", ftx_error());
+		/* the held child shares the instance's open files: gone before rmdir */
+		ftx_child_abandon(&child);
+		goto out;
+	}
 	if (p.command && ftx_child_release(&child, p.command[0]) < 0) {
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
@@ -699,6 +708,8 @@ static int record_run(int argc, char **argv)
 		wait_signal(r);
 	progress_end();
 
+	ftx_pmc_sampler_stop(pmc, &pst);
+	pmc = NULL;
 	/* a drain error stops the recording; what was drained before it is still written */
 	if (ftx_recorder_stop(r) < 0) {
 		ftx_cmd_err("recording stopped: %s", ftx_error());
@@ -706,6 +717,12 @@ static int record_run(int argc, char **argv)
 	}
 	ftx_cmd_recorder_summary(r, p.cli.quiet, true);
 	ftx_probe_watch_report(watch, record_probe_unfired, NULL);
+	if (p.cli.pmc && !p.cli.quiet) {
+		char line[256];
+
+		ftx_pmc_sampler_summary(&pst, line, sizeof(line));
+		fprintf(stderr, "ftx record: %s\n", line);
+	}
 	if (p.tracer.tracer && !p.cli.nr_events && !failed)
 		record_check_calls(r, &p.tracer);
 	/* tracefs as it was (instance gone) before a long write to a slow disk */
@@ -725,6 +742,7 @@ static int record_run(int argc, char **argv)
 		fprintf(stderr, "ftx record: wrote %s\n", p.output);
 	ret = failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
+	ftx_pmc_sampler_stop(pmc, NULL);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);

@@ -23,6 +23,7 @@
 #include "ftx/error.h"
 #include "ftx/probe.h"
 #include "ftx/record-cli.h"
+#include "ftx/pmc-sampler.h"
 #include "ftx/recorder.h"
 #include "ftx/report.h"
 #include "ftx/session.h"
@@ -325,6 +326,8 @@ static int stream_run(int argc, char **argv)
 	struct tep_plugin_list *plugins = NULL;
 	struct ftx_session *s = NULL;
 	struct ftx_recorder *r = NULL;
+	struct ftx_pmc_sampler *pmc = NULL;
+	struct ftx_pmc_sampler_stats pst = { 0 };
 	struct stream_params p;
 	int ret = FTX_EXIT_FAIL, pr, out_errno;
 
@@ -402,6 +405,12 @@ static int stream_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
+	if (p.cli.pmc && !(pmc = ftx_pmc_sampler_start(p.cli.pmc, ftx_session_dir(s)))) {
+		ftx_cmd_err("%s", ftx_error());
+		/* the held child shares the instance's open files: gone before rmdir */
+		ftx_child_abandon(&child);
+		goto out;
+	}
 	if (p.command) {
 		const char *base = strrchr(p.command[0], '/');
 
@@ -426,6 +435,14 @@ static int stream_run(int argc, char **argv)
 		goto out;
 	}
 	ftx_cmd_recorder_summary(r, p.cli.quiet, false);
+	ftx_pmc_sampler_stop(pmc, &pst);
+	pmc = NULL;
+	if (p.cli.pmc && !p.cli.quiet) {
+		char line[256];
+
+		ftx_pmc_sampler_summary(&pst, line, sizeof(line));
+		fprintf(stderr, "ftx stream: %s\n", line);
+	}
 	ftx_probe_watch_report(watch, stream_probe_unfired, NULL);
 	ret = st.output_failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
@@ -440,6 +457,7 @@ out:
 	ftx_strbuf_release(&st.out);
 	free(st.ev);
 	free(st.arena);
+	ftx_pmc_sampler_stop(pmc, NULL);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ftx/error.h"
@@ -74,6 +75,54 @@ START_TEST(test_count_self)
 }
 END_TEST
 
+/* a group and a counter the kernel lacks, on this process, per CPU slot */
+START_TEST(test_group_self)
+{
+	struct ftx_pmc_event *ev = NULL;
+	struct ftx_pmc_target t = { .nr_tids = 1, .inherit = true };
+	struct ftx_pmc_count c;
+	struct ftx_pmc *pmc;
+	pid_t self = 0;
+	volatile unsigned long x = 0;
+	unsigned long i;
+	int nr = 0, cpu;
+
+	t.tids = &self;
+	ck_assert_int_eq(ftx_pmc_events_parse("{task-clock,page-faults},cpu-clock:u,r1234",
+					      &(struct ftx_pmc_env){ .pmu_dir = "/nonexistent" },
+					      &ev, &nr), 0);
+	ck_assert_int_eq(nr, 4);
+	ev[3].type = 0x7ffffff0;	/* a PMU the kernel does not have: <not supported> */
+	pmc = ftx_pmc_open_target(ev, nr, &t);
+	if (!pmc) {
+		fprintf(stderr, "SKIP: pmc group_self: %s\n", ftx_error());
+		free(ev);
+		return;
+	}
+	ck_assert(ftx_pmc_supported(pmc, 0) && ftx_pmc_supported(pmc, 1));
+	ck_assert(ftx_pmc_supported(pmc, 2));
+	ck_assert(!ftx_pmc_supported(pmc, 3));
+	ck_assert_int_eq(ftx_pmc_enable(pmc), 0);
+	for (i = 0; i < 20000000; i++)
+		x += i;
+	ck_assert_int_eq(ftx_pmc_disable(pmc), 0);
+	ck_assert_int_eq(ftx_pmc_nr_cpus(pmc, 0), 1);
+	ck_assert_int_eq(ftx_pmc_read_cpu(pmc, 0, 0, &cpu, &c), 0);
+	ck_assert_int_eq(cpu, -1);
+	ck_assert_uint_gt(c.raw, 1000000);
+	/* one group, scheduled together: the same time enabled and running */
+	{
+		struct ftx_pmc_count c1;
+
+		ck_assert_int_eq(ftx_pmc_read_cpu(pmc, 1, 0, NULL, &c1), 0);
+		ck_assert_uint_eq(c1.enabled, c.enabled);
+	}
+	ck_assert_int_eq(ftx_pmc_read_cpu(pmc, 3, 0, NULL, &c), -1);
+	ftx_pmc_close(pmc);
+	free(ev);
+}
+END_TEST
+
 START_TEST(test_open_errors)
 {
 	struct ftx_pmc_event ev;
@@ -100,6 +149,7 @@ Suite *pmc_suite(void)
 	tcase_add_test(tc, test_event_parse);
 	tcase_add_test(tc, test_count_self);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_group_self);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ftx/error.h"
+#include "ftx/pmc-sampler.h"
 #include "ftx/pmc.h"
 #include "ftx/stat.h"
 #include "ftx/util.h"
@@ -211,6 +212,21 @@ START_TEST(test_explain_perm)
 			 "kernel.perf_event_paranoid=1), or root (exempt)");
 	ftx_pmc_explain_perm(&ev, 2, true, buf, sizeof(buf));
 	ck_assert(strstr(buf, "=2; this needs 0 or lower"));
+}
+END_TEST
+
+START_TEST(test_pmc_spec)
+{
+	char a[] = "cycles,instructions@20", b[] = "cycles", c[] = "cycles@x", d[] = "@5";
+	unsigned int ms;
+
+	ck_assert_int_eq(ftx_pmc_spec_parse(a, &ms), 0);
+	ck_assert_str_eq(a, "cycles,instructions");
+	ck_assert_uint_eq(ms, 20);
+	ck_assert_int_eq(ftx_pmc_spec_parse(b, &ms), 0);
+	ck_assert_uint_eq(ms, FTX_PMC_SAMPLER_DEFAULT_MS);
+	ck_assert_int_eq(ftx_pmc_spec_parse(c, &ms), -1);
+	ck_assert_int_eq(ftx_pmc_spec_parse(d, &ms), -1);
 }
 END_TEST
 
@@ -567,6 +583,7 @@ Suite *stat_suite(void)
 	tcase_add_test(tc, test_parse_hybrid);
 	tcase_add_test(tc, test_explain_perm);
 	tcase_add_test(tc, test_metrics);
+	tcase_add_test(tc, test_pmc_spec);
 	tcase_add_loop_test(tc, test_golden, 0, FTX_ARRAY_SIZE(goldens));
 	suite_add_tcase(s, tc);
 	return s;

@@ -19,6 +19,9 @@
 /* The getopt code of --probe (long only) */
 #define FTX_RECORD_CLI_OPT_PROBE	0x1000
 
+/* --pmc EVENTS[@MS] (long only) */
+#define FTX_RECORD_CLI_OPT_PMC	0x1001
+
 /* The shared options' help lines (-e -f -b -C -P -F -c -M), beside their letters */
 #define FTX_RECORD_CLI_USAGE \
 	"  -e, --event SYSTEM[:EVENT]  enable events (globs; 'all'; a bare NAME is a\n" \
@@ -33,7 +36,10 @@
 	"  -F, --only-command          only events of the command\n" \
 	"  -c, --children              with -F or -P: also the tasks they fork\n" \
 	"  -M, --cpumask MASK          only these CPUs (hex mask, as tracing_cpumask)\n" \
-	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n"
+	"  -q, --quiet                 no per-CPU summary (losses are still reported)\n" \
+	"      --pmc EVENTS[@MS]       per-CPU counters (perf's event syntax, see ftx stat)\n" \
+	"                              every MS ms (default 100) into the trace as\n" \
+	"                              'ftx_pmc: cpu=N ms=M EVENT=COUNT ...' lines\n"
 
 /* ... and their getopt_long entries */
 #define FTX_RECORD_CLI_LONG_OPTS \
@@ -46,7 +52,8 @@
 	{ "only-command",	no_argument,		NULL, 'F' }, \
 	{ "children",		no_argument,		NULL, 'c' }, \
 	{ "cpumask",		required_argument,	NULL, 'M' }, \
-	{ "quiet",		no_argument,		NULL, 'q' }
+	{ "quiet",		no_argument,		NULL, 'q' }, \
+	{ "pmc",		required_argument,	NULL, FTX_RECORD_CLI_OPT_PMC }
 
 /* The getopt letters of the shared options, for the commands' optstrings */
 #define FTX_RECORD_CLI_OPTSTRING	"e:f:b:C:P:FcM:q"
@@ -64,6 +71,7 @@ struct ftx_record_cli {
 	bool quiet;
 	const char *probes[FTX_RECORD_MAX_PROBES];	/* --probe WORDS, for this run only */
 	size_t nr_probes;
+	const char *pmc;	/* --pmc EVENTS[@MS]: counters sampled into the trace */
 };
 
 /**

@@ -136,4 +136,24 @@ if command -v setpriv > /dev/null && [ "$(cat /proc/sys/kernel/perf_event_parano
 	[ $rc -eq 1 ] && grep -q 'not permitted: kernel.perf_event_paranoid=[0-9]*.*needs 0 or lower.*root' u.txt ||
 		die "paranoid as a user: $rc $(cat u.txt)"
 fi
+# 11. counters recorded with a trace: trace_marker lines both readers show
+"$FTX" record --pmc cpu-clock,context-switches@50 -e sched:sched_switch -o pmc.dat -- sleep 0.4 \
+	> /dev/null 2> rec.err || die "record --pmc: exit $?: $(cat rec.err)"
+grep -Eq '^ftx record: pmc: [0-9]+ samples \([0-9]+/s\), sampler CPU [0-9.]+s' rec.err ||
+	die "no pmc summary: $(cat rec.err)"
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+re='ftx_pmc: cpu=[0-9]+ ms=[0-9]+ cpu-clock=[0-9-]+ context-switches=[0-9-]+$'
+"$FTX" report -i pmc.dat > pmc.ftx || die "report of the --pmc trace failed"
+n=$(grep -Ec "$re" pmc.ftx)
+[ "$n" -ge $((ncpu * 6)) ] || die "ftx report shows $n ftx_pmc lines: $(grep ftx_pmc pmc.ftx | head -3)"
+if command -v trace-cmd > /dev/null; then
+	trace-cmd report -i pmc.dat > pmc.tc 2> /dev/null || die "trace-cmd cannot read the --pmc trace"
+	[ "$(grep -Ec "$re" pmc.tc)" -eq "$n" ] || die "trace-cmd shows $(grep -Ec "$re" pmc.tc), ftx $n"
+fi
+# a busy CPU's cpu-clock over 50 ms is most of 50 ms (in ns)
+awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^cpu-clock=[0-9]+$/) { v = substr($i, 11) + 0; if (v > m) m = v } }
+     END { exit !(m > 20000000 && m < 80000000) }' pmc.ftx || die "cpu-clock per sample implausible"
+"$FTX" record --pmc cyclez -e sched:sched_switch -o x.dat -- true 2> e2.txt; rc=$?
+[ $rc -ne 0 ] && grep -q "unknown event 'cyclez'" e2.txt || die "--pmc unknown event: $rc $(cat e2.txt)"
+
 echo "t-stat: ok"

@@ -22,6 +22,8 @@
 #                   /init: a panic; no 9p modules; an init that hangs): must FAIL and
 #                   show the console log. The normal run checks the first and the last
 #                   of these are caught (the "selftest" lines).
+# FTX_VM_QEMU_ARGS adds qemu options: "-icount shift=0" makes arm64's TCG PMU count
+# instructions (inst_retired; qemu 7.2 counts them only under icount).
 # FTX_VM_APPEND adds kernel parameters: "loglevel=7 print-fatal-signals=1" puts a
 # crashing guest program's registers on the console (addr2line -e the static ftx).
 #
@@ -375,7 +377,7 @@ boot() {
 	rm -rf "$d/share" && mkdir -p "$d/share"
 	qemu=$(qemu_of "$arch")
 	# shellcheck disable=SC2046
-	timeout -k 10 "$tmo" "$qemu" $(qemu_args "$arch") -smp 2 -m 1024 \
+	timeout -k 10 "$tmo" "$qemu" $(qemu_args "$arch") ${FTX_VM_QEMU_ARGS:-} -smp 2 -m 1024 \
 		-kernel "$kdir/vmlinuz" -initrd "$d/initramfs.gz" \
 		-append "console=$(console_of "$arch") panic=-1 loglevel=4 ${FTX_VM_APPEND:-}" \
 		-fsdev local,id=results,path="$d/share",security_model=none \

@@ -134,9 +134,12 @@ void ftx_pmc_close(struct ftx_pmc *pmc)
 	for (i = 0; i < pmc->nr; i++) {
 		if (pmc->groups && pmc->groups[i]) {
 			/* the evlist owns its evsels: delete it once */
-			for (j = i + 1; j < pmc->nr; j++)
-				if (pmc->groups[j] == pmc->groups[i])
+			for (j = i + 1; j < pmc->nr; j++) {
+				if (pmc->groups[j] == pmc->groups[i]) {
 					pmc->groups[j] = NULL;
+					pmc->evsels[j] = NULL;
+				}
+			}
 			perf_evlist__delete(pmc->groups[i]);
 		} else if (pmc->evsels && pmc->evsels[i]) {
 			perf_evsel__close(pmc->evsels[i]);

@@ -67,6 +67,11 @@ int ftx_record_cli_opt(struct ftx_record_cli *cli, int opt, char *arg)
 			return bad("too many --probe (at most %s)", "32");
 		cli->probes[cli->nr_probes++] = arg;
 		return 1;
+	case FTX_RECORD_CLI_OPT_PMC:
+		if (!*arg || *arg == '@')
+			return bad("--pmc needs events: EVENTS[@MS]%s", "");
+		cli->pmc = arg;
+		return 1;
 	}
 	return 0;
 }
