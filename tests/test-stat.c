@@ -200,6 +200,32 @@ START_TEST(test_parse_hybrid)
 }
 END_TEST
 
+/* the armv8_pmuv3 of the test bed's arm64 guest (qemu 7.2 -cpu max -icount), as sysfs showed it */
+START_TEST(test_parse_arm64)
+{
+	const struct ftx_pmc_env arm = { .pmu_dir = "fixtures/pmu/arm64-6.1", .nr_cpus = 2 };
+	char names[4][32];
+	struct ftx_pmc_event *e;
+
+	ck_assert_int_eq(ftx_pmc_core_pmus(&arm, names, 4), 0);	/* one PMU on every CPU */
+	ck_assert(ftx_pmc_have_hw_pmu(&arm));
+	ck_assert_int_eq(parse("cycles,armv8_pmuv3/cpu_cycles/,inst_retired:u,stall_frontend,"
+			       "armv8_pmuv3/event=0x8,long/", &arm, &e), 5);
+	ck_assert_str_eq(e[0].name, "cycles");
+	ck_assert_str_eq(e[0].cpus, "");
+	ck_assert_uint_eq(e[1].type, 8);
+	ck_assert_uint_eq(e[1].config, 0x11);
+	ck_assert_str_eq(e[1].cpus, "");
+	ck_assert_str_eq(e[2].name, "inst_retired:u");
+	ck_assert_uint_eq(e[2].config, 0x8);
+	ck_assert(e[2].exclude_kernel);
+	ck_assert_uint_eq(e[3].config, 0x23);
+	ck_assert_uint_eq(e[4].config, 0x8);
+	ck_assert_uint_eq(e[4].config1, 1);
+	free(e);
+}
+END_TEST
+
 START_TEST(test_explain_perm)
 {
 	struct ftx_pmc_event ev;
@@ -581,6 +607,7 @@ Suite *stat_suite(void)
 	tcase_add_test(tc, test_parse_errors);
 	tcase_add_test(tc, test_parse_sysfs);
 	tcase_add_test(tc, test_parse_hybrid);
+	tcase_add_test(tc, test_parse_arm64);
 	tcase_add_test(tc, test_explain_perm);
 	tcase_add_test(tc, test_metrics);
 	tcase_add_test(tc, test_pmc_spec);

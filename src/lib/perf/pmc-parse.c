@@ -676,16 +676,14 @@ static int parse_one(const struct ftx_pmc_env *env, const char *item, const char
 		goto add;
 	}
 	colon = strrchr(buf, ':');
-	if (colon && all_mods(colon + 1) && strlen(colon + 1) < sizeof(mods)) {
+	/* NAME:mods, unless NAME:mods is a tracepoint (SYS:EVENT) itself */
+	if (colon && all_mods(colon + 1) && strlen(colon + 1) < sizeof(mods) &&
+	    tracepoint(env, buf, &ev) < 0) {
 		*colon = '\0';
-		if (parse_generic(buf, &ev) == 0 || strchr(buf, ':')) {
-			snprintf(mods, sizeof(mods), "%s", colon + 1);
-		} else {
-			*colon = ':';
-			memset(&ev, 0, sizeof(ev));
-			ev.group = -1;
-		}
+		snprintf(mods, sizeof(mods), "%s", colon + 1);
 	}
+	memset(&ev, 0, sizeof(ev));
+	ev.group = -1;
 	snprintf(ev.name, sizeof(ev.name), "%s", buf);
 	if (parse_generic(buf, &ev) == 0) {
 		if (ev.type == PERF_TYPE_HARDWARE || ev.type == PERF_TYPE_HW_CACHE)
