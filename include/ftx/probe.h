@@ -40,7 +40,7 @@ struct ftx_probe_env {
 	enum ftx_arch arch;	/* the running kernel's */
 	bool argn;		/* $arg<N> (kprobes, 4.20+) */
 	bool argn_return;	/* $arg<N> in kretprobes too (6.x) */
-	bool ustring;		/* the ustring type (5.5+) */
+	bool ustring;		/* the ustring type (5.3+) */
 	bool ref_ctr;		/* uprobe (ref_ctr_offset): USDT semaphores (4.20+) */
 	bool imm;		/* \imm fetchargs (5.7+) */
 	bool symstr;		/* the symstr type */
@@ -274,7 +274,7 @@ int ftx_probe_kfuncs_list(const char *top, const char *glob,
  * ftx_probe_lines_create - create the lines of one resolved definition:
  * through @s (journaled, removed when the session ends) or, @s NULL, for
  * good. Several locations (a USDT probe's inlined copies) share the event
- * where the kernel allows it (5.7+), else become EVENT_1, EVENT_2, ...
+ * where the kernel allows it (5.4+), else become EVENT_1, EVENT_2, ...
  * An event of that name must not exist yet.
  * @fn: called with each event created and the index of its first line
  * @detail: receives the kernel's error_log lines on a refusal (may be NULL)

@@ -666,7 +666,7 @@ int ftx_probe_lines_create(const char *top, struct ftx_session *s,
 		}
 		if (k > 0 && !suffix) {
 			/*
-			 * Kernels before 5.7 take one location per event: the other
+			 * Kernels before 5.4 take one location per event: the other
 			 * locations of a USDT probe become EVENT_1, EVENT_2, ...
 			 */
 			suffix = 1;
