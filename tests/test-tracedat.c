@@ -184,7 +184,8 @@ static void flips(const char *path, unsigned int seed, int rounds)
 {
 	size_t len, pos;
 	uint8_t *buf = load(path, &len), *work = malloc(len);
-	int i, j, ret;
+	int i, j, ret, ok = 0, bad = 0;
+	const char *p;
 
 	ck_assert_ptr_nonnull(work);
 	srandom(seed);
@@ -197,10 +198,23 @@ static void flips(const char *path, unsigned int seed, int rounds)
 		}
 		ftx_error_clear();
 		ret = ftx_report_fuzz_one(work, len);
-		ck_assert(ret == 0 || ret == -1);
-		if (ret)
-			ck_assert_msg(strstr(ftx_error(), "fuzz.dat"), "reason: %s", ftx_error());
+		if (ret == 0) {
+			ok++;
+			continue;
+		}
+		/* refused: one printable line naming the offset */
+		ck_assert_int_eq(ret, -1);
+		ck_assert_msg(!strncmp(ftx_error(), "fuzz.dat: offset ", 17), "reason: %s",
+			      ftx_error());
+		for (p = ftx_error(); *p; p++)
+			ck_assert_msg((unsigned char)*p >= 0x20 && *p != 0x7f, "reason: %s",
+				      ftx_error());
+		bad++;
 	}
+	/* both outcomes happen: the flips reach the data, and the checks catch some */
+	ck_assert_msg(bad > 0, "%s: no flip was refused", path);
+	if (rounds >= 1000)
+		ck_assert_msg(ok > 0, "%s: every flip was refused", path);
 	free(work);
 	free(buf);
 }
