@@ -36,9 +36,12 @@ if echo function > "$inst/current_tracer" 2>/dev/null; then
 	exit 0
 fi
 rmdir "$inst"
-# securityfs may not be mounted: read it in a private mount namespace
+# securityfs may not be mounted: read it in a private mount namespace, made
+# private from /sys down ("/" need not be a mount point: in a chroot, as in
+# scripts/fresh-machine.sh, unshare's default --propagation private fails)
 lockdown=$(cat /sys/kernel/security/lockdown 2>/dev/null ||
-	unshare -m sh -c 'mount -t securityfs none /sys/kernel/security &&
+	unshare -m --propagation unchanged sh -c 'mount --make-rprivate /sys &&
+		mount -t securityfs none /sys/kernel/security &&
 		cat /sys/kernel/security/lockdown' 2>/dev/null)
 mode=$(printf '%s\n' "$lockdown" | sed -n 's/.*\[\(.*\)\].*/\1/p')
 "$FTX" record -p function -o "$tmp/f.dat" true > "$tmp/out" 2> "$tmp/err"
