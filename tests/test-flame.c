@@ -172,6 +172,72 @@ START_TEST(test_flame_function_hits)
 }
 END_TEST
 
+/*
+ * Events recorded with kernel stack traces (ftx record -T on this project's
+ * host, 6.18): hit-weighted, one folded line per distinct stack with the
+ * event as its leaf; the stacks are trace-cmd's "=> func" lines, innermost
+ * first, each after its event's line on the same CPU.
+ */
+START_TEST(test_flame_event_stacks)
+{
+	FILE *in = fopen("fixtures/host-6.18/sched_stack.v6.report.txt", "r");
+	struct ta_counts want = { 0 };
+	char line[4096], frames[64][160], *text, *l, *save = NULL;
+	unsigned long long lines = 0, sum = 0;
+	struct ftx_calltree *ct;
+	int n = -1, i;
+
+	ck_assert_ptr_nonnull(in);
+	for (;;) {
+		bool more = fgets(line, sizeof(line), in) != NULL;
+
+		if (more && !strncmp(line, "=> ", 3) && n >= 0 && n < 64) {
+			snprintf(frames[n++], sizeof(frames[0]), "%.*s", (int)strcspn(line + 3, " "),
+				 line + 3);
+			continue;
+		}
+		if (n > 0) {
+			char path[8192] = "";
+			size_t len = 0;
+
+			for (i = n - 1; i >= 0; i--)
+				len += snprintf(path + len, sizeof(path) - len, "%s;", frames[i]);
+			snprintf(path + len, sizeof(path) - len, "[sched:sched_switch]");
+			ta_counts_add(&want, path, strlen(path), 1);
+		}
+		n = -1;
+		if (!more)
+			break;
+		if (strstr(line, " kernel_stack: "))
+			n = 0;
+	}
+	fclose(in);
+	ct = ta_build("fixtures/host-6.18/sched_stack.v6.dat", false);
+	ck_assert_int_eq(ftx_calltree_weight(ct), FTX_WEIGHT_COUNT);
+	ck_assert_uint_eq(ftx_calltree_stats(ct)->stacks, 3047);
+	text = render(ct, false, NULL);
+	for (l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *sp = strrchr(l, ' ');
+		unsigned long long w = strtoull(sp + 1, NULL, 10);
+
+		*sp = '\0';
+		ck_assert_msg(w == ta_counts_get(&want, l), "%s: %llu, report: %llu", l, w,
+			      ta_counts_get(&want, l));
+		sum += w;
+		lines++;
+	}
+	ck_assert_uint_eq(lines, want.n);
+	ck_assert_uint_eq(sum, 3047);
+	free(text);
+	text = render(ct, true, NULL);
+	ck_assert_ptr_nonnull(strstr(text, "weight: hits (kernel stack traces), 3047 in all"));
+	xmllint(text);
+	free(text);
+	ta_counts_free(&want);
+	ftx_calltree_free(ct);
+}
+END_TEST
+
 Suite *flame_suite(void)
 {
 	Suite *s = suite_create("flame");
@@ -181,6 +247,7 @@ Suite *flame_suite(void)
 	tcase_add_loop_test(tc, test_folded_matches_report, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_loop_test(tc, test_svg_well_formed, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_test(tc, test_flame_function_hits);
+	tcase_add_test(tc, test_flame_event_stacks);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -696,6 +696,14 @@ const char *ftx_analysis_name(struct tep_handle *tep, enum ftx_cnode_kind kind,
 const char *ftx_calltree_name(struct ftx_calltree *ct, enum ftx_cnode_kind kind,
 			      unsigned long long key, char *buf, size_t len)
 {
+	/*
+	 * Hit-weighted keys are function starts (func_start()); aliases share a
+	 * start (__x64_sys_vfork, __do_sys_vfork) and the kernel's addresses
+	 * inside a function name the alias trace-cmd prints: name from inside.
+	 */
+	if (kind == FTX_CNODE_FUNC && ct->weight == FTX_WEIGHT_COUNT &&
+	    tep_find_function_address(ct->tep, key + 1) == key)
+		key++;
 	return ftx_analysis_name(ct->tep, kind, key, buf, len);
 }
 
