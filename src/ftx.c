@@ -148,7 +148,8 @@ static int cmd_help(int argc, char **argv)
 static int check_stdout(int ret)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (errno != EPIPE)
+		/* a command that failed has said why already: one line */
+		if (errno != EPIPE && !ret)
 			ftx_cmd_err("error writing output: %s", strerror(errno));
 		return ret ? ret : FTX_EXIT_FAIL;
 	}

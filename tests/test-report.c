@@ -263,6 +263,26 @@ START_TEST(test_graph_no_fgraph)
 }
 END_TEST
 
+/* A full disk: one line with the real reason, report and --graph alike */
+START_TEST(test_full_disk)
+{
+	const char *ftx = getenv("FTX");
+	char cmd[512], out[1024];
+	size_t n;
+	FILE *p;
+
+	ck_assert_msg(ftx, "FTX is not set (run through make check-unit)");
+	snprintf(cmd, sizeof(cmd), "%s report %s -i fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat "
+		 "2>&1 >/dev/full; echo rc=$?", ftx, _i ? "--graph" : "");
+	p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	n = fread(out, 1, sizeof(out) - 1, p);
+	out[n] = 0;
+	pclose(p);
+	ck_assert_str_eq(out, "ftx report: error writing output: No space left on device\nrc=1\n");
+}
+END_TEST
+
 /* v7: the CPU count is CPUCOUNT's, not the highest CPU with data (CPU 1 is empty) */
 START_TEST(test_converted_golden)
 {
@@ -443,6 +463,7 @@ Suite *report_suite(void)
 	tcase_add_loop_test(opt, test_stat, 0, FTX_ARRAY_SIZE(stat_files));
 	tcase_add_test(opt, test_converted_golden);
 	tcase_add_test(opt, test_graph_no_fgraph);
+	tcase_add_loop_test(opt, test_full_disk, 0, 2);
 	tcase_add_loop_test(opt, test_options_golden, 0, FTX_ARRAY_SIZE(opt_cases));
 	tcase_add_test(opt, test_dropped);
 	tcase_add_loop_test(opt, test_synth_golden, 0, FTX_ARRAY_SIZE(synth));

@@ -530,6 +530,15 @@ static int other_event(struct ftx_graph *g, struct task *t, struct tep_record *r
 	return 0;
 }
 
+/* The output failed: errno says why (ENOSPC, EPIPE...), as the write reported it */
+static int out_failed(struct ftx_graph *g)
+{
+	errno = 0;
+	if (fflush(g->out) == 0 || !errno)
+		errno = EIO;
+	return -1;
+}
+
 int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
 {
 	int type = tep_data_type(g->tep, rec);
@@ -551,10 +560,8 @@ int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
 		ret = on_exit_rec(g, t, rec);
 	else
 		ret = other_event(g, t, rec);
-	if (ret == 0 && g->out && ferror(g->out)) {
-		errno = EIO;
-		return -1;
-	}
+	if (ret == 0 && g->out && ferror(g->out))
+		return out_failed(g);
 	return ret;
 }
 
@@ -623,10 +630,8 @@ int ftx_graph_finish(struct ftx_graph *g)
 	if (g->lost)
 		fprintf(g->out, "# %llu events lost: call stacks around the marks above are incomplete\n",
 			g->lost);
-	if (fflush(g->out) || ferror(g->out)) {
-		errno = EIO;
-		return -1;
-	}
+	if (fflush(g->out) || ferror(g->out))
+		return out_failed(g);
 	return 0;
 }
 

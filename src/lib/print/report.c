@@ -1042,7 +1042,7 @@ int ftx_report_parse_cpus(const char *s, bool **mask, int *n)
 bad:
 	free(m);
 	errno = EINVAL;
-	ftx_error_set("bad CPU list '%s' (expected e.g. 0-3,6)", s);
+	ftx_error_set("bad CPU list '%s' (CPUs 0 to 8191, e.g. 0-3,6)", s);
 	return -1;
 }
 
