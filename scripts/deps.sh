@@ -59,8 +59,9 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
 # the flame graph tests check the SVG with xmllint, and open it in Chromium (tests/browser)
 [ "$build_only" = 1 ] || pkgs+=(libxml2-utils chromium nodejs npm)
 [ "$build_only" = 1 ] || pkgs+=(kernelshark xvfb x11-apps)	# tests/clients
+# python3: the VM checks parse 'ftx check --json', and so does scripts/vm-matrix.sh
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio
-			     dpkg-dev xz-utils file)
+			     dpkg-dev xz-utils file zstd python3)
 for t in "${cross[@]}"; do
 	deb_arch "$t" >/dev/null || { echo "deps.sh: unknown cross target $t" >&2; exit 2; }
 	pkgs+=("gcc-$t" "libc6-dev-$(deb_arch "$t")-cross")

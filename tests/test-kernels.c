@@ -18,6 +18,7 @@
 #include "ftx/features.h"
 #include "ftx/probe.h"
 #include "ftx/tracedat-write.h"
+#include "ftx/tracefs-util.h"
 #include "ftx/tracer.h"
 #include "ftx/util.h"
 
@@ -253,6 +254,17 @@ START_TEST(test_probe_syntax)
 }
 END_TEST
 
+/* No error_log (5.2): a refused write is explained by errno alone. */
+START_TEST(test_no_error_log)
+{
+	char top[256], reason[256];
+
+	tree_top(_i, top, sizeof(top));
+	ftx_tracefs_reason(top, "p:ftx/x nosuchfunc a=$arg1", EINVAL, reason, sizeof(reason));
+	ck_assert_str_eq(reason, strerror(EINVAL));
+}
+END_TEST
+
 /* One-page sub-buffers, 8-byte longs: from events/header_page, as the recorder reads it. */
 START_TEST(test_subbuf_size)
 {
@@ -281,6 +293,7 @@ Suite *kernels_suite(void)
 	tcase_add_test(tc, test_tracer_instance_without_tracers);
 	tcase_add_loop_test(tc, test_subbuf_size, 0, n);
 	tcase_add_loop_test(tc, test_probe_syntax, 0, n);
+	tcase_add_loop_test(tc, test_no_error_log, 0, n);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,8 @@
 # and cached under build/vm/.
 #
 # usage: tests/vm/run.sh [--if-possible] [--kernel NAME]... [--scenario NAME]...
-#                        [--refresh] [--fetch-only] [--selftest-broken[=panic|mount|hang]]
+#                        [--refresh] [--fetch-only] [--jobs N]
+#                        [--selftest-broken[=panic|mount|hang]]
 #   --if-possible   print a SKIP line with the reason (exit 0) where qemu, a cross
 #                   compiler or the package lists are missing, instead of failing
 #   --kernel NAME   only this kernel (repeatable); names are in tests/vm/kernels
@@ -18,6 +19,9 @@
 #   --refresh       resolve the newest kernel packages again (else the cached ones)
 #   --fetch-only    fetch and unpack kernels and userland, build the initramfs, boot
 #                   nothing (needs no VM lock: fills the cache while another run boots)
+#   --jobs N        boot up to N x86 guests at once (default 1, or $FTX_VM_JOBS): they
+#                   run TCG in one host thread each; arm guests take a thread per vCPU
+#                   and boot alone. Everything is fetched and built first, serially.
 #   --selftest-broken[=panic|mount|hang]  boot amd64-6.1 with a broken initramfs (no
 #                   /init: a panic; no 9p modules; an init that hangs): must FAIL and
 #                   show the console log. The normal run checks the first and the last
@@ -47,6 +51,7 @@ export FTX
 if_possible=0
 refresh=0
 fetch_only=0
+jobs=${FTX_VM_JOBS:-1}
 selftest=
 only_kernels=()
 only_scenarios=()
@@ -55,6 +60,7 @@ while [ $# -gt 0 ]; do
 	--if-possible) if_possible=1 ;;
 	--refresh) refresh=1 ;;
 	--fetch-only) fetch_only=1 ;;
+	--jobs) jobs=${2:?--jobs needs a number}; shift ;;
 	--kernel) only_kernels+=("${2:?--kernel needs a name}"); shift ;;
 	--scenario) only_scenarios+=("${2:?--scenario needs a name}"); shift ;;
 	--selftest-broken) selftest=panic ;;
@@ -543,13 +549,55 @@ selftest_expect() {
 }
 
 [ ${#scenarios[@]} -gt 0 ] || cannot "no scenarios in $here/scenarios"
+[[ "$jobs" =~ ^[1-9][0-9]*$ ]] || { echo "tests/vm/run.sh: --jobs wants a number" >&2; exit 2; }
+selected=()
 while read -r name arch meta triplet tmo suite <&3; do
 	case "$name" in ''|'#'*) continue ;; esac
 	if [ ${#only_kernels[@]} -gt 0 ] && [[ " ${only_kernels[*]} " != *" $name "* ]]; then
 		continue
 	fi
-	run_kernel "$name" "$arch" "$meta" "$triplet" "$tmo" "${suite:--}"
+	selected+=("$name $arch $meta $triplet $tmo ${suite:--}")
 done 3< "$here/kernels"
+
+# Parallel guests only boot: fetching, cross builds and initramfs first, one at a
+# time (a failure here is reported again by the kernel's own run below).
+if [ "$jobs" -gt 1 ] && [ $fetch_only = 0 ]; then
+	for k in "${selected[@]}"; do
+		# shellcheck disable=SC2086
+		(fetch_only=1; run_kernel $k) > /dev/null 2>&1
+	done
+fi
+# Run the x86 kernels of $batch at once; their output in order, their counts added.
+batch=()
+run_batch() {
+	local k i=0 n
+	for k in "${batch[@]}"; do
+		# shellcheck disable=SC2086
+		(run_kernel $k) > "$vm/job-$i.out" 2>&1 &
+		i=$((i + 1))
+	done
+	wait
+	for ((n = 0; n < i; n++)); do
+		cat "$vm/job-$n.out"
+		pass=$((pass + $(grep -c '^PASS: vm' "$vm/job-$n.out")))
+		fail=$((fail + $(grep -c '^FAIL: vm' "$vm/job-$n.out")))
+		skip=$((skip + $(grep -c '^SKIP: vm' "$vm/job-$n.out")))
+		rm -f "$vm/job-$n.out"
+	done
+	batch=()
+}
+for k in "${selected[@]}"; do
+	# shellcheck disable=SC2086
+	set -- $k
+	if [ "$jobs" -gt 1 ] && [ $fetch_only = 0 ] && [ "$2" = amd64 ]; then
+		batch+=("$k")
+		[ ${#batch[@]} -lt "$jobs" ] || run_batch
+	else
+		# shellcheck disable=SC2086
+		run_kernel $k
+	fi
+done
+[ ${#batch[@]} = 0 ] || run_batch
 if [ ${#only_scenarios[@]} = 0 ] && [ $fetch_only = 0 ] &&
    { [ ${#only_kernels[@]} = 0 ] || [[ " ${only_kernels[*]} " = *" amd64-6.1 "* ]]; }; then
 	selftest_expect panic "Kernel panic"
