@@ -508,7 +508,7 @@ static bool format_has_field(const char *fmt, const char *name, size_t len)
 		while (q > p && q[-1] == ' ')
 			q--;
 		if ((size_t)(q - p) >= len && !memcmp(q - len, name, len) &&
-		    (q - len == p || !ident_char(q[-len - 1])))
+		    (q - len == p || !ident_char(*(q - len - 1))))
 			return true;
 		p = end;
 	}
