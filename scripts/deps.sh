@@ -83,7 +83,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	# A fresh machine may have no (or stale) package lists: update and retry once.
 	if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1; then
-		apt-get update -q >/dev/null
+		# A mirror mid-sync can fail one index ("File has unexpected size")
+		# while the rest updated: what counts is whether the install works.
+		apt-get update -q >/dev/null ||
+			echo "deps.sh: apt-get update reported errors (above); installing anyway" >&2
 		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 	fi
 fi

@@ -206,8 +206,13 @@ apt_for() {
 	: > "$d/status"
 	host_sources "$suite" > "$d/sources.list"
 	[ -s "$d/sources.list" ] || { echo "no Debian mirror in the host's apt sources"; return 1; }
-	apt-get "${apt_o[@]}" update -q > "$d/update.log" 2>&1 ||
-		{ echo "apt-get update for $suite failed, see $d/update.log"; return 1; }
+	# a mirror mid-sync can fail one index while the others arrived: go on
+	# with what came (a missing package then fails its download by name)
+	if ! apt-get "${apt_o[@]}" update -q > "$d/update.log" 2>&1; then
+		ls "$d/lists/"*Packages* > /dev/null 2>&1 ||
+			{ echo "apt-get update for $suite failed, see $d/update.log"; return 1; }
+		return 0
+	fi
 	touch "$d/.complete"
 }
 
