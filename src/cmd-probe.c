@@ -94,7 +94,17 @@ static int set_mode(struct probe_params *p, enum probe_mode m, bool *set)
 	return 0;
 }
 
-/* Pure: no I/O, no exit. 0 to run, 1 for help, -1 with the reason in @p->err. */
+/* Free what probe_parse() allocated; leaves @p empty, so a second call is harmless. */
+static void probe_params_free(struct probe_params *p)
+{
+	free(p->joined);
+	p->joined = NULL;
+}
+
+/*
+ * Pure: no I/O, no exit. 0 to run (the caller owes probe_params_free()), 1 for
+ * help, -1 with the reason in @p->err; on 1 and -1 nothing is left to free.
+ */
 static int probe_parse(int argc, char **argv, struct probe_params *p)
 {
 	bool mode_set = false;
@@ -108,36 +118,36 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 		case 'a':
 		case 'D':
 			if (set_mode(p, c == 'a' ? M_ADD : M_DEF, &mode_set) < 0)
-				return -1;
+				goto fail;
 			if (p->defs.n == (int)FTX_ARRAY_SIZE(p->defs.v)) {
 				snprintf(p->err, sizeof(p->err), "too many definitions");
-				return -1;
+				goto fail;
 			}
 			p->defs.v[p->defs.n++] = optarg;
 			break;
 		case 'd':
 			if (set_mode(p, M_DEL, &mode_set) < 0)
-				return -1;
+				goto fail;
 			if (p->dels.n == (int)FTX_ARRAY_SIZE(p->dels.v)) {
 				snprintf(p->err, sizeof(p->err), "too many --del");
-				return -1;
+				goto fail;
 			}
 			p->dels.v[p->dels.n++] = optarg;
 			break;
 		case 'l':
 		case 'F':
 			if (set_mode(p, c == 'l' ? M_LIST : M_FUNCS, &mode_set) < 0)
-				return -1;
+				goto fail;
 			p->pattern = optarg;
 			break;
 		case OPT_LIST_SDT:
 			if (set_mode(p, M_SDT, &mode_set) < 0)
-				return -1;
+				goto fail;
 			break;
 		case 'x':
 			if (!*optarg) {
 				snprintf(p->err, sizeof(p->err), "empty binary name");
-				return -1;
+				goto fail;
 			}
 			p->binary = optarg;
 			break;
@@ -148,14 +158,15 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 			p->quiet = true;
 			break;
 		case 'h':
+			probe_params_free(p);
 			return 1;
 		case ':':
 			snprintf(p->err, sizeof(p->err), "option '%s' needs an argument",
 				 argv[optind - 1]);
-			return -1;
+			goto fail;
 		default:
 			snprintf(p->err, sizeof(p->err), "unknown option '%s'", argv[optind - 1]);
-			return -1;
+			goto fail;
 		}
 	}
 	if (!mode_set)
@@ -167,7 +178,7 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 			if (p->pattern || optind + 1 < argc) {
 				snprintf(p->err, sizeof(p->err), "unexpected argument '%s'",
 					 argv[optind + (p->pattern ? 0 : 1)]);
-				return -1;
+				goto fail;
 			}
 			p->pattern = argv[optind];
 		} else if (p->mode == M_ADD || p->mode == M_DEF) {
@@ -177,7 +188,7 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 			p->joined = calloc(1, len + 1);
 			if (!p->joined) {
 				snprintf(p->err, sizeof(p->err), "out of memory");
-				return -1;
+				goto fail;
 			}
 			for (i = optind; i < argc; i++) {
 				if (i > optind)
@@ -186,7 +197,7 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 			}
 			if (p->defs.n == (int)FTX_ARRAY_SIZE(p->defs.v)) {
 				snprintf(p->err, sizeof(p->err), "too many definitions");
-				return -1;
+				goto fail;
 			}
 			p->defs.v[p->defs.n++] = p->joined;
 		} else if (p->mode == M_DEL) {
@@ -194,23 +205,26 @@ static int probe_parse(int argc, char **argv, struct probe_params *p)
 				p->dels.v[p->dels.n++] = argv[i];
 		} else {
 			snprintf(p->err, sizeof(p->err), "unexpected argument '%s'", argv[optind]);
-			return -1;
+			goto fail;
 		}
 	}
 	if ((p->mode == M_ADD || p->mode == M_DEF) && !p->defs.n) {
 		snprintf(p->err, sizeof(p->err), "nothing to do: give a probe definition, or "
 			 "--del, --list, -F");
-		return -1;
+		goto fail;
 	}
 	if (p->mode == M_SDT && !p->binary) {
 		snprintf(p->err, sizeof(p->err), "--list-sdt needs -x BINARY");
-		return -1;
+		goto fail;
 	}
 	if ((p->mode == M_DEL || p->mode == M_LIST) && p->binary) {
 		snprintf(p->err, sizeof(p->err), "-x goes with --add, -D, -F and --list-sdt");
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	probe_params_free(p);
+	return -1;
 }
 
 static const char *tracefs_or_fail(void)
@@ -500,14 +514,10 @@ static int probe_run(int argc, char **argv)
 	int ret;
 
 	ret = probe_parse(argc, argv, &p);
-	if (ret > 0) {
-		free(p.joined);
+	if (ret > 0)
 		return ftx_cmd_help(&ftx_cmd_probe);
-	}
-	if (ret < 0) {
-		free(p.joined);
+	if (ret < 0)
 		return ftx_cmd_usage_error(&ftx_cmd_probe, "%s", p.err);
-	}
 	switch (p.mode) {
 	case M_ADD:
 		ret = probe_add(&p, false);
@@ -528,7 +538,7 @@ static int probe_run(int argc, char **argv)
 		ret = probe_sdt(&p);
 		break;
 	}
-	free(p.joined);
+	probe_params_free(&p);
 	return ret;
 }
 

@@ -84,9 +84,15 @@ struct record_params {
 	const char *user;	/* --user */
 	const char *module;	/* --module */
 	unsigned long cmdlines_size;	/* --cmdlines-size; 0: ftx's default */
-	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...; the vectors are freed by the caller */
+	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...: owned, see record_params_free() */
 	char err[256];		/* why the parse failed */
 };
+
+/* Free what record_parse() allocated; leaves @p empty, so a second call is harmless. */
+static void record_params_free(struct record_params *p)
+{
+	ftx_tracer_opts_free(&p->tracer);
+}
 
 enum {
 	OPT_THREADS = 256,
@@ -252,7 +258,8 @@ static int record_apply_module(struct record_params *p)
 /*
  * record_parse - the pure option parser (no I/O, no exit): fills @p from
  * argv, arguments borrowed (the -e and -P ones are split in place).
- * Returns 0, or -1 with the reason in @p->err.
+ * Returns 0 (the caller owes record_params_free()), 1 for --help, or -1 with
+ * the reason in @p->err; on 1 and -1 nothing is left to free.
  */
 static int record_parse(int argc, char **argv, struct record_params *p)
 {
@@ -271,28 +278,28 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 		case 'o':
 			if (!*optarg) {
 				snprintf(p->err, sizeof(p->err), "empty output file name");
-				return -1;
+				goto fail;
 			}
 			p->output = optarg;
 			break;
 		case OPT_TMPDIR:
 			if (!*optarg) {
 				snprintf(p->err, sizeof(p->err), "empty --tmpdir");
-				return -1;
+				goto fail;
 			}
 			p->tmpdir = optarg;
 			break;
 		case OPT_THREADS:
 			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1024) {
 				snprintf(p->err, sizeof(p->err), "bad thread count '%s'", optarg);
-				return -1;
+				goto fail;
 			}
 			p->threads = v;
 			break;
 		case 'p':
 			if (!*optarg || strpbrk(optarg, " \t\n/")) {
 				snprintf(p->err, sizeof(p->err), "bad tracer '%s'", optarg);
-				return -1;
+				goto fail;
 			}
 			p->tracer.tracer = optarg;
 			break;
@@ -308,14 +315,14 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 
 			if (!*optarg || strpbrk(optarg, " \t\n") || ftx_strv_push(sv, optarg) < 0) {
 				snprintf(p->err, sizeof(p->err), "bad argument '%s'", optarg);
-				return -1;
+				goto fail;
 			}
 			break;
 		}
 		case OPT_MAX_GRAPH_DEPTH:
 			if (ftx_parse_uint(optarg, &v) < 0 || v == 0 || v > 1000) {
 				snprintf(p->err, sizeof(p->err), "bad graph depth '%s' (1-1000)", optarg);
-				return -1;
+				goto fail;
 			}
 			p->tracer.max_graph_depth = v;
 			break;
@@ -326,31 +333,32 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 		case OPT_USER: case OPT_MODULE: case OPT_CMDLINES_SIZE: case OPT_DATE:
 		case OPT_SUBBUF_SIZE:
 			if (record_parse_habit(p, c, optarg) < 0)
-				return -1;
+				goto fail;
 			break;
 		case OPT_FILE_VERSION:
 		case OPT_COMPRESSION:
 		case OPT_NO_FILTER:
 			if (record_parse_file_opt(p, c, optarg) < 0)
-				return -1;
+				goto fail;
 			break;
 		case 'h':
 			snprintf(p->err, sizeof(p->err), "help");
+			record_params_free(p);
 			return 1;
 		case ':':
 			snprintf(p->err, sizeof(p->err), "option '%s' needs an argument",
 				 argv[optind - 1]);
-			return -1;
+			goto fail;
 		default:
 			ret = ftx_record_cli_opt(&p->cli, c, optarg);
 			if (ret < 0) {
 				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
+				goto fail;
 			}
 			if (!ret) {
 				snprintf(p->err, sizeof(p->err), "unknown option '%s'",
 					 argv[optind - 1]);
-				return -1;
+				goto fail;
 			}
 			break;
 		}
@@ -360,11 +368,11 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 	if (record_apply_module(p) < 0) {
 		if (!p->err[0])
 			snprintf(p->err, sizeof(p->err), "out of memory");
-		return -1;
+		goto fail;
 	}
 	if (p->user && !p->command) {
 		snprintf(p->err, sizeof(p->err), "--user needs a command to run");
-		return -1;
+		goto fail;
 	}
 	/* as trace-cmd: -g alone means function_graph, -l/-n alone the function tracer */
 	if (!p->tracer.tracer && p->tracer.graph.n)
@@ -375,29 +383,32 @@ static int record_parse(int argc, char **argv, struct record_params *p)
 				  p->tracer.options.n || p->tracer.func_stack)) {
 		snprintf(p->err, sizeof(p->err),
 			 "--graph-notrace, --max-graph-depth, -O and --func-stack need -p");
-		return -1;
+		goto fail;
 	}
 	if (p->tracer.func_stack && strcmp(p->tracer.tracer, "function")) {
 		snprintf(p->err, sizeof(p->err), "--func-stack goes with -p function");
-		return -1;
+		goto fail;
 	}
 	if (p->compression < 0)
 		p->compression = p->file_version == 7 ? FTX_TDAT_COMP_ZSTD : FTX_TDAT_COMP_NONE;
 	if (p->file_version == 6 && p->compression != FTX_TDAT_COMP_NONE) {
 		snprintf(p->err, sizeof(p->err),
 			 "--compression needs --file-version 7 (version 6 is never compressed)");
-		return -1;
+		goto fail;
 	}
 	if (!p->cli.nr_events && !p->cli.nr_probes && !p->tracer.tracer) {
 		snprintf(p->err, sizeof(p->err),
 			 "nothing to record: give -e SYSTEM[:EVENT], --probe DEF or -p TRACER");
-		return -1;
+		goto fail;
 	}
 	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
 		snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	record_params_free(p);
+	return -1;
 }
 
 /*
@@ -579,28 +590,25 @@ static int record_run(int argc, char **argv)
 	if (!tmp || !(outdir = strdup(dirname(tmp)))) {
 		free(tmp);
 		ftx_cmd_err("out of memory");
-		return FTX_EXIT_FAIL;
+		goto out;
 	}
 	free(tmp);
 	errno = 0;
 	if (stat(outdir, &stt) < 0 || !S_ISDIR(stt.st_mode) || access(outdir, W_OK) < 0) {
 		ftx_cmd_err("cannot write to directory %s: %s", outdir,
 			    errno ? strerror(errno) : "not a directory");
-		free(outdir);
-		return FTX_EXIT_FAIL;
+		goto out;
 	}
 	if (p.tmpdir && (stat(p.tmpdir, &stt) < 0 || !S_ISDIR(stt.st_mode) ||
 			 access(p.tmpdir, W_OK) < 0)) {
 		ftx_cmd_err("cannot write to directory %s: %s", p.tmpdir,
 			    errno ? strerror(errno) : "not a directory");
-		free(outdir);
-		return FTX_EXIT_FAIL;
+		goto out;
 	}
 	/* found out now, not after a long recording */
 	if (stat(p.output, &stt) == 0 && S_ISDIR(stt.st_mode)) {
 		ftx_cmd_err("%s is a directory", p.output);
-		free(outdir);
-		return FTX_EXIT_FAIL;
+		goto out;
 	}
 
 	if (p.tracer.tracer && record_check_tracer(&p.tracer) < 0)
@@ -750,7 +758,7 @@ out:
 	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
 		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);
-	ftx_tracer_opts_free(&p.tracer);
+	record_params_free(&p);
 	return ret;
 }
 

@@ -113,7 +113,19 @@ static void report_parse_inspect(struct ftx_report_inspect *w, int c)
 	}
 }
 
-/* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
+/* Free what report_parse() allocated; leaves @p empty, so a second call is harmless. */
+static void report_params_free(struct report_params *p)
+{
+	free(p->cpus);
+	p->cpus = NULL;
+	p->o.cpus = NULL;
+	p->o.ncpus = 0;
+}
+
+/*
+ * Pure: no I/O. Returns 0 (the caller owes report_params_free()), 1 for
+ * --help, or -1 with the reason set; on 1 and -1 nothing is left to free.
+ */
 static int report_parse(int argc, char **argv, struct report_params *p)
 {
 	unsigned long long v;
@@ -131,35 +143,35 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		case 'i':
 			if (p->o.input) {
 				ftx_error_set("one input file: '%s' is an extra one", optarg);
-				return -1;
+				goto fail;
 			}
 			p->o.input = optarg;
 			break;
 		case OPT_CPU:
-			free(p->cpus);
+			report_params_free(p);
 			if (ftx_report_parse_cpus(optarg, &p->cpus, &p->o.ncpus))
-				return -1;
+				goto fail;
 			p->o.cpus = p->cpus;
 			break;
 		case 'F':
 			if (p->o.nfilters == MAX_ARGS) {
 				ftx_error_set("too many -F (at most %d)", MAX_ARGS);
-				return -1;
+				goto fail;
 			}
 			if (ftx_filter_check(optarg, why, sizeof(why))) {
 				ftx_error_set("bad filter '%s': %s", optarg, why);
-				return -1;
+				goto fail;
 			}
 			p->filters[p->o.nfilters++] = optarg;
 			break;
 		case OPT_PID:
 			if (p->o.npids == MAX_ARGS) {
 				ftx_error_set("too many --pid (at most %d)", MAX_ARGS);
-				return -1;
+				goto fail;
 			}
 			if (ftx_parse_uint(optarg, &v) || v > INT32_MAX) {
 				ftx_error_set("--pid wants a process id, not '%s'", optarg);
-				return -1;
+				goto fail;
 			}
 			p->pids[p->o.npids++] = optarg;
 			break;
@@ -182,7 +194,7 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			if (ftx_parse_uint(optarg, &v) || !v || v > 1000) {
 				ftx_error_set("--max-depth wants a depth from 1 to 1000, not '%s'",
 					      optarg);
-				return -1;
+				goto fail;
 			}
 			p->g.max_depth = v;
 			break;
@@ -191,14 +203,14 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			/* !(us >= 0) refuses "nan" too */
 			if (end == optarg || *end || !(us >= 0) || us > 1e12) {
 				ftx_error_set("--min-duration wants microseconds, not '%s'", optarg);
-				return -1;
+				goto fail;
 			}
 			p->g.min_duration = (unsigned long long)(us * 1000.0 + 0.5);
 			break;
 		case OPT_FUNC:
 			if (!*optarg) {
 				ftx_error_set("--func wants a function name, not ''");
-				return -1;
+				goto fail;
 			}
 			p->g.func = optarg;
 			break;
@@ -212,22 +224,23 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		case OPT_PROFILE:
 			ftx_error_set("--profile: trace-cmd's per-task profile is not implemented; "
 				      "'ftx profile' gives the time per function of a function_graph trace");
-			return -1;
+			goto fail;
 		case 'h':
+			report_params_free(p);
 			return 1;
 		case ':':
 			ftx_error_set("option '%s' needs an argument", argv[optind - 1]);
-			return -1;
+			goto fail;
 		default:
 			ftx_error_set("unknown option '%s'", argv[optind - 1]);
-			return -1;
+			goto fail;
 		}
 	}
 	if (optind < argc) {
 		if (p->o.input || optind + 1 < argc) {
 			ftx_error_set("one input file: '%s' is an extra argument",
 				      argv[p->o.input ? optind : optind + 1]);
-			return -1;
+			goto fail;
 		}
 		p->o.input = argv[optind];
 	}
@@ -235,27 +248,30 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		p->o.input = "trace.dat";
 	if (!p->graph && (p->g.max_depth || p->g.min_duration || p->g.func)) {
 		ftx_error_set("--max-depth, --min-duration and --func go with --graph");
-		return -1;
+		goto fail;
 	}
 	if (p->graph) {
 		if (p->o.nfilters || p->o.stat || p->o.fmt_flags) {
 			ftx_error_set("--graph does not combine with -F, --stat, -t or -l");
-			return -1;
+			goto fail;
 		}
 		if (p->o.npids > 1) {
 			ftx_error_set("--graph follows one --pid");
-			return -1;
+			goto fail;
 		}
 		if (p->o.npids) {
 			if (ftx_parse_uint(p->pids[0], &v) || v > INT32_MAX) {
 				ftx_error_set("--pid wants a process id, not '%s'", p->pids[0]);
-				return -1;
+				goto fail;
 			}
 			p->g.pid = v;
 			p->g.pid_set = true;
 		}
 	}
 	return 0;
+fail:
+	report_params_free(p);
+	return -1;
 }
 
 /* The library hands over ~1 MiB blocks: write them without stdio's copy */
@@ -289,7 +305,6 @@ static int report_run(int argc, char **argv)
 
 	ret = report_parse(argc, argv, &p);
 	if (ret) {
-		free(p.cpus);
 		if (ret > 0)
 			return ftx_cmd_help(&ftx_cmd_report);
 		return ftx_cmd_usage_error(&ftx_cmd_report, "%s", ftx_error());
@@ -303,7 +318,7 @@ static int report_run(int argc, char **argv)
 				       p.o.cpus, p.o.ncpus, &p.g, stdout);
 	else
 		ret = ftx_report_run(&p.o, write_stdout, NULL);
-	free(p.cpus);
+	report_params_free(&p);
 	if (ret) {
 		int e = errno;
 

@@ -49,6 +49,15 @@ struct stream_params {
 	char err[256];
 };
 
+/*
+ * Free what stream_parse() allocated and leave @p empty. The options borrow
+ * argv today; one that allocates frees its copy here, so every path is right.
+ */
+static void stream_params_free(struct stream_params *p)
+{
+	(void)p;
+}
+
 static const struct option stream_long_opts[] = {
 	FTX_RECORD_CLI_LONG_OPTS,
 	{ "no-plugins",		no_argument,		NULL, 'N' },
@@ -58,8 +67,9 @@ static const struct option stream_long_opts[] = {
 
 /*
  * stream_parse - the pure option parser: fills @p from argv (arguments
- * borrowed, -e/-P split in place). Returns 0, 1 for --help, or -1 with the
- * reason in @p->err.
+ * borrowed, -e/-P split in place). Returns 0 (the caller owes
+ * stream_params_free()), 1 for --help, or -1 with the reason in @p->err; on 1
+ * and -1 nothing is left to free.
  */
 static int stream_parse(int argc, char **argv, struct stream_params *p)
 {
@@ -75,21 +85,22 @@ static int stream_parse(int argc, char **argv, struct stream_params *p)
 			p->no_plugins = true;
 			break;
 		case 'h':
+			stream_params_free(p);
 			return 1;
 		case ':':
 			snprintf(p->err, sizeof(p->err), "option '%s' needs an argument",
 				 argv[optind - 1]);
-			return -1;
+			goto fail;
 		default:
 			ret = ftx_record_cli_opt(&p->cli, c, optarg);
 			if (ret < 0) {
 				snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-				return -1;
+				goto fail;
 			}
 			if (!ret) {
 				snprintf(p->err, sizeof(p->err), "unknown option '%s'",
 					 argv[optind - 1]);
-				return -1;
+				goto fail;
 			}
 			break;
 		}
@@ -99,13 +110,16 @@ static int stream_parse(int argc, char **argv, struct stream_params *p)
 	if (!p->cli.nr_events && !p->cli.nr_probes) {
 		snprintf(p->err, sizeof(p->err),
 			 "no events: give at least one -e SYSTEM[:EVENT] or --probe DEF");
-		return -1;
+		goto fail;
 	}
 	if (ftx_record_cli_check(&p->cli, p->command != NULL) < 0) {
 		snprintf(p->err, sizeof(p->err), "%s", ftx_error());
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	stream_params_free(p);
+	return -1;
 }
 
 /* One event of the current batch; its bytes are in the batch arena. */
@@ -463,6 +477,7 @@ out:
 	ftx_probe_run_free(probes);
 	ftx_probe_watch_free(watch);
 	ftx_child_abandon(&child);
+	stream_params_free(&p);
 	if (out_errno)
 		errno = out_errno;
 	return ret;

@@ -141,21 +141,21 @@ START_TEST(test_parse_tracers)
 	ck_assert_str_eq(p.tracer.graph.v[0], "do_sys_openat2");
 	ck_assert_str_eq(p.tracer.options.v[0], "funcgraph-proc");
 	ck_assert_str_eq(p.command[0], "ls");
-	ftx_tracer_opts_free(&p.tracer);
+	record_params_free(&p);
 	ck_assert_int_eq(parse("record -l vfs_* -l do_sys_* -n vfs_write -e sched", &p), 0);
 	ck_assert_str_eq(p.tracer.tracer, "function");
 	ck_assert_int_eq(p.tracer.filter.n, 2);
 	ck_assert_int_eq(p.tracer.notrace.n, 1);
-	ftx_tracer_opts_free(&p.tracer);
+	record_params_free(&p);
 	ck_assert_int_eq(parse("record -p function_graph --max-graph-depth 5 "
 			       "--graph-notrace schedule -F ls", &p), 0);
 	ck_assert_int_eq(p.tracer.max_graph_depth, 5);
 	ck_assert_str_eq(p.tracer.graph_notrace.v[0], "schedule");
 	ck_assert_int_eq(p.cli.nr_events, 0);
-	ftx_tracer_opts_free(&p.tracer);
+	record_params_free(&p);
 	ck_assert_int_eq(parse("record -p function --func-stack -l schedule", &p), 0);
 	ck_assert(p.tracer.func_stack);
-	ftx_tracer_opts_free(&p.tracer);
+	record_params_free(&p);
 }
 END_TEST
 
@@ -182,12 +182,19 @@ START_TEST(test_parse_errors)
 		{ "record -e a:b:c", "bad event" },
 		{ "record -e sched --threads 0", "bad thread count" },
 		{ "record -e sched -C [x]", "bad clock" },
+		/* failures after -l/-g/-O copied their arguments: nothing may be left */
+		{ "record -l vfs_* -g schedule -O funcgraph-proc -p a/b", "bad tracer" },
+		{ "record -g schedule -n x -x", "unknown option '-x'" },
+		{ "record -l schedule -e sched -F", "-F needs a command" },
 	};
 	struct record_params p;
 
 	for (size_t i = 0; i < FTX_ARRAY_SIZE(bad); i++) {
 		ck_assert_msg(parse(bad[i][0], &p) == -1, "'%s' accepted", bad[i][0]);
 		ck_assert_msg(strstr(p.err, bad[i][1]), "'%s': got '%s'", bad[i][0], p.err);
+		ck_assert_msg(!p.tracer.filter.v && !p.tracer.notrace.v && !p.tracer.graph.v &&
+			      !p.tracer.graph_notrace.v && !p.tracer.options.v,
+			      "'%s' failed but left its vectors allocated", bad[i][0]);
 	}
 }
 END_TEST

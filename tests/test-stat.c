@@ -37,8 +37,11 @@ static int parse(const char *spec, const struct ftx_pmc_env *env, struct ftx_pmc
 	int nr = 0;
 
 	*evs = NULL;
-	if (ftx_pmc_events_parse(spec, env, evs, &nr) < 0)
+	if (ftx_pmc_events_parse(spec, env, evs, &nr) < 0) {
+		free(*evs);	/* the caller's on failure too */
+		*evs = NULL;
 		return -1;
+	}
 	return nr;
 }
 

@@ -111,6 +111,14 @@ static uint64_t rd64(const uint8_t *p)
 	return v;
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
 static const uint8_t *find(const uint8_t *hay, size_t len, const char *needle, size_t nlen)
 {
 	return memmem(hay, len, needle, nlen);
@@ -189,7 +197,7 @@ START_TEST(test_layout)
 	ck_assert_mem_eq(buf, "\x17\x08\x44tracing6\0", 12);
 	ck_assert_uint_eq(buf[12], 0);
 	ck_assert_uint_eq(buf[13], sizeof(long));
-	ck_assert_uint_eq(*(uint32_t *)(buf + 14), PAGE);
+	ck_assert_uint_eq(rd32(buf + 14), PAGE);
 	ck_assert_mem_eq(buf + 18, "header_page\0", 12);
 	ck_assert_uint_eq(rd64(buf + 30), sizeof(hp64) - 1);
 

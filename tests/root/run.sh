@@ -5,6 +5,8 @@
 # tests/root/t-*.sh is one test; run.sh snapshots tracefs before and after
 # every test and fails the test if anything was left changed.
 # Needs root; prints a SKIP line with the reason otherwise.
+# FTX_SANITIZER_LOGS=DIR (make check-asan, with an ASan+UBSan $FTX whose
+# log_path points into DIR): a test after which a report is there fails.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 FTX=${FTX:-$here/../../build/ftx}
@@ -20,6 +22,12 @@ if ! ftx_tracefs_dir >/dev/null; then
 	exit 0
 fi
 
+san=${FTX_SANITIZER_LOGS:-}
+san_reports()
+{
+	[ -n "$san" ] && ! "$here/../sanitizer-reports.sh" "$san"
+}
+
 pass=0 fail=0
 for t in "$here"/t-*.sh; do
 	[ -e "$t" ] || continue
@@ -28,7 +36,11 @@ for t in "$here"/t-*.sh; do
 	out=$(bash "$t" 2>&1)
 	rc=$?
 	after=$(tracefs_snapshot)
-	if [ $rc -ne 0 ]; then
+	if reports=$(san_reports); then
+		echo "FAIL: $name (sanitizer report, exit $rc)"
+		printf '%s\n' "$reports" | sed 's/^/    /'
+		fail=$((fail + 1))
+	elif [ $rc -ne 0 ]; then
 		echo "FAIL: $name (exit $rc)"
 		printf '%s\n' "$out" | sed 's/^/    /' | tail -n 30
 		fail=$((fail + 1))

@@ -53,7 +53,8 @@ static void out_flush(struct out *o)
 
 static void out_bytes(struct out *o, const void *p, size_t len)
 {
-	if (o->err)
+	/* an empty section may come as (NULL, 0): memcpy() must not see it */
+	if (o->err || !len)
 		return;
 	o->off += len;
 	if (o->fd < 0) {
