@@ -44,7 +44,7 @@ LIBPERF_DIR	?= $(BUILD)/libperf
 
 CFLAGS		?= -O2 -g
 WARN		:= -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
-BASE_CFLAGS	:= -std=gnu11 $(WARN) -D_GNU_SOURCE -DFTX_VERSION='"$(VERSION)"' \
+BASE_CFLAGS	:= -std=gnu11 $(WARN) -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 -DFTX_VERSION='"$(VERSION)"' \
 		   -Iinclude -Isrc -I$(BUILD)/gen -I$(LIBPERF_DIR)/include -MMD -MP
 
 # The libraries are looked up when the Makefile is read, before any recipe

@@ -57,7 +57,10 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
 [ "$build_only" = 1 ] || pkgs+=(systemtap-sdt-dev clang lld)
 [ "$build_only" = 1 ] || pkgs+=(trace-cmd linux-perf)
 # the flame graph tests check the SVG with xmllint, and open it in Chromium (tests/browser)
-[ "$build_only" = 1 ] || pkgs+=(libxml2-utils chromium nodejs npm)
+[ "$build_only" = 1 ] || pkgs+=(libxml2-utils chromium)
+# npm for puppeteer-core: Debian's, unless a Node.js with its own npm is there
+# already (NodeSource's nodejs bundles npm and conflicts with Debian's npm package)
+[ "$build_only" = 1 ] || command -v npm > /dev/null || pkgs+=(nodejs npm)
 [ "$build_only" = 1 ] || pkgs+=(kernelshark xvfb x11-apps)	# tests/clients
 # python3: the VM checks parse 'ftx check --json', and so does scripts/vm-matrix.sh
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio
