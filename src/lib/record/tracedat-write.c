@@ -179,10 +179,17 @@ static void out_copy_fd(struct out *o, int fd, off_t offset, uint64_t size, bool
 		ssize_t n;
 
 		if (how == 0) {
+			/* loff_t: 64 bits even where off_t is 32 (armhf without LFS) */
+			loff_t in_off = offset, o64;
+
 			out_off = lseek(o->fd, 0, SEEK_CUR);
-			n = out_off < 0 ? -1 : copy_file_range(fd, &offset, o->fd, &out_off, chunk, 0);
-			if (n > 0 && lseek(o->fd, out_off, SEEK_SET) < 0)
-				n = -1;
+			o64 = out_off;
+			n = out_off < 0 ? -1 : copy_file_range(fd, &in_off, o->fd, &o64, chunk, 0);
+			if (n > 0) {
+				offset = in_off;
+				if (lseek(o->fd, o64, SEEK_SET) < 0)
+					n = -1;
+			}
 		} else if (how == 1) {
 			n = sendfile(o->fd, fd, &offset, chunk);
 		} else {
@@ -191,7 +198,7 @@ static void out_copy_fd(struct out *o, int fd, off_t offset, uint64_t size, bool
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && how < 2 && (errno == EINVAL || errno == ENOSYS || errno == EXDEV ||
-					 errno == EOPNOTSUPP || errno == EBADF)) {
+					 errno == EOPNOTSUPP || errno == EBADF || errno == EFBIG)) {
 			how++;		/* not a pair this method copies: the next one */
 			continue;
 		}
