@@ -26,6 +26,8 @@ static const char *const fixtures[] = {
 	"fixtures/linux-6.1-amd64/fgraph_openat2.v6",
 	"fixtures/linux-6.1-arm64/kprobe_openat2.v6",
 	"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
+	/* the command's pid named 'ftx' (before its exec) by sched events first */
+	"fixtures/linux-6.1-arm64/sched_comm_exec.v7",
 };
 
 static int sb_write(void *ctx, const char *buf, size_t len)
