@@ -28,6 +28,8 @@ static const char *const fixtures[] = {
 	"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
 	/* the command's pid named 'ftx' (before its exec) by sched events first */
 	"fixtures/linux-6.1-arm64/sched_comm_exec.v7",
+	/* the same pid named by the very first event's sched_switch plugin comm */
+	"fixtures/linux-5.10-arm64/sched_comm_first.v7",
 };
 
 static int sb_write(void *ctx, const char *buf, size_t len)

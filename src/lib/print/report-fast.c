@@ -86,6 +86,7 @@ struct ftx_fast {
 	struct fev *ev;			/* indexed by event id */
 	struct trace_seq seq;
 	struct ftx_strbuf tmp;
+	bool probing;			/* libtraceevent prints this record too */
 };
 
 /* ---------------------------------------------------------------- compile */
@@ -662,7 +663,14 @@ static int put_comm(struct ftx_fast *fast, struct tep_format_field *f, struct te
 		return -1;
 	put(sb, s, n);
 	sb->buf[sb->len] = 0;
-	tep_register_comm(fast->tep, sb->buf + sb->len - n, pid);
+	/*
+	 * The plugin registers each comm it prints; while on probation it
+	 * prints this record itself, and a second registration would add
+	 * a duplicate to libtraceevent's comm list (which one a lookup then
+	 * finds differs from trace-cmd's).
+	 */
+	if (!fast->probing)
+		tep_register_comm(fast->tep, sb->buf + sb->len - n, pid);
 	sb->buf[sb->len++] = ':';
 	return 0;
 }
@@ -800,7 +808,9 @@ int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_reco
 
 	/* still on probation: both ways, keep libtraceevent's text */
 	fast->tmp.len = 0;
+	fast->probing = true;
 	ret = run_event(fast, e, rec, &fast->tmp);
+	fast->probing = false;
 	if (ret < 0)
 		return -1;
 	trace_seq_reset(&fast->seq);

@@ -89,15 +89,6 @@ static void call_printk(struct parse_call *pc)
 static void call_cmdlines(struct parse_call *pc)
 {
 	tep_parse_saved_cmdlines(pc->tep, pc->buf);
-	/*
-	 * Turn libtraceevent's list of comms into its sorted table now: comms
-	 * registered while it is still a list (the sched_switch plugin's, and the
-	 * fast path's copy of it, on the first events) are added as duplicates
-	 * and may win over the file's own, so 'ftx' (the recorder before its exec)
-	 * printed where trace-cmd prints the command's name. Once a table, a pid
-	 * the file names keeps the file's comm, as in trace-cmd.
-	 */
-	tep_is_pid_registered(pc->tep, 1);
 }
 
 /* ---------------------------------------------------------------- raw I/O */
