@@ -87,6 +87,7 @@ struct ftx_fast {
 	struct trace_seq seq;
 	struct ftx_strbuf tmp;
 	bool probing;			/* libtraceevent prints this record too */
+	unsigned long comm_gen;		/* ftx_fast_comm_gen() */
 };
 
 /* ---------------------------------------------------------------- compile */
@@ -669,8 +670,8 @@ static int put_comm(struct ftx_fast *fast, struct tep_format_field *f, struct te
 	 * a duplicate to libtraceevent's comm list (which one a lookup then
 	 * finds differs from trace-cmd's).
 	 */
-	if (!fast->probing)
-		tep_register_comm(fast->tep, sb->buf + sb->len - n, pid);
+	if (!fast->probing && !tep_register_comm(fast->tep, sb->buf + sb->len - n, pid))
+		fast->comm_gen++;
 	sb->buf[sb->len++] = ':';
 	return 0;
 }
@@ -815,6 +816,8 @@ int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_reco
 		return -1;
 	trace_seq_reset(&fast->seq);
 	tep_print_event(fast->tep, &fast->seq, rec, "%s", TEP_PRINT_INFO);
+	if (ev->handler)
+		fast->comm_gen++;	/* a plugin's: it may register comms */
 	if (ret == 0) {
 		if (fast->tmp.len == fast->seq.len &&
 		    !memcmp(fast->tmp.buf, fast->seq.buffer, fast->seq.len)) {
@@ -827,6 +830,11 @@ int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_reco
 		return -1;
 	put(out, fast->seq.buffer, fast->seq.len);
 	return 0;
+}
+
+unsigned long ftx_fast_comm_gen(const struct ftx_fast *fast)
+{
+	return fast ? fast->comm_gen : 0;
 }
 
 unsigned int ftx_fast_kinds(struct ftx_fast *fast, struct tep_event *ev)

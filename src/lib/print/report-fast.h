@@ -22,6 +22,13 @@ void ftx_fast_free(struct ftx_fast *fast);
 int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
 		    struct ftx_strbuf *out);
 
+/*
+ * Changes each time a comm may have been added to libtraceevent's table by
+ * the formatting (the sched plugin's registrations, or the fast path's own):
+ * a lookup made before may then find another of a pid's duplicate names.
+ */
+unsigned long ftx_fast_comm_gen(const struct ftx_fast *fast);
+
 /* For the differential test: the op kinds compiled for @ev (1 << FTX_FAST_*), 0 none */
 enum {
 	FTX_FAST_LIT, FTX_FAST_NUM, FTX_FAST_CHARS, FTX_FAST_DSTR, FTX_FAST_SYM, FTX_FAST_COND,

@@ -31,7 +31,7 @@
 
 struct comm_slot {
 	int pid;
-	bool valid;
+	unsigned long gen;	/* valid while it is the formatter's comm_gen() */
 	const char *comm;
 	size_t len;
 };
@@ -55,6 +55,7 @@ struct ftx_report_fmt {
 	void *syms_ctx;
 
 	struct comm_slot comm[COMM_CACHE];
+	unsigned long comm_gen;	/* bumped when a plugin may have registered comms */
 	struct ftx_fast *fast;
 
 	/* the common fields, read without libtraceevent's generic lookups */
@@ -351,23 +352,25 @@ static const char *comm_of(struct ftx_report_fmt *f, int pid, size_t *len)
 	struct comm_slot *c = &f->comm[(unsigned int)pid % COMM_CACHE];
 
 	const char *comm;
+	/* 1 + ...: a zeroed slot is never valid */
+	unsigned long gen = 1 + f->comm_gen + ftx_fast_comm_gen(f->fast);
 
-	if (c->valid && c->pid == pid) {
+	if (c->gen == gen && c->pid == pid) {
 		*len = c->len;
 		return c->comm;
 	}
 	comm = tep_data_comm_from_pid(f->tep, pid);
 	*len = strlen(comm);
 	/*
-	 * "<...>" is not cached: the sched_switch plugin registers the comms it
-	 * prints, so the pid may get a name later (known ones never change).
+	 * Valid until the next registration: the sched_switch plugin registers
+	 * the comms it prints, so a "<...>" pid may get a name, and a pid whose
+	 * name the list held twice (registered before libtraceevent made it a
+	 * table) may be found as the other once the table grows, as in trace-cmd.
 	 */
-	if (strcmp(comm, "<...>")) {
-		c->comm = comm;
-		c->len = *len;
-		c->pid = pid;
-		c->valid = true;
-	}
+	c->comm = comm;
+	c->len = *len;
+	c->pid = pid;
+	c->gen = gen;
 	return comm;
 }
 
@@ -665,6 +668,8 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 			ret = fmt_function(f, rec, sb);
 		else
 			ret = fmt_info_tep(f, rec, sb);
+		if (ev->handler)
+			f->comm_gen++;	/* a plugin's: it may register comms */
 	}
 	if (ret)
 		return -1;
