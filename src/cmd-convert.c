@@ -56,7 +56,7 @@ int convert_parse(int argc, char **argv, struct convert_params *p, char *err, si
 
 	*p = (struct convert_params){ .in = "trace.dat", .version = 7, .compression = -1 };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hi:o:", convert_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hi:o:", convert_options, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			return 1;
@@ -82,11 +82,11 @@ int convert_parse(int argc, char **argv, struct convert_params *p, char *err, si
 				return -1;
 			}
 			break;
+		case ':':
+			snprintf(err, size, "option '%s' needs an argument", argv[optind - 1]);
+			return -1;
 		default:
-			if (optopt && strchr("io", optopt))
-				snprintf(err, size, "option -%c needs a file", optopt);
-			else
-				snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
+			snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}

@@ -30,19 +30,38 @@ static const struct ftx_cmd *const commands[] = {
 const char *ftx_cmd_name = "";
 static int verbose;
 
+/* "ftx CMD: MESSAGE" on one printable line (user text and file bytes escaped) */
+static void print_err(const char *name, const char *fmt, va_list ap)
+{
+	char msg[FTX_ERROR_MAX];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ftx_error_escape(msg, sizeof(msg));
+	fflush(stdout);
+	if (*name)
+		fprintf(stderr, "ftx %s: %s\n", name, msg);
+	else
+		fprintf(stderr, "ftx: %s\n", msg);
+}
+
+static void print_err_args(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void print_err_args(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	print_err(name, fmt, ap);
+	va_end(ap);
+}
+
 void ftx_cmd_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	if (*ftx_cmd_name)
-		fprintf(stderr, "ftx %s: ", ftx_cmd_name);
-	else
-		fputs("ftx: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_err(ftx_cmd_name, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void ftx_cmd_recorder_summary(struct ftx_recorder *r, bool quiet, bool cpu_time)
@@ -69,11 +88,10 @@ int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "ftx %s: ", cmd->name);
+	/* one line per error ('ftx help CMD' lists the options) */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_err(cmd->name, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'ftx help %s' for more information.\n", cmd->name);
 	return FTX_EXIT_USAGE;
 }
 
@@ -138,7 +156,7 @@ static int cmd_help(int argc, char **argv)
 	}
 	cmd = find_cmd(argv[1]);
 	if (!cmd) {
-		fprintf(stderr, "ftx help: unknown command '%s'\n", argv[1]);
+		print_err_args("help", "unknown command '%s' (see 'ftx help')", argv[1]);
 		return FTX_EXIT_USAGE;
 	}
 	return ftx_cmd_help(cmd);
@@ -173,8 +191,7 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
 			verbose = -1;
 		} else {
-			fprintf(stderr, "ftx: unknown option '%s'\n", argv[i]);
-			usage(stderr);
+			print_err_args("", "unknown option '%s' (see 'ftx help')", argv[i]);
 			return FTX_EXIT_USAGE;
 		}
 	}
@@ -191,7 +208,7 @@ int main(int argc, char **argv)
 
 	cmd = find_cmd(argv[0]);
 	if (!cmd) {
-		fprintf(stderr, "ftx: unknown command '%s'\nTry 'ftx help'.\n", argv[0]);
+		print_err_args("", "unknown command '%s' (see 'ftx help')", argv[0]);
 		return FTX_EXIT_USAGE;
 	}
 	ftx_cmd_name = cmd->name;

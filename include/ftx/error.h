@@ -18,9 +18,17 @@
  * @fmt: printf-style text, no trailing newline
  *
  * Keeps errno unchanged, so it can be called right before "return -1".
- * Control characters in the text are escaped (\n, \xNN): one printable line.
+ * Control characters and bytes from 0x7f up are escaped (\n, \xNN): one
+ * printable ASCII line.
  */
 void ftx_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * ftx_error_escape - escape @buf in place as ftx_error_set() does
+ * @buf: NUL-terminated text, cut to fit @size if escaping makes it longer
+ * @size: the size of @buf
+ */
+void ftx_error_escape(char *buf, size_t size);
 
 /**
  * ftx_error_prefix - prepend context ("cannot enable sched:foo: ") to the

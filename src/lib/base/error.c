@@ -11,16 +11,18 @@ static ftx_log_fn log_hook;
 
 /*
  * Messages quote file contents and user text: control bytes (a newline, an
- * ESC sequence) become \n, \t or \xNN, so a message stays one printable line.
+ * ESC sequence) and bytes from 0x7f up (raw file bytes, C1 controls, text in
+ * an unknown encoding: as git quotes paths) become \n, \t or \xNN, so a
+ * message stays one printable ASCII line.
  */
-static void escape_controls(char *buf, size_t size)
+void ftx_error_escape(char *buf, size_t size)
 {
 	char tmp[FTX_ERROR_MAX];
 	size_t i, o = 0;
 	bool any = false;
 
 	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f)
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
 			any = true;
 	if (!any)
 		return;
@@ -31,7 +33,7 @@ static void escape_controls(char *buf, size_t size)
 			o += sprintf(tmp + o, "\\n");
 		else if (c == '\t')
 			o += sprintf(tmp + o, "\\t");
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c >= 0x7f)
 			o += sprintf(tmp + o, "\\x%02x", c);
 		else
 			tmp[o++] = c;
@@ -48,7 +50,7 @@ void ftx_error_set(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err_buf, sizeof(err_buf), fmt, ap);
 	va_end(ap);
-	escape_controls(err_buf, sizeof(err_buf));
+	ftx_error_escape(err_buf, sizeof(err_buf));
 	errno = saved;
 }
 
@@ -69,7 +71,7 @@ void ftx_error_prefix(const char *fmt, ...)
 	snprintf(buf + n, sizeof(buf) - n, "%s", ftx_error());
 	buf[FTX_ERROR_MAX - 1] = '\0';
 	memcpy(err_buf, buf, FTX_ERROR_MAX);
-	escape_controls(err_buf, sizeof(err_buf));
+	ftx_error_escape(err_buf, sizeof(err_buf));
 	errno = saved;
 }
 
@@ -101,7 +103,7 @@ void ftx_log(enum ftx_log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	escape_controls(msg, sizeof(msg));
+	ftx_error_escape(msg, sizeof(msg));
 	log_hook(level, msg);
 	errno = saved;
 }
