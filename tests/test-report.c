@@ -75,9 +75,13 @@ static void check_golden(const char *base, bool no_plugins, unsigned int flags,
 	o.input = path;
 	want = ftx_read_file(gpath, &wlen);
 	ck_assert_msg(want, "cannot read %s", gpath);
-	ck_assert_msg(ftx_report_run(&o, sb_write, &got) == 0, "%s: %s", path, ftx_error());
-	if (got.len != wlen || memcmp(got.buf, want, wlen))
-		report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	/* read serially and through the reader thread: the same text */
+	for (o.threads = 1; o.threads <= 2; o.threads++) {
+		got.len = 0;
+		ck_assert_msg(ftx_report_run(&o, sb_write, &got) == 0, "%s: %s", path, ftx_error());
+		if (got.len != wlen || memcmp(got.buf, want, wlen))
+			report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	}
 	ftx_strbuf_release(&got);
 	free(want);
 }
@@ -330,14 +334,19 @@ static const struct opt_case opt_cases[] = {
 
 static void check_output(const struct ftx_report_opts *o, const char *gpath)
 {
+	struct ftx_report_opts t = *o;
 	struct ftx_strbuf got = FTX_STRBUF_INIT;
 	size_t wlen;
 	char *want = ftx_read_file(gpath, &wlen);
 
 	ck_assert_msg(want, "cannot read %s", gpath);
-	ck_assert_msg(ftx_report_run(o, sb_write, &got) == 0, "%s: %s", o->input, ftx_error());
-	if (got.len != wlen || memcmp(got.buf, want, wlen))
-		report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	for (t.threads = 1; t.threads <= 2; t.threads++) {
+		got.len = 0;
+		ck_assert_msg(ftx_report_run(&t, sb_write, &got) == 0, "%s: %s", o->input,
+			      ftx_error());
+		if (got.len != wlen || memcmp(got.buf, want, wlen))
+			report_diff(gpath, got.buf ? got.buf : "", got.len, want, wlen);
+	}
 	ftx_strbuf_release(&got);
 	free(want);
 }

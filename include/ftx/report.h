@@ -105,6 +105,7 @@ struct ftx_report_opts {
 	int nfilters;
 	const char *const *pids;	/* --pid: decimal pids */
 	int npids;
+	int threads;			/* 0: a reader thread when a second CPU is free; 1: none; 2: one */
 };
 
 /**

@@ -91,6 +91,18 @@ int ftx_tracedat_next_same(struct ftx_tracedat *td, const struct tep_record *lik
 int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *like,
 			   struct tep_record **rec);
 
+/* zero bytes after each page a record is read from (what a damaged __data_loc reads) */
+#define FTX_TRACEDAT_PAGE_PAD	((64u << 10) + 64)
+
+/**
+ * ftx_tracedat_record_page - the page (ftx_tracedat_page_size() bytes,
+ * FTX_TRACEDAT_PAGE_PAD zeros after it) holding the record ftx_tracedat_next() returned last, borrowed
+ * until the next call, and @seq, a number that differs for every page one CPU
+ * buffer loads: a reader thread handing records to another copies each page
+ * once. Returns 0, or -1 when there is no such record.
+ */
+int ftx_tracedat_record_page(struct ftx_tracedat *td, const void **page, uint64_t *seq);
+
 /**
  * ftx_tracedat_record_instance - the instance a record of this reader comes
  * from: NULL for the top one, else its name (borrowed)

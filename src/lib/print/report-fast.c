@@ -512,6 +512,18 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 			*--p = dig[val & 15];
 			val >>= 4;
 		} while (val);
+	} else if (!op->alt && !op->left && !op->zero) {
+		/* the common "%d" / "%lu" / "%5d": straight into the buffer (room reserved) */
+		n = ftx_dec_len(val) + neg;
+		if (op->width > n) {
+			memset(sb->buf + sb->len, ' ', op->width - n);
+			sb->len += op->width - n;
+		}
+		if (neg)
+			sb->buf[sb->len++] = '-';
+		ftx_dec_put(sb->buf + sb->len, val, n - neg);
+		sb->len += n - neg;
+		return;
 	} else {
 		do {
 			*--p = '0' + val % 10;
@@ -560,7 +572,7 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 
 		if (op->kind != OP_LIT && op->off + op->size > size)
 			return 1;
-		if (ftx_strbuf_reserve(sb, op->kind == OP_LIT ? op->litlen : 64 + (size_t)op->width))
+		if (ftx_sb_room(sb, op->kind == OP_LIT ? op->litlen : 64 + (size_t)op->width))
 			return -1;
 		switch (op->kind) {
 		case OP_LIT:

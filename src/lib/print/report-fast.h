@@ -8,6 +8,52 @@
 #ifndef FTX_REPORT_FAST_H
 #define FTX_REPORT_FAST_H
 
+#include <string.h>
+
+#include "ftx/strbuf.h"
+
+/* ftx_strbuf_reserve() with the common case (room enough) inline */
+static inline int ftx_sb_room(struct ftx_strbuf *sb, size_t n)
+{
+	return sb->len + n + 1 <= sb->cap ? 0 : ftx_strbuf_reserve(sb, n);
+}
+
+/* Number of decimal digits of @v */
+static inline int ftx_dec_len(unsigned long long v)
+{
+	int n = 1;
+
+	while (v >= 10000) {
+		v /= 10000;
+		n += 4;
+	}
+	return v >= 1000 ? n + 3 : v >= 100 ? n + 2 : v >= 10 ? n + 1 : n;
+}
+
+/* The @n decimal digits of @v written at @dst (no NUL), two at a time */
+static inline void ftx_dec_put(char *dst, unsigned long long v, int n)
+{
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char *p = dst + n;
+
+	while (v >= 100) {
+		unsigned int r = v % 100;
+
+		v /= 100;
+		p -= 2;
+		memcpy(p, pairs + 2 * r, 2);
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = '0' + v;
+	}
+}
+
 struct tep_handle;
 struct tep_event;
 struct tep_record;

@@ -11,6 +11,8 @@
  * peek at the next record that collapses an entry and its exit into "func();".
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,15 @@ struct comm_slot {
 	unsigned long gen;	/* valid while it is the formatter's comm_gen() */
 	const char *comm;
 	size_t len;
+	/* the line's "%16s-%-5d" (-l: "%8.8s-%-5d") for this pid, when it fits */
+	unsigned char plen;
+	char pre[47];
+};
+
+/* " name: " padded to 20 columns, per event id */
+struct name_slot {
+	unsigned char len;		/* 0: not built yet or too long */
+	char text[47];
 };
 
 struct ftx_report_fmt {
@@ -60,7 +71,12 @@ struct ftx_report_fmt {
 
 	/* the common fields, read without libtraceevent's generic lookups */
 	struct tep_event **by_id;
+	struct name_slot *names;
 	int maxid;
+	/* the timestamp's seconds, as printed last (" %5llu.") */
+	unsigned long long ts_sec;
+	unsigned char ts_len;
+	char ts_text[30];
 	int type_off, type_size, pid_off, pid_size;
 	bool swap;
 
@@ -104,29 +120,29 @@ static inline char *u64_digits(unsigned long long v, char *end)
 	return end;
 }
 
-/* printf("%*llu") / "%0*llu" / "%-*lld", cheaply; room must be reserved */
+/* printf("%*llu") / "%0*llu", cheaply; room must be reserved */
 static inline void sb_u64(struct ftx_strbuf *sb, unsigned long long v, int width, char pad)
 {
-	char tmp[24], *p = u64_digits(v, tmp + sizeof(tmp));
-	int n = tmp + sizeof(tmp) - p;
+	int n = ftx_dec_len(v);
 
 	if (n < width) {
 		memset(sb->buf + sb->len, pad, width - n);
 		sb->len += width - n;
 	}
-	sb_put(sb, p, n);
+	ftx_dec_put(sb->buf + sb->len, v, n);
+	sb->len += n;
 }
 
+/* printf("%-*lld") */
 static inline void sb_s64_left(struct ftx_strbuf *sb, long long v, int width)
 {
-	char tmp[24], *p = u64_digits(v < 0 ? -(unsigned long long)v : (unsigned long long)v,
-				      tmp + sizeof(tmp));
-	int n;
+	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+	int n = ftx_dec_len(u) + (v < 0);
 
 	if (v < 0)
-		*--p = '-';
-	n = tmp + sizeof(tmp) - p;
-	sb_put(sb, p, n);
+		sb->buf[sb->len++] = '-';
+	ftx_dec_put(sb->buf + sb->len, u, n - (v < 0));
+	sb->len += n - (v < 0);
 	sb_pad(sb, width - n);
 }
 
@@ -158,8 +174,14 @@ static void fmt_index_events(struct ftx_report_fmt *f)
 			f->maxid = evs[i]->id;
 	}
 	f->by_id = calloc(f->maxid + 1, sizeof(*f->by_id));
-	if (!f->by_id)
+	f->names = calloc(f->maxid + 1, sizeof(*f->names));
+	if (!f->by_id || !f->names) {
+		free(f->by_id);
+		free(f->names);
+		f->by_id = NULL;
+		f->names = NULL;
 		return;
+	}
 	for (i = 0; evs[i]; i++)
 		f->by_id[evs[i]->id] = evs[i];
 	f->type_off = t->offset;
@@ -253,6 +275,7 @@ void ftx_report_fmt_free(struct ftx_report_fmt *f)
 	trace_seq_destroy(&f->seq);
 	ftx_fast_free(f->fast);
 	free(f->by_id);
+	free(f->names);
 	free(f);
 }
 
@@ -371,6 +394,7 @@ static const char *comm_of(struct ftx_report_fmt *f, int pid, size_t *len)
 	c->len = *len;
 	c->pid = pid;
 	c->gen = gen;
+	c->plen = 0;
 	return comm;
 }
 
@@ -556,16 +580,71 @@ static int lat_cached(struct ftx_report_fmt *f, struct tep_record *rec, struct f
 	return 0;
 }
 
+/*
+ * The line's task part, "%16s-%-5d" (-l: "%8.8s-%-5d"), kept with the pid's
+ * cached comm; room for 64 + clen bytes must be reserved
+ */
+static void put_task(struct ftx_report_fmt *f, int pid, const char *comm, size_t clen,
+		     struct ftx_strbuf *sb)
+{
+	struct comm_slot *c = &f->comm[(unsigned int)pid % COMM_CACHE];
+	unsigned long gen = 1 + f->comm_gen + ftx_fast_comm_gen(f->fast);
+	size_t start = sb->len;
+
+	if (c->gen == gen && c->pid == pid && c->comm == comm && c->plen) {
+		memcpy(sb->buf + sb->len, c->pre, sizeof(c->pre));
+		sb->len += c->plen;
+		return;
+	}
+	if (f->flags & FTX_REPORT_LATENCY) {
+		size_t n = clen > 8 ? 8 : clen;
+
+		sb_pad(sb, 8 - (int)n);
+		sb_put(sb, comm, n);
+	} else {
+		sb_pad(sb, 16 - (int)clen);
+		sb_put(sb, comm, clen);
+	}
+	sb->buf[sb->len++] = '-';
+	sb_s64_left(sb, pid, 5);
+	if (c->gen == gen && c->pid == pid && c->comm == comm && sb->len - start <= sizeof(c->pre)) {
+		memcpy(c->pre, sb->buf + start, sb->len - start);
+		c->plen = sb->len - start;
+	}
+}
+
+/* " %5llu." of the timestamp's seconds, the text kept while they stay the same */
+static void put_secs(struct ftx_report_fmt *f, unsigned long long sec, struct ftx_strbuf *sb)
+{
+	if (!f->ts_len || f->ts_sec != sec) {
+		char *p = f->ts_text;
+		int n = ftx_dec_len(sec);
+
+		*p++ = ' ';
+		if (n < 5) {
+			memset(p, ' ', 5 - n);
+			p += 5 - n;
+		}
+		ftx_dec_put(p, sec, n);
+		p += n;
+		*p++ = '.';
+		f->ts_len = p - f->ts_text;
+		f->ts_sec = sec;
+	}
+	memcpy(sb->buf + sb->len, f->ts_text, sizeof(f->ts_text));
+	sb->len += f->ts_len;
+}
+
 int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 			  struct ftx_strbuf *sb)
 {
 	static const char spaces[] = "                    ";
 	struct tep_event *ev;
 	const char *comm;
-	size_t clen, nlen;
+	size_t clen, nlen, start;
 	int pid, type, ret;
 
-	if (ftx_strbuf_reserve(sb, 256))
+	if (ftx_sb_room(sb, 256))
 		return -1;
 	if (rec->missed_events > 0) {
 		sb->len += sprintf(sb->buf + sb->len, "CPU:%d [%lld EVENTS DROPPED]\n",
@@ -601,26 +680,17 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		return 0;
 	}
 	comm = comm_of(f, pid, &clen);
-	if (ftx_strbuf_reserve(sb, clen + 128))
+	if (ftx_sb_room(sb, clen + 128))
 		return -1;
 
 	/* "%16s-%-5d [%03d]" or, latency format, "%8.8s-%-5d %3d" */
+	put_task(f, pid, comm, clen, sb);
 	if (f->flags & FTX_REPORT_LATENCY) {
-		size_t n = clen > 8 ? 8 : clen;
-
-		sb_pad(sb, 8 - (int)n);
-		sb_put(sb, comm, n);
-		sb->buf[sb->len++] = '-';
-		sb_s64_left(sb, pid, 5);
 		sb->buf[sb->len++] = ' ';
 		sb_u64(sb, rec->cpu, 3, ' ');
 		if (ev && lat_cached(f, rec, sb))
 			return -1;
 	} else {
-		sb_pad(sb, 16 - (int)clen);
-		sb_put(sb, comm, clen);
-		sb->buf[sb->len++] = '-';
-		sb_s64_left(sb, pid, 5);
 		sb_put(sb, " [", 2);
 		sb_u64(sb, rec->cpu, 3, '0');
 		sb->buf[sb->len++] = ']';
@@ -631,29 +701,37 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		sb_u64(sb, rec->ts, 12, ' ');
 	} else if (f->flags & FTX_REPORT_NSEC) {
 		/* "%5llu.%09llu" for any value, 0.5 s too (as trace-cmd 3.1.6 prints it) */
-		sb->buf[sb->len++] = ' ';
-		sb_u64(sb, rec->ts / 1000000000ULL, 5, ' ');
-		sb->buf[sb->len++] = '.';
+		put_secs(f, rec->ts / 1000000000ULL, sb);
 		sb_u64(sb, rec->ts % 1000000000ULL, 9, '0');
 	} else {
 		unsigned long long t = (rec->ts + 500) / 1000;
 
-		sb->buf[sb->len++] = ' ';
-		sb_u64(sb, t / 1000000ULL, 5, ' ');
-		sb->buf[sb->len++] = '.';
+		put_secs(f, t / 1000000ULL, sb);
 		sb_u64(sb, t % 1000000ULL, 6, '0');
 	}
 	sb->buf[sb->len++] = ':';
 
 	/* " %s: " and the name padded to 20 columns */
-	nlen = strlen(ev->name);
-	if (ftx_strbuf_reserve(sb, nlen + 24))
+	if (ftx_sb_room(sb, sizeof(f->names->text) + 1))
 		return -1;
-	sb->buf[sb->len++] = ' ';
-	sb_put(sb, ev->name, nlen);
-	sb_put(sb, ": ", 2);
-	if (nlen < 20)
-		sb_put(sb, spaces, 20 - nlen);
+	if (f->names && f->names[type].len) {
+		memcpy(sb->buf + sb->len, f->names[type].text, sizeof(f->names->text));
+		sb->len += f->names[type].len;
+	} else {
+		nlen = strlen(ev->name);
+		if (ftx_sb_room(sb, nlen + 24))
+			return -1;
+		start = sb->len;
+		sb->buf[sb->len++] = ' ';
+		sb_put(sb, ev->name, nlen);
+		sb_put(sb, ": ", 2);
+		if (nlen < 20)
+			sb_put(sb, spaces, 20 - nlen);
+		if (f->names && sb->len - start <= sizeof(f->names->text)) {
+			memcpy(f->names[type].text, sb->buf + start, sb->len - start);
+			f->names[type].len = sb->len - start;
+		}
+	}
 
 	ret = f->fast ? ftx_fast_format(f->fast, ev, rec, sb) : 1;
 	if (ret > 0) {
@@ -681,6 +759,350 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	sb->buf[sb->len++] = '\n';
 	sb->buf[sb->len] = 0;
 	return 0;
+}
+
+/* ---------------------------------------------------------------- reader thread */
+
+/*
+ * With two CPUs the report runs as a pipeline: a reader thread decompresses
+ * and merges the CPU buffers (libtraceevent's kbuffer only; the tep handle
+ * stays with the formatting thread) and hands the records over in chunks, in
+ * order; the calling thread formats and writes them. Each page a chunk's
+ * records come from is copied once into the chunk, followed by the zeros the
+ * reader puts after its pages, so every byte a record's formatting reads
+ * (a damaged __data_loc reads past the record) is what the serial loop reads.
+ * A fixed number of chunks: memory stays flat in the trace's size.
+ */
+#define PIPE_CHUNKS	4
+#define CHUNK_RECS	4096
+#define CHUNK_SLOTS	64		/* pages per chunk, more with more CPUs */
+
+struct chunk {
+	struct tep_record *recs;
+	int n;
+	uint8_t *pages;			/* nslots slots: a page, then FTX_TRACEDAT_PAGE_PAD zeros */
+	int used;
+	int end;			/* 0: more follow; 1: the trace's end; -1: the reader failed */
+	int err;
+	char msg[256];
+	struct chunk *next;
+};
+
+struct pipe {
+	struct ftx_tracedat *td;
+	pthread_t thread;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	pthread_mutex_t td_mtx;		/* the reader, while a chunk fills (lazy kallsyms) */
+	struct chunk ck[PIPE_CHUNKS];
+	struct chunk *full, *full_tail, *free;
+	bool stop;
+	size_t slot_size, page_size;
+	int nslots;
+	/* reader thread: where each CPU's current page sits in the chunk filling */
+	uint64_t *pseq;
+	unsigned int *pgen;
+	int *pslot;
+	int npcpu;
+	unsigned int gen;
+	/* formatting thread */
+	struct chunk *cur, *ahead;
+	int pos, ahead_pos;
+};
+
+static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)
+{
+	struct chunk *c;
+
+	pthread_mutex_lock(&p->mtx);
+	while (!*list && !p->stop)
+		pthread_cond_wait(&p->cond, &p->mtx);
+	c = *list;
+	if (c) {
+		*list = c->next;
+		if (tail && !*list)
+			*tail = NULL;
+		c->next = NULL;
+	}
+	pthread_mutex_unlock(&p->mtx);
+	return c;
+}
+
+static void pipe_give_free(struct pipe *p, struct chunk *c)
+{
+	pthread_mutex_lock(&p->mtx);
+	c->next = p->free;
+	p->free = c;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mtx);
+}
+
+static void pipe_give_full(struct pipe *p, struct chunk *c)
+{
+	pthread_mutex_lock(&p->mtx);
+	c->next = NULL;
+	if (p->full_tail)
+		p->full_tail->next = c;
+	else
+		p->full = c;
+	p->full_tail = c;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mtx);
+}
+
+static int pipe_cpu_grow(struct pipe *p, int cpu)
+{
+	int n = cpu + 64, i;
+	uint64_t *s = realloc(p->pseq, n * sizeof(*s));
+	unsigned int *g;
+	int *sl;
+
+	if (!s)
+		return -1;
+	p->pseq = s;
+	g = realloc(p->pgen, n * sizeof(*g));
+	if (!g)
+		return -1;
+	p->pgen = g;
+	sl = realloc(p->pslot, n * sizeof(*sl));
+	if (!sl)
+		return -1;
+	p->pslot = sl;
+	for (i = p->npcpu; i < n; i++) {
+		p->pgen[i] = 0;
+		p->pseq[i] = 0;
+		p->pslot[i] = 0;
+	}
+	p->npcpu = n;
+	return 0;
+}
+
+/* Fill @c with the next records; the reader's mutex is held */
+static void pipe_fill(struct pipe *p, struct chunk *c)
+{
+	struct tep_record *rec;
+	const void *page;
+	uint64_t seq;
+	int r;
+
+	c->n = c->used = c->end = 0;
+	if (!++p->gen)
+		p->gen = 1;
+	while (c->n < CHUNK_RECS && c->used < p->nslots) {
+		struct tep_record *d = &c->recs[c->n];
+		int cpu;
+
+		r = ftx_tracedat_next(p->td, &rec);
+		if (r <= 0) {
+			c->end = r ? -1 : 1;
+			break;
+		}
+		if (ftx_tracedat_record_page(p->td, &page, &seq) || rec->cpu < 0 ||
+		    (const uint8_t *)rec->data < (const uint8_t *)page ||
+		    (const uint8_t *)rec->data >= (const uint8_t *)page + p->page_size ||
+		    (rec->cpu >= p->npcpu && pipe_cpu_grow(p, rec->cpu))) {
+			errno = ENOMEM;
+			ftx_error_set("out of memory");
+			c->end = -1;
+			break;
+		}
+		cpu = rec->cpu;
+		if (p->pgen[cpu] != p->gen || p->pseq[cpu] != seq) {
+			p->pgen[cpu] = p->gen;
+			p->pseq[cpu] = seq;
+			p->pslot[cpu] = c->used++;
+			memcpy(c->pages + p->pslot[cpu] * p->slot_size, page, p->page_size);
+		}
+		*d = *rec;
+		d->data = c->pages + p->pslot[cpu] * p->slot_size +
+			  ((const uint8_t *)rec->data - (const uint8_t *)page);
+		c->n++;
+	}
+	if (c->end < 0) {
+		c->err = errno;
+		snprintf(c->msg, sizeof(c->msg), "%s", ftx_error());
+	}
+}
+
+static void *pipe_main(void *arg)
+{
+	struct pipe *p = arg;
+	struct chunk *c;
+	int end;
+
+	do {
+		c = pipe_take(p, &p->free, NULL);
+		if (!c)
+			break;
+		pthread_mutex_lock(&p->td_mtx);
+		pipe_fill(p, c);
+		pthread_mutex_unlock(&p->td_mtx);
+		end = c->end;
+		pipe_give_full(p, c);
+	} while (!end);
+	return NULL;
+}
+
+static void pipe_stop(struct pipe *p)
+{
+	int i;
+
+	pthread_mutex_lock(&p->mtx);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->mtx);
+	pthread_join(p->thread, NULL);
+	for (i = 0; i < PIPE_CHUNKS; i++) {
+		free(p->ck[i].recs);
+		free(p->ck[i].pages);
+	}
+	free(p->pseq);
+	free(p->pgen);
+	free(p->pslot);
+	pthread_mutex_destroy(&p->mtx);
+	pthread_mutex_destroy(&p->td_mtx);
+	pthread_cond_destroy(&p->cond);
+}
+
+/* Start the reader thread; -1 when it cannot be (the caller reads serially) */
+static int pipe_start(struct pipe *p, struct ftx_tracedat *td)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->td = td;
+	p->page_size = ftx_tracedat_page_size(td);
+	if (!p->page_size)
+		return -1;
+	p->slot_size = (p->page_size + FTX_TRACEDAT_PAGE_PAD + 4095) & ~(size_t)4095;
+	p->nslots = CHUNK_SLOTS + 2 * ftx_tracedat_cpus(td);
+	for (i = 0; i < PIPE_CHUNKS; i++) {
+		struct chunk *c = &p->ck[i];
+
+		/* calloc'd: the zeros after each page are never written, nor resident */
+		c->recs = malloc(CHUNK_RECS * sizeof(*c->recs));
+		c->pages = calloc(p->nslots, p->slot_size);
+		if (!c->recs || !c->pages)
+			goto fail;
+		c->next = p->free;
+		p->free = c;
+	}
+	if (pthread_mutex_init(&p->mtx, NULL))
+		goto fail;
+	if (pthread_mutex_init(&p->td_mtx, NULL))
+		goto fail_mtx;
+	if (pthread_cond_init(&p->cond, NULL))
+		goto fail_td_mtx;
+	if (pthread_create(&p->thread, NULL, pipe_main, p))
+		goto fail_cond;
+	return 0;
+fail_cond:
+	pthread_cond_destroy(&p->cond);
+fail_td_mtx:
+	pthread_mutex_destroy(&p->td_mtx);
+fail_mtx:
+	pthread_mutex_destroy(&p->mtx);
+fail:
+	for (i = 0; i < PIPE_CHUNKS; i++) {
+		free(p->ck[i].recs);
+		free(p->ck[i].pages);
+	}
+	return -1;
+}
+
+static int pipe_fail(struct chunk *c)
+{
+	errno = c->err;
+	ftx_error_set("%s", c->msg);
+	return -1;
+}
+
+/* As ftx_tracedat_next(), from the reader thread's chunks */
+static int pipe_next(void *ctx, struct tep_record **rec)
+{
+	struct pipe *p = ctx;
+
+	*rec = NULL;
+	for (;;) {
+		if (!p->cur) {
+			p->cur = pipe_take(p, &p->full, &p->full_tail);
+			p->pos = 0;
+			if (!p->cur)
+				return -1;
+		}
+		if (p->pos < p->cur->n) {
+			*rec = &p->cur->recs[p->pos++];
+			return 1;
+		}
+		if (p->cur->end)
+			return p->cur->end < 0 ? pipe_fail(p->cur) : 0;
+		pipe_give_free(p, p->cur);
+		p->cur = p->ahead;
+		p->pos = p->ahead_pos;
+		p->ahead = NULL;
+		p->ahead_pos = 0;
+	}
+}
+
+/* As ftx_tracedat_peek(): the record after the one pipe_next() returned */
+static int pipe_peek(void *ctx, struct tep_record **next)
+{
+	struct pipe *p = ctx;
+
+	*next = NULL;
+	if (p->pos < p->cur->n) {
+		*next = &p->cur->recs[p->pos];
+		return 1;
+	}
+	if (p->cur->end)
+		return p->cur->end < 0 ? -1 : 0;
+	if (!p->ahead) {
+		p->ahead = pipe_take(p, &p->full, &p->full_tail);
+		p->ahead_pos = 0;
+		if (!p->ahead)
+			return -1;
+	}
+	if (p->ahead_pos < p->ahead->n) {
+		*next = &p->ahead->recs[p->ahead_pos];
+		return 1;
+	}
+	return p->ahead->end < 0 ? -1 : 0;
+}
+
+static int pipe_consume(void *ctx)
+{
+	struct pipe *p = ctx;
+	struct tep_record *r;
+	int ret = pipe_peek(ctx, &r);
+
+	if (ret <= 0)
+		return ret;
+	if (p->pos < p->cur->n)
+		p->pos++;
+	else
+		p->ahead_pos++;
+	return 1;
+}
+
+static int pipe_load_kallsyms(void *ctx)
+{
+	struct pipe *p = ctx;
+	int ret;
+
+	pthread_mutex_lock(&p->td_mtx);
+	ret = ftx_tracedat_load_kallsyms(p->td);
+	pthread_mutex_unlock(&p->td_mtx);
+	return ret;
+}
+
+/* 2 with a second CPU to run on, else 1 */
+static int cpus_usable(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 1;
+	return CPU_COUNT(&set) >= 2 ? 2 : 1;
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -897,11 +1319,37 @@ static int run_latency(struct run *r)
 	return r->write(r->wctx, "\n", 1);
 }
 
+/* One record of the report: the option filters, then its line */
+static int run_record(struct run *r, const struct ftx_report_opts *o, struct ftx_report_fmt *f,
+		      struct look *look, struct tep_record *rec, int name_w)
+{
+	/* trace-cmd 3.1.6 prints no instance's records with --cpu */
+	if (o->cpus && (rec->cpu >= o->ncpus || !o->cpus[rec->cpu] ||
+			ftx_tracedat_record_instance(rec)))
+		return 0;
+	if (r->nfilters && !run_match(r, rec))
+		return 0;
+	if (ftx_tracedat_nr_buffers(r->td)) {
+		const char *inst = ftx_tracedat_record_instance(rec);
+
+		if (run_printf(r, inst ? "%*s: " : "%*s  ", name_w, inst ? inst : ""))
+			return -1;
+	}
+	look->cur = rec;
+	if (ftx_report_fmt_record(f, rec, &r->out))
+		return -1;
+	if (r->out.len >= FLUSH_AT && run_flush(r))
+		return -1;
+	return 0;
+}
+
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)
 {
 	struct run r = { .write = write, .wctx = ctx };
 	struct look look = { 0 };
-	int name_w = 0;
+	struct pipe pipe;
+	bool piped = false;
+	int name_w = 0, threads;
 	struct ftx_report_fmt *f = NULL;
 	struct tep_handle *tep;
 	struct tep_record *rec;
@@ -955,33 +1403,27 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		if (n > name_w)
 			name_w = n;
 	}
+	threads = o->threads ? o->threads : cpus_usable();
+	/* instances: the lookahead looks within one, so those files are read serially */
+	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) && !pipe_start(&pipe, r.td)) {
+		piped = true;
+		ftx_report_fmt_set_lookahead(f, pipe_peek, pipe_consume, &pipe);
+		ftx_report_fmt_set_symbols(f, pipe_load_kallsyms, &pipe);
+	}
 	for (;;) {
-		int n = ftx_tracedat_next(r.td, &rec);
+		int n = piped ? pipe_next(&pipe, &rec) : ftx_tracedat_next(r.td, &rec);
 
 		if (n < 0)
 			goto out;
 		if (!n)
 			break;
-		/* trace-cmd 3.1.6 prints no instance's records with --cpu */
-		if (o->cpus && (rec->cpu >= o->ncpus || !o->cpus[rec->cpu] ||
-				ftx_tracedat_record_instance(rec)))
-			continue;
-		if (r.nfilters && !run_match(&r, rec))
-			continue;
-		if (ftx_tracedat_nr_buffers(r.td)) {
-			const char *inst = ftx_tracedat_record_instance(rec);
-
-			if (run_printf(&r, inst ? "%*s: " : "%*s  ", name_w, inst ? inst : ""))
-				goto out;
-		}
-		look.cur = rec;
-		if (ftx_report_fmt_record(f, rec, &r.out))
-			goto out;
-		if (r.out.len >= FLUSH_AT && run_flush(&r))
+		if (run_record(&r, o, f, &look, rec, name_w))
 			goto out;
 	}
 	ret = 0;
 out:
+	if (piped)
+		pipe_stop(&pipe);
 	if (run_flush(&r))
 		ret = -1;
 	ftx_strbuf_release(&r.out);

@@ -176,6 +176,7 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 		}
 	}
 	c->pg += td->page_size;
+	c->page_seq++;
 	c->page_loaded = true;
 	c->advance = false;
 	return 0;
@@ -319,6 +320,18 @@ int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *lik
 			   struct tep_record **rec)
 {
 	return td_peek(td, like->priv, false, rec);
+}
+
+int ftx_tracedat_record_page(struct ftx_tracedat *td, const void **page, uint64_t *seq)
+{
+	struct td_cpu *c;
+
+	if (td->pending < 0)
+		return -1;
+	c = &td->cpu[td->pending];
+	*page = c->page;
+	*seq = c->page_seq;
+	return 0;
 }
 
 const char *ftx_tracedat_record_instance(const struct tep_record *rec)

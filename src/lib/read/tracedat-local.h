@@ -31,7 +31,7 @@
  * __data_loc offsets/lengths inside a record (up to 64 KiB), so a corrupted
  * record can make it read past the page; it then reads zeros, not the heap.
  */
-#define BLOCK_PAD	((64u << 10) + 64)
+#define BLOCK_PAD	FTX_TRACEDAT_PAGE_PAD
 
 enum {
 	OPT_DONE = 0, OPT_DATE, OPT_CPUSTAT, OPT_BUFFER, OPT_TRACECLOCK, OPT_UNAME, OPT_HOOK,
@@ -77,6 +77,7 @@ struct td_cpu {
 	size_t page_end;		/* page_start + page_data */
 	int prev_idx;			/* index of the last event returned */
 	long long page_lost;		/* what kbuffer_missed_events() says */
+	uint64_t page_seq;		/* pages loaded so far (ftx_tracedat_record_page) */
 	struct tep_record rec;
 	bool have;
 	unsigned long long lost_events, lost_pages;
