@@ -21,13 +21,17 @@ int ftx_format_check(const char *text, size_t len, unsigned int page_size, char 
 		     size_t why_len);
 
 /**
- * ftx_printk_sanitize - drop the lines of a printk_formats text that are not
- * "0xADDR : \"fmt\"" (libtraceevent 1.7 overruns its buffer on them)
- * @text: the text, filtered in place; NUL-terminated after the kept lines
- *	when shorter (the buffer must hold @len + 1 bytes)
+ * ftx_printk_sanitize - a printk_formats text libtraceevent 1.7 reads safely
+ * @text: the text (need not be NUL-terminated)
  * @len: its length
- * Returns the new length.
+ * @out_len: receives the length of the result
+ *
+ * Lines not shaped "0xADDR : \"fmt\"" are dropped (libtraceevent overruns its
+ * buffer on them); a format shorter than two characters gets a "\\n" before
+ * its closing quote, which libtraceevent strips again (it registers the same
+ * text, without reading before its copy). Returns a malloc'ed NUL-terminated
+ * text, or NULL (ENOMEM).
  */
-size_t ftx_printk_sanitize(char *text, size_t len);
+char *ftx_printk_sanitize(const char *text, size_t len, size_t *out_len);
 
 #endif /* FTX_FORMAT_CHECK_H */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ftx/format-check.h"
@@ -215,23 +216,44 @@ static bool printk_line_ok(const char *p, size_t len)
 	return p[len - 1] == '"';
 }
 
-size_t ftx_printk_sanitize(char *text, size_t len)
+char *ftx_printk_sanitize(const char *text, size_t len, size_t *out_len)
 {
-	char *line = text, *end = text + len, *out = text, *next;
+	const char *line = text, *end = text + len, *next;
+	char *buf, *out;
 	size_t n;
 
+	/* each kept line grows by at most 2 bytes ("\\n") and is at least 7 long */
+	buf = malloc(len + len / 3 + 2);
+	if (!buf)
+		return NULL;
+	out = buf;
 	while (line < end) {
 		next = memchr(line, '\n', end - line);
 		n = (next ? next : end) - line;
 		if (printk_line_ok(line, n) && !memchr(line, '\0', n)) {
-			memmove(out, line, n);
-			out += n;
+			/*
+			 * libtraceevent 1.7 strips the closing quote and then compares
+			 * the two bytes before it with "\\n", reading before its copy
+			 * of a format shorter than two characters. With a "\\n" added
+			 * it strips that too and registers the same text.
+			 */
+			const char *fmt = memchr(line, '"', n) + 1;
+
+			if (line + n - 1 - fmt < 2) {
+				memcpy(out, line, n - 1);
+				out += n - 1;
+				memcpy(out, "\\n\"", 3);
+				out += 3;
+			} else {
+				memcpy(out, line, n);
+				out += n;
+			}
 			if (next)	/* the last line may lack its newline */
 				*out++ = '\n';
 		}
 		line = next ? next + 1 : end;
 	}
-	if (out < end)
-		*out = '\0';
-	return out - text;
+	*out = '\0';
+	*out_len = out - buf;
+	return buf;
 }

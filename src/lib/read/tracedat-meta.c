@@ -754,9 +754,14 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 			break;
 		case OPT_PRINTK:
 			/* libtraceevent 1.7 overruns on lines not shaped "0xADDR : \"fmt\"" */
-			buf[ftx_printk_sanitize(buf, size)] = '\0';
-			if (*buf)
+			pc.buf = ftx_printk_sanitize(buf, size, &pc.size);
+			if (!pc.buf) {
+				free(buf);
+				return td_nomem(td);
+			}
+			if (*pc.buf)
 				ret = td_guarded(td, at, "printk formats", call_printk, &pc);
+			free(pc.buf);
 			break;
 		case OPT_CMDLINES:
 			ret = td_guarded(td, at, "saved cmdlines", call_cmdlines, &pc);
