@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench: ftx against the field's tools on the same input, in one run.
-#  1. report speed: ftx report vs trace-cmd report, output to /dev/null, best
-#     of 3 wall times and peak RSS of each, on a small and a large file (RSS
-#     must not grow with the trace).
+#  1. report speed: ftx report vs trace-cmd report, output to /dev/null, in
+#     interleaved rounds (minimum wall of each), ftx on 1 and 2 CPUs, with the
+#     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace).
 #  2. recording cost like for like: for each case (raw_syscalls with ftx's -F -c
 #     pid filter, raw_syscalls system-wide, sched+irq system-wide) the workload
 #     alone, under a bare instance with the same events and filter that nobody
@@ -48,26 +48,75 @@ measure() {
 	echo "$best $m"
 }
 
-echo "== 1. report: ftx report vs trace-cmd report (output to /dev/null, best of 3)"
+# Report speed in interleaved rounds (trace-cmd, ftx on one CPU, ftx on two,
+# one after the other in each round), the minimum wall time of each: the
+# machine's other load hits all three alike. ftx reads in one thread and
+# formats in another when a second CPU is free (taskset -c 0: one thread).
+rrounds=${BENCH_REPORT_ROUNDS:-5}
+# wall seconds of one run (bash's clock, ms resolution) and its peak RSS: "secs kb"
+run_once() {
+	local t0 t1
+	t0=$EPOCHREALTIME
+	/usr/bin/time -f "%M" -o "$work/time" "$@" > /dev/null 2> "$work/cmd.err" || {
+		echo "FAILED: $* ($(tail -1 "$work/cmd.err"))" >&2; return 1; }
+	t1=$EPOCHREALTIME
+	echo "$(echo "${t1/,/.} - ${t0/,/.}" | bc -l) $(cat "$work/time")"
+}
+declare -A best rss
+# keep the minimum of each key: keep KEY CMD...
+keep() {
+	local k=$1 t m
+	shift
+	read -r t m < <(run_once "$@") || return 1
+	[ -n "$t" ] || return 1
+	if [ -z "${best[$k]:-}" ] || [ "$(echo "$t < ${best[$k]}" | bc)" = 1 ]; then best[$k]=$t; fi
+	rss[$k]=$m
+}
+echo "== 1. report: ftx report vs trace-cmd report (output to /dev/null, $rrounds interleaved"
+echo "   rounds, minimum wall of each; ftx on 1 CPU (taskset -c 0) and on 2)"
+echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
 files=("$top/tests/fixtures/linux-6.1-amd64/sched_syscalls.v7.dat")
-big=$top/../shared/bench/sched_syscalls_757k.v7.dat
+big=${BENCH_REPORT_FILE:-$top/../shared/bench/sched_syscalls_757k.v7.dat}
 if [ -r "$big" ]; then
 	files+=("$big")
 elif [ "$(id -u)" = 0 ]; then
-	# no shared bench file (a plain clone): record a large file here instead
+	echo "   (no $big: a large file recorded here instead)"
 	gcc -O2 -pthread -o "$work/storm" "$top/scripts/syscall-storm.c"
 	"$FTX" record -q -F -e raw_syscalls -b 8192 -o "$work/big.dat" -- "$work/storm" -n 350000 \
 		> /dev/null 2>&1 && files+=("$work/big.dat")
+else
+	echo "   SKIP the large file: no $big and not root to record one"
 fi
-printf '%-28s %9s %11s %8s %8s %13s %9s\n' file events trace-cmd-s ftx-s speedup \
-	trace-cmd-RSS ftx-RSS
+printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %10s %8s\n' file options events trace-cmd-s \
+	ftx-1cpu ftx-2cpu speedup 1cpu-x scaling tc-RSS ftx-RSS
 for f in "${files[@]}"; do
-	events=$("$FTX" report -i "$f" | grep -vc '^cpus=')
-	read -r tc_t tc_m < <(measure trace-cmd report -i "$f") || exit 1
-	read -r fx_t fx_m < <(measure "$FTX" report -i "$f") || exit 1
-	printf '%-28s %9s %11s %8s %7.1fx %10s KB %6s KB\n' "$(basename "$f" .dat)" "$events" \
-		"$tc_t" "$fx_t" "$(echo "$tc_t / ($fx_t + 0.0001)" | bc -l)" "$tc_m" "$fx_m"
+	fpid=$("$FTX" report -i "$f" | awk 'NR == 2 { sub(/.*-/, "", $1); print $1; exit }')
+	if [ "$f" = "${files[-1]}" ]; then
+		opts=("" "-l" "-t" "--cpu 0" "-F sched_switch" "--pid $fpid")
+	else
+		opts=("")
+	fi
+	best=() rss=()
+	for r in $(seq "$rrounds"); do
+		for o in "${opts[@]}"; do
+			# shellcheck disable=SC2086
+			{ keep "tc$o" trace-cmd report $o -i "$f" &&
+			  keep "f1$o" taskset -c 0 "$FTX" report $o -i "$f" &&
+			  keep "f2$o" "$FTX" report $o -i "$f"; } || exit 1
+		done
+	done
+	for o in "${opts[@]}"; do
+		# shellcheck disable=SC2086
+		events=$("$FTX" report $o -i "$f" | grep -vc '^cpus=')
+		tc=${best[tc$o]} f1=${best[f1$o]} f2=${best[f2$o]}
+		printf '%-28s %-18s %8s %11.3f %8.3f %8.3f %7.1fx %7.1fx %7.2fx %7s KB %5s KB\n' \
+			"$(basename "$f" .dat)" "${o:-(none)}" "$events" "$tc" "$f1" "$f2" \
+			"$(echo "$tc / ($f2 + 0.0001)" | bc -l)" "$(echo "$tc / ($f1 + 0.0001)" | bc -l)" \
+			"$(echo "$f1 / ($f2 + 0.0001)" | bc -l)" "${rss[tc$o]}" "${rss[f2$o]}"
+	done
 done
+echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 1;"
+echo "   scaling: ftx 1 CPU / 2 CPUs; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with

@@ -505,7 +505,24 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 		neg = true;
 		val = -val;
 	}
-	if (op->conv == 'x' || op->conv == 'X') {
+	if ((op->conv == 'x' || op->conv == 'X') && !op->alt && !op->left && !op->zero) {
+		/* the common "%lx" / "%8x": straight into the buffer (room reserved) */
+		const char *dig = op->conv == 'x' ? lower : upper;
+		char *q;
+
+		n = val ? (64 - __builtin_clzll(val) + 3) / 4 : 1;
+		if (op->width > n) {
+			memset(sb->buf + sb->len, ' ', op->width - n);
+			sb->len += op->width - n;
+		}
+		q = sb->buf + sb->len + n;
+		do {
+			*--q = dig[val & 15];
+			val >>= 4;
+		} while (val);
+		sb->len += n;
+		return;
+	} else if (op->conv == 'x' || op->conv == 'X') {
 		const char *dig = op->conv == 'x' ? lower : upper;
 
 		do {

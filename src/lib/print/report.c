@@ -1114,6 +1114,13 @@ struct run {
 	struct ftx_strbuf out;
 	struct tep_event_filter **filters;
 	int nfilters;
+	/*
+	 * Per event id, whether any filter can pass its records: a filter
+	 * naming events passes no others (libtraceevent: FILTER_NOT_FOUND),
+	 * so those are dropped without a tep_filter_match() each.
+	 */
+	bool *may_match;
+	int may_max;
 };
 
 /* function_graph's lookahead stays within the instance of the record printed */
@@ -1175,12 +1182,43 @@ static bool run_match(struct run *r, struct tep_record *rec)
 {
 	int i, ret = TEP_ERRNO__NO_FILTER;
 
+	if (r->may_match && rec->size >= 8) {
+		int type = tep_data_type(ftx_tracedat_tep(r->td), rec);
+
+		if (type >= 0 && type <= r->may_max && !r->may_match[type])
+			return false;
+	}
+
 	for (i = 0; i < r->nfilters; i++) {
 		ret = tep_filter_match(r->filters[i], rec);
 		if (ret == TEP_ERRNO__NO_FILTER || ret == TEP_ERRNO__FILTER_MATCH)
 			return true;
 	}
 	return r->nfilters == 0;
+}
+
+/* r->may_match from the compiled filters; none (every record tried) when it cannot be built */
+static void run_index_filters(struct run *r, struct tep_handle *tep)
+{
+	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	int i, k, max = -1;
+
+	for (k = 0; k < r->nfilters; k++)
+		if (!r->filters[k]->filters)
+			return;		/* a filter without events passes everything */
+	for (i = 0; evs && evs[i]; i++)
+		if (evs[i]->id > max)
+			max = evs[i]->id;
+	if (max < 0 || max > (1 << 20))
+		return;
+	r->may_match = calloc(max + 1, sizeof(*r->may_match));
+	if (!r->may_match)
+		return;
+	r->may_max = max;
+	for (i = 0; evs[i]; i++)
+		for (k = 0; k < r->nfilters && !r->may_match[evs[i]->id]; k++)
+			if (evs[i]->id >= 0 && tep_event_filtered(r->filters[k], evs[i]->id))
+				r->may_match[evs[i]->id] = true;
 }
 
 static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
@@ -1376,6 +1414,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			goto out;
 	if (o->npids && run_add_pid_filter(&r, tep, o->pids, o->npids))
 		goto out;
+	if (r.nfilters)
+		run_index_filters(&r, tep);
 
 	if (run_printf(&r, "cpus=%d\n", ftx_tracedat_cpus(r.td)))
 		goto out;
@@ -1430,6 +1470,7 @@ out:
 	for (i = 0; i < r.nfilters; i++)
 		tep_filter_free(r.filters[i]);
 	free(r.filters);
+	free(r.may_match);
 	ftx_report_fmt_free(f);
 	ftx_tracedat_close(r.td);
 	return ret;
