@@ -838,7 +838,7 @@ static struct td_buffer *add_buffer(struct ftx_tracedat *td, char *name, uint64_
 
 static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, bool text)
 {
-	uint64_t off, psize, n, cpu, coff, csize, i;
+	uint64_t off, psize, n, cpu, coff, csize, i, k;
 	char *name = NULL, *clock = NULL;
 	int ret = -1;
 
@@ -861,6 +861,12 @@ static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, 
 				      (unsigned long long)n);
 			goto out;
 		}
+		/* trace-cmd divides by it (SIGFPE) or overruns on such sizes */
+		if (psize < 64 || psize > MAX_PAGE) {
+			ret = td_fail(td, at, "instance %s: BUFFER option: bad page size %llu",
+				      b->name, (unsigned long long)psize);
+			goto out;
+		}
 		b->cpus = calloc(n ? n : 1, sizeof(*b->cpus));
 		if (!b->cpus) {
 			ret = td_nomem(td);
@@ -873,6 +879,15 @@ static int parse_buffer_v7(struct ftx_tracedat *td, struct cur *o, uint64_t at, 
 				goto out;
 			if (cpu >= MAX_CPUS || coff > td->fsize || csize > td->fsize - coff) {
 				ret = td_fail(td, at, "instance %s: CPU %llu data beyond the end of the file",
+					      b->name, (unsigned long long)cpu);
+				goto out;
+			}
+			for (k = 0; k < i; k++)
+				if (b->cpus[k].cpu == cpu)
+					break;
+			/* trace-cmd prints nothing of such a file, rc 0 */
+			if (k < i) {
+				ret = td_fail(td, at, "instance %s: CPU %llu listed twice",
 					      b->name, (unsigned long long)cpu);
 				goto out;
 			}
@@ -971,6 +986,11 @@ static int parse_option(struct ftx_tracedat *td, unsigned int id, struct cur *o,
 			return parse_buffer_v7(td, o, at, id == OPT_BUFFER_TEXT);
 		if (cur_num(o, 8, &v, "buffer offset") || cur_str(o, &buf, "buffer name"))
 			return -1;
+		/* trace-cmd drops such an instance's events without a word: refuse */
+		if (!*buf) {
+			free(buf);
+			return td_fail(td, at, "BUFFER option: an instance without a name");
+		}
 		if (!add_buffer(td, buf, v)) {
 			free(buf);
 			return -1;
@@ -1311,8 +1331,13 @@ static int add_instance_cpus(struct ftx_tracedat *td)
 			if (cur_num(&h, 2, &id, "instance BUFFER section") ||
 			    cur_num(&h, 2, &flags, "instance BUFFER section"))
 				return -1;
-			if (id != OPT_BUFFER)
+			if (id == OPT_BUFFER_TEXT)
 				continue;	/* a latency (text) instance */
+			/* trace-cmd reads on, drops the instance or crashes, by what is there */
+			if (id != OPT_BUFFER)
+				return td_fail(td, b->off, "instance %s: section id %llu at its BUFFER "
+					       "option's offset, not a BUFFER section", b->name,
+					       (unsigned long long)id);
 			if ((flags & 1) && td->comp == COMP_NONE)
 				return td_fail(td, b->off, "compressed instance data in a file without compression");
 			for (k = 0; k < (int)b->ncpus; k++)
@@ -1325,8 +1350,12 @@ static int add_instance_cpus(struct ftx_tracedat *td)
 
 			if (cur_read(&c, kind, 10, "instance flyrecord tag"))
 				return -1;
-			if (memcmp(kind, "flyrecord", 10))
+			if (!memcmp(kind, "latency  ", 10))
 				continue;	/* latency instance: text, not reported */
+			/* trace-cmd says "could not retrieve handle" and drops its events */
+			if (memcmp(kind, "flyrecord", 10))
+				return td_fail(td, b->off, "instance %s: neither \"flyrecord\" nor "
+					       "\"latency\" at its BUFFER option's offset", b->name);
 			for (k = 0; k < td->hdr_cpus; k++) {
 				uint64_t at = c.pos, off, size;
 
