@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Chrome trace-event JSON: it parses (python3's json module), the X events
- * of each thread nest, and every call of trace-cmd's report is one X event
- * with the duration trace-cmd printed.
+ * Chrome trace-event JSON: it follows the Trace Event Format's rules
+ * (trace-event-check.py: it parses, known phases and fields, X events nest
+ * per thread, counters keep their series), every call of trace-cmd's report
+ * is one X event with the duration trace-cmd printed, and every counter
+ * sample is a count of a 'ftx_pmc:' line of the report.
  */
 #include <check.h>
 #include <stdio.h>
@@ -18,6 +20,7 @@ static const char *const fgraph[] = {
 	"fixtures/linux-6.1-amd64/fgraph_openat2.v6",
 	"fixtures/linux-6.1-arm64/fgraph_openat2.v6",
 	"fixtures/converted/fgraph_612_cpucount.v7",
+	"fixtures/linux-6.1-amd64/fgraph_pmc.v6",
 };
 
 struct span {
@@ -47,7 +50,7 @@ static int by_start(const void *x, const void *y)
 	return a->end > b->end ? -1 : a->end < b->end;	/* outer first */
 }
 
-static char *export(const char *dat, const char *path)
+static const char *export(const char *dat, const char *path)
 {
 	struct ftx_analysis_opts o = { .input = dat, .td_flags = FTX_TRACEDAT_NO_PLUGINS };
 	FILE *out = fopen(path, "w");
@@ -57,10 +60,11 @@ static char *export(const char *dat, const char *path)
 	ck_assert_ptr_nonnull(out);
 	ck_assert_int_eq(ftx_chrome_export(&o, 0, out, &calls), 0);
 	fclose(out);
-	snprintf(cmd, sizeof(cmd), "python3 -c 'import json,sys; json.load(open(sys.argv[1]))' %s",
+	snprintf(cmd, sizeof(cmd), "m=$(python3 trace-event-check.py %s) || { echo \"$m\" >&2; exit 1; }",
 		 path);
-	ck_assert_msg(system(cmd) == 0, "%s: not JSON", path);
-	return NULL;
+	ck_assert_msg(system(cmd) == 0, "%s (from %s): not by the Trace Event Format's rules", path,
+		      dat);
+	return path;
 }
 
 START_TEST(test_chrome_calls_nest)
@@ -164,6 +168,93 @@ START_TEST(test_chrome_events)
 }
 END_TEST
 
+/*
+ * record --pmc's counters (function_graph and --pmc cpu-clock,context-switches@20
+ * on Debian's 6.1 amd64 kernel, tests/vm/scenarios/analysis.sh): one "C"
+ * sample per EV=COUNT of each 'ftx_pmc: cpu=N' line of trace-cmd's report, on
+ * the track "EV cpuN", at the line's time, in the same order; the calls are
+ * still all there.
+ */
+START_TEST(test_chrome_pmc_counters)
+{
+	const char *base = "fixtures/linux-6.1-amd64/fgraph_pmc.v6";
+	char dat[256], txt[256], path[] = "/tmp/ftx-test-chrome-XXXXXX", line[8192];
+	struct ta_counts want = { 0 };
+	unsigned long long xs = 0, pmc_lines = 0;
+	size_t nwant = 0, ngot = 0, cap = 0;
+	struct sample { char name[96]; unsigned long long us, v; } *w = NULL;
+	FILE *in;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(dat, sizeof(dat), "%s.dat", base);
+	snprintf(txt, sizeof(txt), "%s.report.txt", base);
+	/* the report: "comm-pid [cpu] SECS.USECS: print: ... ftx_pmc: cpu=N ms=M EV=COUNT ..." */
+	in = fopen(txt, "r");
+	ck_assert_ptr_nonnull(in);
+	while (fgets(line, sizeof(line), in)) {
+		char *p = strstr(line, "ftx_pmc: cpu="), *tok, *save = NULL;
+		unsigned long long sec, usec;
+		int cpu;
+
+		if (!p)
+			continue;
+		pmc_lines++;
+		ck_assert_int_eq(sscanf(strstr(line, "] ") + 2, "%llu.%llu:", &sec, &usec), 2);
+		cpu = atoi(p + 13);
+		strtok_r(p + 9, " \n", &save);	/* cpu=N */
+		while ((tok = strtok_r(NULL, " \n", &save))) {
+			char *eq = strrchr(tok, '=');
+
+			if (!strncmp(tok, "ms=", 3) || !strcmp(eq + 1, "-"))
+				continue;
+			if (nwant == cap) {
+				cap = cap ? cap * 2 : 64;
+				w = realloc(w, cap * sizeof(*w));
+				ck_assert_ptr_nonnull(w);
+			}
+			snprintf(w[nwant].name, sizeof(w[0].name), "%.*s cpu%d", (int)(eq - tok), tok,
+				 cpu);
+			w[nwant].us = sec * 1000000 + usec;
+			w[nwant].v = strtoull(eq + 1, NULL, 10);
+			ta_counts_add(&want, w[nwant].name, strlen(w[nwant].name), 1);
+			nwant++;
+		}
+	}
+	fclose(in);
+	ck_assert_uint_ge(pmc_lines, 20);
+	in = fopen(export(dat, path), "r");
+	ck_assert_ptr_nonnull(in);
+	while (fgets(line, sizeof(line), in)) {
+		unsigned long long us;
+		char *name;
+
+		xs += strstr(line, "{\"ph\":\"X\"") != NULL;
+		if (!strstr(line, "{\"ph\":\"C\""))
+			continue;
+		name = strstr(line, "\"name\":\"") + 8;
+		ck_assert_uint_lt(ngot, nwant);
+		ck_assert_msg(!strncmp(name, w[ngot].name, strlen(w[ngot].name)) &&
+			      name[strlen(w[ngot].name)] == '"', "sample %zu: %.40s, report: %s", ngot,
+			      name, w[ngot].name);
+		us = usec(line, "\"ts\":") / 1000;
+		ck_assert_msg(us + 1 >= w[ngot].us && us <= w[ngot].us + 1,
+			      "%s: at %llu us, report: %llu", w[ngot].name, us, w[ngot].us);
+		ck_assert_uint_eq(strtoull(strstr(line, "\"count\":") + 8, NULL, 10), w[ngot].v);
+		ngot++;
+	}
+	fclose(in);
+	unlink(path);
+	ck_assert_uint_eq(ngot, nwant);
+	/* two counters on two CPUs */
+	ck_assert_uint_eq(want.n, 4);
+	ck_assert_uint_gt(xs, 0);
+	free(w);
+	ta_counts_free(&want);
+}
+END_TEST
+
 Suite *analysis_export_suite(void)
 {
 	Suite *s = suite_create("analysis-export");
@@ -172,6 +263,7 @@ Suite *analysis_export_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_chrome_calls_nest, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_test(tc, test_chrome_events);
+	tcase_add_test(tc, test_chrome_pmc_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,7 @@
 #
 # The browser tests: ftx's flame graph SVG and Chrome JSON in Debian's headless
 # Chromium, driven by puppeteer-core; speedscope loads the folded stacks and the
-# JSON. npm installs the pinned packages (package-lock.json) on first use.
+# JSON (fgraph_pmc's with record --pmc's counter tracks). npm installs the pinned packages (package-lock.json) on first use.
 # Screenshots go to build/browser/.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,4 +22,5 @@ fi
 mkdir -p "$out"
 exec node "$here/run.mjs" "$FTX" "$out" \
 	"$top/tests/fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat" \
-	"$top/tests/fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat"
+	"$top/tests/fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat" \
+	"$top/tests/fixtures/linux-6.1-amd64/fgraph_pmc.v6.dat"

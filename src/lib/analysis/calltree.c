@@ -397,9 +397,16 @@ static int on_stack(struct ftx_calltree *ct, struct tep_record *rec)
 	if (pe->func) {
 		kind = FTX_CNODE_FUNC;
 		leaf = func_start(ct, pe->ip);
-		/* the traced function is usually the stack's innermost entry already */
-		if (depth && path[depth - 1] == leaf)
-			depth--;
+		/*
+		 * func_stack_trace's stack starts inside the tracer (ftrace_trampoline
+		 * or ftrace_caller, then the traced function): the innermost entry of
+		 * the function is the leaf, what is inside it the tracer's own frames
+		 */
+		for (i = depth - 1; i >= 0 && i >= depth - 8; i--)
+			if (path[i] == leaf) {
+				depth = i;
+				break;
+			}
 	} else {
 		kind = FTX_CNODE_EVENT;
 		leaf = (unsigned int)pe->event_id;

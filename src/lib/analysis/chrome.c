@@ -9,6 +9,12 @@
  * records of one task come in time order, so a task's calls nest exactly, as
  * Perfetto requires; the kernel's own duration (rettime - calltime, what
  * report prints) is in args.kernel_dur_us.
+ *
+ * Counters are "C" events with one series each, named "NAME cpuN" (Chrome's
+ * viewer takes a counter's series from its first event; Perfetto names a
+ * track after the counter and the series): the 'ftx_pmc: cpu=N ms=M EV=COUNT'
+ * lines that record --pmc writes through trace_marker (each COUNT is what EV
+ * counted on CPU N in the M ms before the line) and the events lost per CPU.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -161,8 +167,8 @@ struct chrome {
 	FILE *out;
 	struct ftx_graph *graph;
 	struct ftx_graph_hooks hooks;
-	int func_id;
-	struct tep_format_field *f_ip, *f_parent;
+	int func_id, print_id;
+	struct tep_format_field *f_ip, *f_parent, *f_buf;
 	struct tid *tids[TID_HASH];
 	unsigned long long calls;
 	unsigned long long *lost;	/* per CPU, cumulative */
@@ -174,6 +180,7 @@ struct chrome {
 	int nevs;
 	bool syms;
 	bool no_args;
+	unsigned long long counters;
 };
 
 static void json_str(FILE *out, const char *s, size_t max)
@@ -456,6 +463,8 @@ static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *
 			len = v >> 16;
 			if (f->flags & TEP_FIELD_IS_RELATIVE)
 				off += f->offset + f->size;
+		} else if (!len) {
+			len = rec->size > (int)off ? rec->size - off : 0;	/* char buf[] */
 		}
 		if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
 			len = off > (unsigned int)rec->size ? 0 : rec->size - off;
@@ -477,6 +486,80 @@ static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *
 		put(nb, hex, snprintf(hex, sizeof(hex), "\"0x%llx\"", v));
 	} else {
 		put_u(nb, v);
+	}
+}
+
+/* One sample of the counter track "@name cpu@cpu" */
+static void counter(struct chrome *c, const char *name, size_t len, int cpu,
+		    unsigned long long ts, unsigned long long v)
+{
+	struct nbuf *nb = &c->nb;
+	char cpuname[300];
+	int n = snprintf(cpuname, sizeof(cpuname), "%.*s cpu%d", (int)(len < 256 ? len : 256),
+			 name, cpu);
+
+	sep(c);
+	PUT(nb, "{\"ph\":\"C\",\"name\":");
+	put_json(nb, cpuname, n);
+	PUT(nb, ",\"pid\":1,\"ts\":");
+	put_us(nb, ts);
+	PUT(nb, ",\"args\":{\"count\":");
+	put_u(nb, v);
+	PUT(nb, "}}");
+	c->counters++;
+}
+
+static bool digits(const char *s, size_t len, unsigned long long *v)
+{
+	*v = 0;
+	if (!len || len > 19)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return true;
+}
+
+/*
+ * A trace_marker line of record --pmc: "ftx_pmc: cpu=N ms=M EV=COUNT ..."
+ * (EV=- where the counter did not run): one counter sample per EV.
+ */
+static void pmc_line(struct chrome *c, struct tep_record *rec)
+{
+	static const char tag[] = "ftx_pmc: cpu=";
+	unsigned int off = c->f_buf->offset;
+	unsigned long long cpu, v;
+	const char *s, *end, *tok;
+	size_t len;
+
+	if (off >= (unsigned int)rec->size)
+		return;
+	s = (const char *)rec->data + off;
+	len = strnlen(s, rec->size - off);
+	end = s + len;
+	if (len < sizeof(tag) - 1 || memcmp(s, tag, sizeof(tag) - 1))
+		return;
+	s += sizeof(tag) - 1;
+	tok = s;
+	while (s < end && *s != ' ')
+		s++;
+	if (!digits(tok, s - tok, &cpu) || cpu > 1 << 20)
+		return;
+	while (s < end) {
+		const char *eq;
+
+		while (s < end && (*s == ' ' || *s == '\n'))
+			s++;
+		tok = s;
+		while (s < end && *s != ' ' && *s != '\n')
+			s++;
+		eq = memrchr(tok, '=', s - tok);
+		if (!eq || eq == tok || (eq - tok == 2 && !memcmp(tok, "ms", 2)))
+			continue;
+		if (digits(eq + 1, s - eq - 1, &v))
+			counter(c, tok, eq - tok, (int)cpu, rec->ts, v);
 	}
 }
 
@@ -521,6 +604,8 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 	for (int i = 0; i < e->nfields; i++)
 		put_field(c, &e->fields[i], rec);
 	PUT(nb, "}}");
+	if (ev->id == c->print_id && c->f_buf)
+		pmc_line(c, rec);
 	return 0;
 }
 
@@ -538,15 +623,16 @@ static int lost(struct chrome *c, struct tep_record *rec)
 		c->nlost = rec->cpu + 1;
 	}
 	c->lost[rec->cpu] += n ? n : 1;
+	counter(c, "lost events", 11, rec->cpu, rec->ts, c->lost[rec->cpu]);
 	sep(c);
 	nb_flush(&c->nb);
-	fprintf(c->out, "{\"ph\":\"C\",\"name\":\"lost events\",\"pid\":1,\"ts\":");
-	us(c->out, rec->ts);
-	fprintf(c->out, ",\"args\":{\"cpu%d\":%llu}}", rec->cpu, c->lost[rec->cpu]);
-	sep(c);
-	nb_flush(&c->nb);
-	fprintf(c->out, "{\"ph\":\"i\",\"s\":\"g\",\"name\":\"%s%llu events lost on CPU %d\",\"pid\":1,\"tid\":0,\"ts\":",
-		n ? "" : "at least ", n ? n : 1, rec->cpu);
+	if (n)
+		fprintf(c->out, "{\"ph\":\"i\",\"s\":\"g\",\"name\":\"%llu events lost on CPU %d\"", n,
+			rec->cpu);
+	else
+		fprintf(c->out, "{\"ph\":\"i\",\"s\":\"g\",\"name\":\"events lost on CPU %d (how many: unknown)\"",
+			rec->cpu);
+	fputs(",\"pid\":1,\"tid\":0,\"ts\":", c->out);
 	us(c->out, rec->ts);
 	fputs("}", c->out);
 	return c->graph ? ftx_graph_lost(c->graph, rec->cpu, n) : 0;
@@ -566,7 +652,7 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 	c->no_args = flags & FTX_CHROME_NO_ARGS;
 	c->nb.out = out;
 	c->first = true;
-	c->func_id = -1;
+	c->func_id = c->print_id = -1;
 	c->td = ftx_analysis_open(o);
 	if (!c->td)
 		goto out;
@@ -576,6 +662,11 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 		c->func_id = ev->id;
 		c->f_ip = tep_find_field(ev, "ip");
 		c->f_parent = tep_find_field(ev, "parent_ip");
+	}
+	ev = tep_find_event_by_name(c->tep, "ftrace", "print");
+	if (ev) {
+		c->print_id = ev->id;
+		c->f_buf = tep_find_field(ev, "buf");
 	}
 	c->hooks.leave = hook_leave;
 	c->hooks.orphan = hook_orphan;

@@ -91,21 +91,41 @@ static int depth_of(const struct ftx_cnode *n, int depth, int *max)
 	return 0;
 }
 
-static void weight_text(struct flame *fl, unsigned long long w, char *buf, size_t len)
+/*
+ * A frame's width: its own weight and its children's widths, what the folded
+ * file gives the path (flamegraph.pl draws that). It is the path's total but
+ * where the kernel's duration of a call is less than its children's (6.1
+ * prints 2 us for a __cond_resched whose interrupts inside took 500 us):
+ * the children then widen it, so that they fit in it.
+ */
+static unsigned long long span(const struct ftx_cnode *n, int depth)
+{
+	unsigned long long w = n->self;
+
+	if (depth >= MAX_FLAME_DEPTH)
+		return n->total;
+	for (const struct ftx_cnode *c = n->child; c; c = c->next)
+		if (c->kind != FTX_CNODE_LOST)
+			w += span(c, depth + 1);
+	return w;
+}
+
+static void weight_text(struct flame *fl, const struct ftx_cnode *n, unsigned long long w,
+			char *buf, size_t len)
 {
 	char t[32];
 	double pct = fl->total ? 100.0 * (double)w / (double)fl->total : 0;
 
 	if (fl->time)
-		snprintf(buf, len, "%s, %.2f%%", ftx_analysis_time(w, t, sizeof(t)), pct);
+		snprintf(buf, len, "%s, %.2f%%", ftx_analysis_time(n->total, t, sizeof(t)), pct);
 	else
-		snprintf(buf, len, "%llu hits, %.2f%%", w, pct);
+		snprintf(buf, len, "%llu hits, %.2f%%", n->total, pct);
 }
 
 static void frame(struct flame *fl, const struct ftx_cnode *n, const char *name,
-		  unsigned long long x, int depth)
+		  unsigned long long x, unsigned long long w, int depth)
 {
-	double px = PAD + x * fl->scale, pw = n->total * fl->scale;
+	double px = PAD + x * fl->scale, pw = w * fl->scale;
 	int y = fl->fo->inverted ? TOP + depth * FRAME_H :
 		fl->height - BOTTOM - (depth + 1) * FRAME_H;
 	char col[32], info[96];
@@ -113,9 +133,9 @@ static void frame(struct flame *fl, const struct ftx_cnode *n, const char *name,
 	size_t nlen = strlen(name);
 
 	color(name, n, col, sizeof(col));
-	weight_text(fl, n->total, info, sizeof(info));
+	weight_text(fl, n, w, info, sizeof(info));
 	fprintf(fl->out, "<g class=\"f\" data-x=\"%llu\" data-w=\"%llu\" data-d=\"%d\" data-n=\"",
-		x, n->total, depth);
+		x, w, depth);
 	xml_escape(fl->out, name);
 	fputs("\"><title>", fl->out);
 	xml_escape(fl->out, name);
@@ -127,6 +147,9 @@ static void frame(struct flame *fl, const struct ftx_cnode *n, const char *name,
 	if (n->cut > n->lost_cut)
 		fprintf(fl->out, "; %llu calls cut by the trace's start or end",
 			n->cut - n->lost_cut);
+	if (fl->time && w > n->total)
+		fprintf(fl->out, "; the calls inside took %s",
+			ftx_analysis_time(w - n->self, info, sizeof(info)));
 	fprintf(fl->out, ")</title><rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%d\" fill=\"%s\" rx=\"2\" ry=\"2\"/><text x=\"%.2f\" y=\"%d\">",
 		px, y, pw, FRAME_H - 1, col, px + 3, y + FRAME_H - 4);
 	if (chars >= 3) {
@@ -144,17 +167,18 @@ static void frame(struct flame *fl, const struct ftx_cnode *n, const char *name,
 static int draw(struct flame *fl, const struct ftx_cnode *n, unsigned long long x, int depth)
 {
 	const struct ftx_cnode **v;
+	unsigned long long w = span(n, depth);
 	char buf[256];
 	size_t k, i;
 
-	if (n->total * fl->scale < fl->fo->min_width) {
+	if (w * fl->scale < fl->fo->min_width) {
 		fl->omitted++;
 		return 0;
 	}
 	if (n->kind == FTX_CNODE_ROOT)
-		frame(fl, n, "all", x, depth);
+		frame(fl, n, "all", x, w, depth);
 	else
-		frame(fl, n, ftx_calltree_name(fl->ct, n->kind, n->key, buf, sizeof(buf)), x,
+		frame(fl, n, ftx_calltree_name(fl->ct, n->kind, n->key, buf, sizeof(buf)), x, w,
 		      depth);
 	if (depth >= MAX_FLAME_DEPTH)
 		return 0;
@@ -168,7 +192,7 @@ static int draw(struct flame *fl, const struct ftx_cnode *n, unsigned long long 
 			free(v);
 			return -1;
 		}
-		x += v[i]->total;
+		x += span(v[i], depth + 1);
 	}
 	free(v);
 	return 0;
@@ -350,7 +374,7 @@ int ftx_flame_svg(struct ftx_calltree *ct, const struct ftx_flame_opts *fo, FILE
 	fl->out = out;
 	fl->time = ftx_calltree_weight(ct) == FTX_WEIGHT_TIME;
 	fl->width = fo->width > 0 ? fo->width : 1200;
-	fl->total = ftx_calltree_root(ct)->total;
+	fl->total = span(ftx_calltree_root(ct), 0);
 	fl->scale = (double)(fl->width - 2 * PAD) / (double)fl->total;
 	depth_of(ftx_calltree_root(ct), 0, &fl->max_depth);
 	fl->height = TOP + (fl->max_depth + 1) * FRAME_H + BOTTOM;
