@@ -320,7 +320,8 @@ static int compile_ops(struct tep_event *ev, struct fev *e)
 	if (!fmt)
 		return -1;
 	e->ops = calloc(MAX_OPS, sizeof(*e->ops));
-	e->lits = malloc(strlen(fmt) + 1);
+	/* 16 bytes over: a short literal is copied as one 16-byte move */
+	e->lits = calloc(1, strlen(fmt) + 1 + 16);
 	if (!e->ops || !e->lits)
 		return -1;
 	lp = e->lits;
@@ -505,14 +506,14 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 		neg = true;
 		val = -val;
 	}
-	if ((op->conv == 'x' || op->conv == 'X') && !op->alt && !op->left && !op->zero) {
-		/* the common "%lx" / "%8x": straight into the buffer (room reserved) */
+	if ((op->conv == 'x' || op->conv == 'X') && !op->alt && !op->left) {
+		/* the common "%lx" / "%8x" / "%08lx": straight into the buffer (room reserved) */
 		const char *dig = op->conv == 'x' ? lower : upper;
 		char *q;
 
 		n = val ? (64 - __builtin_clzll(val) + 3) / 4 : 1;
 		if (op->width > n) {
-			memset(sb->buf + sb->len, ' ', op->width - n);
+			memset(sb->buf + sb->len, op->zero ? '0' : ' ', op->width - n);
 			sb->len += op->width - n;
 		}
 		q = sb->buf + sb->len + n;
@@ -529,14 +530,16 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 			*--p = dig[val & 15];
 			val >>= 4;
 		} while (val);
-	} else if (!op->alt && !op->left && !op->zero) {
-		/* the common "%d" / "%lu" / "%5d": straight into the buffer (room reserved) */
+	} else if (!op->alt && !op->left) {
+		/* the common "%d" / "%lu" / "%5d" / "%03d": straight into the buffer (room reserved) */
 		n = ftx_dec_len(val) + neg;
+		if (neg && op->zero)
+			sb->buf[sb->len++] = '-';
 		if (op->width > n) {
-			memset(sb->buf + sb->len, ' ', op->width - n);
+			memset(sb->buf + sb->len, op->zero ? '0' : ' ', op->width - n);
 			sb->len += op->width - n;
 		}
-		if (neg)
+		if (neg && !op->zero)
 			sb->buf[sb->len++] = '-';
 		ftx_dec_put(sb->buf + sb->len, val, n - neg);
 		sb->len += n - neg;
@@ -589,11 +592,16 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 
 		if (op->kind != OP_LIT && op->off + op->size > size)
 			return 1;
-		if (ftx_sb_room(sb, op->kind == OP_LIT ? op->litlen : 64 + (size_t)op->width))
+		if (ftx_sb_room(sb, op->kind == OP_LIT ? op->litlen + 16 : 64 + (size_t)op->width))
 			return -1;
 		switch (op->kind) {
 		case OP_LIT:
-			put(sb, op->lit, op->litlen);
+			if (op->litlen <= 16) {
+				memcpy(sb->buf + sb->len, op->lit, 16);
+				sb->len += op->litlen;
+			} else {
+				put(sb, op->lit, op->litlen);
+			}
 			break;
 		case OP_NUM:
 			put_num(sb, op, rd(fast, data + op->off, op->size) & op->mask);
@@ -665,14 +673,23 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 	return 0;
 }
 
+/* "%lld" in place; room for 21 bytes must be reserved */
+static void put_s64(struct ftx_strbuf *sb, long long v)
+{
+	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+	int n = ftx_dec_len(u);
+
+	if (v < 0)
+		sb->buf[sb->len++] = '-';
+	ftx_dec_put(sb->buf + sb->len, u, n);
+	sb->len += n;
+}
+
 static int put_dec(struct ftx_strbuf *sb, long long v)
 {
-	char tmp[24];
-	int n = snprintf(tmp, sizeof(tmp), "%lld", v);
-
-	if (ftx_strbuf_reserve(sb, n))
+	if (ftx_sb_room(sb, 24))
 		return -1;
-	put(sb, tmp, n);
+	put_s64(sb, v);
 	return 0;
 }
 
@@ -735,9 +752,11 @@ static int run_sched_switch(struct ftx_fast *fast, struct fev *e, struct tep_rec
 		return -1;
 	sb->buf[sb->len++] = ' ';
 	if (e->f_prio) {
-		if (ftx_strbuf_reserve(sb, 16))
+		if (ftx_sb_room(sb, 24))
 			return -1;
-		sb->len += sprintf(sb->buf + sb->len, "[%d] ", (int)fval(fast, e->f_prio, rec));
+		sb->buf[sb->len++] = '[';
+		put_s64(sb, (int)fval(fast, e->f_prio, rec));
+		put(sb, "] ", 2);
 	}
 	if (e->f_state) {
 		if (ftx_strbuf_reserve(sb, 16))
@@ -763,9 +782,11 @@ static int run_sched_switch(struct ftx_fast *fast, struct fev *e, struct tep_rec
 	if (put_dec(sb, v))
 		return -1;
 	if (e->f_nprio) {
-		if (ftx_strbuf_reserve(sb, 16))
+		if (ftx_sb_room(sb, 24))
 			return -1;
-		sb->len += sprintf(sb->buf + sb->len, " [%d]", (int)fval(fast, e->f_nprio, rec));
+		put(sb, " [", 2);
+		put_s64(sb, (int)fval(fast, e->f_nprio, rec));
+		sb->buf[sb->len++] = ']';
 	}
 	return 0;
 }
