@@ -55,16 +55,10 @@ static const struct option long_opts[] = {
 /* Pure: no I/O. Returns 0, 1 for --help, or -1 with the reason set. */
 static int export_parse(int argc, char **argv, struct export_params *p)
 {
-	int c, r;
+	int c;
 
 	memset(p, 0, sizeof(*p));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:h", long_opts, NULL)) != -1) {
-		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
-		if (r < 0)
-			return -1;
-		if (r)
-			continue;
+	while ((c = ftx_analysis_cli_next(&p->cli, argc, argv, ":i:h", long_opts)) >= 0) {
 		switch (c) {
 		case OPT_CHROME:
 			p->chrome = optarg;
@@ -74,10 +68,10 @@ static int export_parse(int argc, char **argv, struct export_params *p)
 			break;
 		case 'h':
 			return 1;
-		default:
-			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
+	if (c < -1)
+		return -1;
 	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
 		return -1;
 	if (!p->chrome) {
@@ -115,19 +109,12 @@ static int export_run(int argc, char **argv)
 	ret = export_parse(argc, argv, &p);
 	if (ret) {
 		ftx_analysis_cli_release(&p.cli);
-		if (ret > 0)
-			return ftx_cmd_help(&ftx_cmd_export);
-		return ftx_cmd_usage_error(&ftx_cmd_export, "%s", ftx_error());
+		return ftx_cmd_parse_exit(&ftx_cmd_export, ret, ftx_error());
 	}
 	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
 	ret = export_write(&p);
 	ftx_analysis_cli_release(&p.cli);
-	if (ret) {
-		if (errno != EPIPE)
-			ftx_cmd_err("%s", ftx_error());
-		return FTX_EXIT_FAIL;
-	}
-	return FTX_EXIT_OK;
+	return ftx_cmd_exit(ret);
 }
 
 const struct ftx_cmd ftx_cmd_export = {

@@ -64,16 +64,10 @@ static const struct option long_opts[] = {
 static int flame_parse(int argc, char **argv, struct flame_params *p)
 {
 	unsigned long long v;
-	int c, r;
+	int c;
 
 	memset(p, 0, sizeof(*p));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:o:h", long_opts, NULL)) != -1) {
-		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
-		if (r < 0)
-			return -1;
-		if (r)
-			continue;
+	while ((c = ftx_analysis_cli_next(&p->cli, argc, argv, ":i:o:h", long_opts)) >= 0) {
 		switch (c) {
 		case 'o':
 			p->output = optarg;
@@ -96,10 +90,10 @@ static int flame_parse(int argc, char **argv, struct flame_params *p)
 			break;
 		case 'h':
 			return 1;
-		default:
-			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
+	if (c < -1)
+		return -1;
 	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
 		return -1;
 	if (p->folded && (p->fo.inverted || p->fo.title || p->fo.width)) {
@@ -142,21 +136,14 @@ static int flame_run(int argc, char **argv)
 	ret = flame_parse(argc, argv, &p);
 	if (ret) {
 		ftx_analysis_cli_release(&p.cli);
-		if (ret > 0)
-			return ftx_cmd_help(&ftx_cmd_flame);
-		return ftx_cmd_usage_error(&ftx_cmd_flame, "%s", ftx_error());
+		return ftx_cmd_parse_exit(&ftx_cmd_flame, ret, ftx_error());
 	}
 	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
 	ct = ftx_calltree_build(&p.cli.o);
 	ret = ct ? flame_write(&p, ct) : -1;
 	ftx_calltree_free(ct);
 	ftx_analysis_cli_release(&p.cli);
-	if (ret) {
-		if (errno != EPIPE)
-			ftx_cmd_err("%s", ftx_error());
-		return FTX_EXIT_FAIL;
-	}
-	return FTX_EXIT_OK;
+	return ftx_cmd_exit(ret);
 }
 
 const struct ftx_cmd ftx_cmd_flame = {

@@ -57,17 +57,11 @@ static int graph_parse(int argc, char **argv, struct graph_params *p)
 {
 	unsigned long long v;
 	char *end;
-	int c, r;
+	int c;
 
 	memset(p, 0, sizeof(*p));
 	p->min_time = -1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:h", long_opts, NULL)) != -1) {
-		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
-		if (r < 0)
-			return -1;
-		if (r)
-			continue;
+	while ((c = ftx_analysis_cli_next(&p->cli, argc, argv, ":i:h", long_opts)) >= 0) {
 		switch (c) {
 		case OPT_DEPTH:
 			if (ftx_parse_uint(optarg, &v) || !v || v > 500) {
@@ -85,10 +79,10 @@ static int graph_parse(int argc, char **argv, struct graph_params *p)
 			break;
 		case 'h':
 			return 1;
-		default:
-			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
+	if (c < -1)
+		return -1;
 	if (optind < argc) {
 		if (optind + 1 < argc) {
 			ftx_error_set("unexpected argument '%s'", argv[optind + 1]);
@@ -108,9 +102,7 @@ static int graph_run(int argc, char **argv)
 	ret = graph_parse(argc, argv, &p);
 	if (ret) {
 		ftx_analysis_cli_release(&p.cli);
-		if (ret > 0)
-			return ftx_cmd_help(&ftx_cmd_graph);
-		return ftx_cmd_usage_error(&ftx_cmd_graph, "%s", ftx_error());
+		return ftx_cmd_parse_exit(&ftx_cmd_graph, ret, ftx_error());
 	}
 	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
 	ct = ftx_calltree_build(&p.cli.o);
@@ -121,12 +113,7 @@ static int graph_run(int argc, char **argv)
 	ret = ct ? ftx_calltree_print(ct, &p.gp, stdout) : -1;
 	ftx_calltree_free(ct);
 	ftx_analysis_cli_release(&p.cli);
-	if (ret) {
-		if (errno != EPIPE)
-			ftx_cmd_err("%s", ftx_error());
-		return FTX_EXIT_FAIL;
-	}
-	return FTX_EXIT_OK;
+	return ftx_cmd_exit(ret);
 }
 
 const struct ftx_cmd ftx_cmd_graph = {

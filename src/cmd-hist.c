@@ -60,16 +60,10 @@ static const struct option long_opts[] = {
 static int hist_parse(int argc, char **argv, struct hist_params *p)
 {
 	unsigned long long v;
-	int c, r;
+	int c;
 
 	memset(p, 0, sizeof(*p));
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:h", long_opts, NULL)) != -1) {
-		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
-		if (r < 0)
-			return -1;
-		if (r)
-			continue;
+	while ((c = ftx_analysis_cli_next(&p->cli, argc, argv, ":i:h", long_opts)) >= 0) {
 		switch (c) {
 		case OPT_LINEAR:
 			if (ftx_parse_uint(optarg, &v) || !v || v > INT64_MAX) {
@@ -83,10 +77,10 @@ static int hist_parse(int argc, char **argv, struct hist_params *p)
 			break;
 		case 'h':
 			return 1;
-		default:
-			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
+	if (c < -1)
+		return -1;
 	if (optind + 1 != argc) {
 		ftx_error_set(optind == argc ? "what to count is missing (SPEC)" :
 			      "unexpected argument '%s'", argv[argc - 1]);
@@ -106,19 +100,12 @@ static int hist_run(int argc, char **argv)
 	ret = hist_parse(argc, argv, &p);
 	if (ret) {
 		ftx_analysis_cli_release(&p.cli);
-		if (ret > 0)
-			return ftx_cmd_help(&ftx_cmd_hist);
-		return ftx_cmd_usage_error(&ftx_cmd_hist, "%s", ftx_error());
+		return ftx_cmd_parse_exit(&ftx_cmd_hist, ret, ftx_error());
 	}
 	p.cli.o.td_flags = FTX_TRACEDAT_NO_PLUGINS;
 	ret = ftx_hist_run(&p.cli.o, &p.h, stdout, NULL);
 	ftx_analysis_cli_release(&p.cli);
-	if (ret) {
-		if (errno != EPIPE)
-			ftx_cmd_err("%s", ftx_error());
-		return FTX_EXIT_FAIL;
-	}
-	return FTX_EXIT_OK;
+	return ftx_cmd_exit(ret);
 }
 
 const struct ftx_cmd ftx_cmd_hist = {

@@ -127,17 +127,11 @@ int list_parse(int argc, char **argv, struct list_params *p, char *err, size_t s
 			p->input = optarg;
 			break;
 		default:
-			if (optopt == 'i')
-				snprintf(err, size, "option -i needs a file");
-			else
-				snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_cmd_bad_option(argv, 'i', "a file", err, size);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
+	if (ftx_cmd_no_operands(argc, argv, err, size))
 		return -1;
-	}
 	if ((p->format || p->full) && !(p->what & L_EVENTS)) {
 		snprintf(err, size, "%s needs -e", p->format ? "-F" : "--full");
 		return -1;
@@ -682,10 +676,8 @@ static int list_run(int argc, char **argv)
 	int ret;
 
 	ret = list_parse(argc, argv, &p, err, sizeof(err));
-	if (ret > 0)
-		return ftx_cmd_help(&ftx_cmd_list);
-	if (ret < 0)
-		return ftx_cmd_usage_error(&ftx_cmd_list, "%s", err);
+	if (ret)
+		return ftx_cmd_parse_exit(&ftx_cmd_list, ret, err);
 	return p.input ? list_file(&p) : list_tracefs(&p);
 }
 

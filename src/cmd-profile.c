@@ -104,7 +104,7 @@ static int rec_arg(struct profile_params *p, const char *opt, const char *arg)
 static int profile_parse(int argc, char **argv, struct profile_params *p)
 {
 	unsigned int mask;
-	int c, r, i;
+	int c, i;
 
 	memset(p, 0, sizeof(*p));
 	/* "-- COMMAND": the options are what comes before */
@@ -118,13 +118,7 @@ static int profile_parse(int argc, char **argv, struct profile_params *p)
 			argc = i;
 			break;
 		}
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:s:f:g:l:n:O:b:Fco:qh", long_opts, NULL)) != -1) {
-		r = ftx_analysis_cli_opt(&p->cli, c, optarg);
-		if (r < 0)
-			return -1;
-		if (r)
-			continue;
+	while ((c = ftx_analysis_cli_next(&p->cli, argc, argv, ":i:s:f:g:l:n:O:b:Fco:qh", long_opts)) >= 0) {
 		switch (c) {
 		case 's':
 			if (ftx_profile_parse_keys(optarg, p->po.sort, 4, &p->po.nsort, NULL))
@@ -173,10 +167,10 @@ static int profile_parse(int argc, char **argv, struct profile_params *p)
 			break;
 		case 'h':
 			return 1;
-		default:
-			return ftx_analysis_cli_rest(&p->cli, c, argc, argv);
 		}
 	}
+	if (c < -1)
+		return -1;
 	if (ftx_analysis_cli_rest(&p->cli, c, argc, argv))
 		return -1;
 	if (p->command && p->cli.o.input) {
@@ -278,9 +272,7 @@ static int profile_run(int argc, char **argv)
 	ret = profile_parse(argc, argv, &p);
 	if (ret) {
 		ftx_analysis_cli_release(&p.cli);
-		if (ret > 0)
-			return ftx_cmd_help(&ftx_cmd_profile);
-		return ftx_cmd_usage_error(&ftx_cmd_profile, "%s", ftx_error());
+		return ftx_cmd_parse_exit(&ftx_cmd_profile, ret, ftx_error());
 	}
 	if (p.command) {
 		static char tmp[64];
@@ -310,12 +302,7 @@ static int profile_run(int argc, char **argv)
 	if (temp)
 		unlink(p.cli.o.input);
 	ftx_analysis_cli_release(&p.cli);
-	if (ret) {
-		if (errno != EPIPE)
-			ftx_cmd_err("%s", ftx_error());
-		return FTX_EXIT_FAIL;
-	}
-	return FTX_EXIT_OK;
+	return ftx_cmd_exit(ret);
 }
 
 const struct ftx_cmd ftx_cmd_profile = {

@@ -65,17 +65,11 @@ int status_parse(int argc, char **argv, struct status_params *p, char *err, size
 			p->top_only = true;
 			break;
 		default:
-			if (optopt == 'B')
-				snprintf(err, size, "option -B needs an instance name");
-			else
-				snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
-			return -1;
+			return ftx_cmd_bad_option(argv, 'B', "an instance name", err, size);
 		}
 	}
-	if (optind < argc) {
-		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
+	if (ftx_cmd_no_operands(argc, argv, err, size))
 		return -1;
-	}
 	if (p->instance && p->top_only) {
 		snprintf(err, size, "-B and --top exclude each other");
 		return -1;
@@ -254,10 +248,8 @@ static int status_run(int argc, char **argv)
 	int ret;
 
 	ret = status_parse(argc, argv, &p, err, sizeof(err));
-	if (ret > 0)
-		return ftx_cmd_help(&ftx_cmd_status);
-	if (ret < 0)
-		return ftx_cmd_usage_error(&ftx_cmd_status, "%s", err);
+	if (ret)
+		return ftx_cmd_parse_exit(&ftx_cmd_status, ret, err);
 	dir = ftx_tracefs_mount();
 	if (!dir) {
 		ftx_cmd_err("tracefs is not mounted and cannot be mounted");

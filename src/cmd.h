@@ -53,6 +53,25 @@ int ftx_cmd_usage_error(const struct ftx_cmd *cmd, const char *fmt, ...)
 /* Print the command's full usage on stdout; returns FTX_EXIT_OK */
 int ftx_cmd_help(const struct ftx_cmd *cmd);
 
+/*
+ * The exit of a parser's non-zero result: > 0 (--help) the usage, < 0 the
+ * usage error @why
+ */
+int ftx_cmd_parse_exit(const struct ftx_cmd *cmd, int ret, const char *why);
+
+/* A run's end: 0 FTX_EXIT_OK; else ftx_error()'s line (none for EPIPE), FTX_EXIT_FAIL */
+int ftx_cmd_exit(int ret);
+
+/*
+ * A getopt loop's option that is none of the command's (opterr = 0): the
+ * reason into @err ("option -@opt needs @what" when its argument is missing,
+ * else "unknown option '...'"); returns -1
+ */
+int ftx_cmd_bad_option(char **argv, int opt, const char *what, char *err, size_t size);
+
+/* After a getopt loop: -1 with the reason into @err if an operand is left */
+int ftx_cmd_no_operands(int argc, char **argv, char *err, size_t size);
+
 #define FTX_CMD(n) extern const struct ftx_cmd ftx_cmd_##n;
 #include "commands.h"
 #undef FTX_CMD

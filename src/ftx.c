@@ -101,6 +101,37 @@ int ftx_cmd_help(const struct ftx_cmd *cmd)
 	return FTX_EXIT_OK;
 }
 
+int ftx_cmd_parse_exit(const struct ftx_cmd *cmd, int ret, const char *why)
+{
+	return ret > 0 ? ftx_cmd_help(cmd) : ftx_cmd_usage_error(cmd, "%s", why);
+}
+
+int ftx_cmd_exit(int ret)
+{
+	if (!ret)
+		return FTX_EXIT_OK;
+	if (errno != EPIPE)
+		ftx_cmd_err("%s", ftx_error());
+	return FTX_EXIT_FAIL;
+}
+
+int ftx_cmd_bad_option(char **argv, int opt, const char *what, char *err, size_t size)
+{
+	if (optopt == opt)
+		snprintf(err, size, "option -%c needs %s", opt, what);
+	else
+		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
+	return -1;
+}
+
+int ftx_cmd_no_operands(int argc, char **argv, char *err, size_t size)
+{
+	if (optind >= argc)
+		return 0;
+	snprintf(err, size, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 static void log_to_stderr(enum ftx_log_level level, const char *msg)
 {
 	static const char *const tag[] = {

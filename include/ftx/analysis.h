@@ -27,6 +27,7 @@ struct tep_handle;
 struct ftx_tracedat;
 struct ftx_calltree;
 struct ftx_cnode;
+struct option;
 
 /* What to read, shared by every analysis */
 struct ftx_analysis_opts {
@@ -318,6 +319,16 @@ int ftx_analysis_write_file(const char *path, ftx_analysis_emit_fn emit, void *c
  * if any, is the input file. Returns 0, or -1 with the reason set.
  */
 int ftx_analysis_cli_rest(struct ftx_analysis_cli *cli, int c, int argc, char **argv);
+
+/**
+ * ftx_analysis_cli_next - getopt_long() over @argv taking the shared options
+ * Returns the next option that is not one of them, -1 at the end of the
+ * options (optind at the operands), or -2 with the reason set (a shared
+ * option's bad value, a missing argument, an unknown option). @shortopts
+ * starts with ':'.
+ */
+int ftx_analysis_cli_next(struct ftx_analysis_cli *cli, int argc, char **argv,
+			  const char *shortopts, const struct option *longopts);
 
 /** ftx_analysis_cli_release - free what parsing allocated */
 void ftx_analysis_cli_release(struct ftx_analysis_cli *cli);

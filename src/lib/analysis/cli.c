@@ -130,6 +130,26 @@ int ftx_analysis_cli_rest(struct ftx_analysis_cli *cli, int c, int argc, char **
 	return 0;
 }
 
+int ftx_analysis_cli_next(struct ftx_analysis_cli *cli, int argc, char **argv,
+			  const char *shortopts, const struct option *longopts)
+{
+	int c, r;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == ':' || c == '?') {
+			ftx_analysis_cli_rest(cli, c, argc, argv);
+			return -2;
+		}
+		r = ftx_analysis_cli_opt(cli, c, optarg);
+		if (r < 0)
+			return -2;
+		if (!r)
+			return c;
+	}
+	return -1;
+}
+
 static int emit_to(const char *name, FILE *out, ftx_analysis_emit_fn emit, void *ctx)
 {
 	int ret;
