@@ -65,9 +65,14 @@ START_TEST(test_env_readme)
 			    "   place (uprobe): <path>:<offset>\n", "armv7l", &env);
 	ck_assert_int_eq(env.arch, FTX_ARCH_ARM);
 	ck_assert(!env.argn && !env.ustring && !env.ref_ctr && !env.imm && !env.argn_return);
-	ftx_probe_env_parse("$arg<N>\n", "aarch64", &env);
+	/* 5.10's fetcharg line (its README wraps the list) */
+	ftx_probe_env_parse("\t  fetcharg: %<register>, @<address>, @<symbol>[+|-<offset>],\n"
+			    "\t\t$stack<index>, $stack, $retval, $comm, $arg<N>,\n", "aarch64", &env);
 	ck_assert_int_eq(env.arch, FTX_ARCH_ARM64);
 	ck_assert(env.argn && !env.argn_return);
+	/* a mention outside the fetcharg list is not support (as ftx check reads it) */
+	ftx_probe_env_parse("  see $arg<N> in the docs\n", "aarch64", &env);
+	ck_assert(!env.argn);
 }
 END_TEST
 

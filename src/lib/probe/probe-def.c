@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ftx/capability.h"
 #include "ftx/error.h"
 #include "ftx/probe.h"
 #include "ftx/util.h"
@@ -69,7 +70,8 @@ void ftx_probe_env_parse(const char *readme, const char *machine, struct ftx_pro
 	env->arch = ftx_arch_from_machine(machine);
 	if (!readme)
 		return;
-	env->argn = strstr(readme, "$arg<N>") != NULL;
+	/* the fetcharg list, not a prose mention (as ftx check decides it) */
+	env->argn = ftx_readme_has_fetcharg(readme, "$arg<N>");
 	ret = strstr(readme, "return probes support:");
 	if (ret) {
 		const char *eol = strchr(ret, '\n');
