@@ -64,9 +64,9 @@ echo "ok: -T"
   "$(id -u nobody)" ] || die "--user nobody: the command did not run as nobody"
 "$FTX" record -q -r 10 -e sched:sched_switch -o "$tmp/r.dat" -- sleep 0.6 &
 pid=$!
-sleep 0.3
+# the command runs (and so every thread of ftx): polled, not a fixed wait
+for i in $(seq 100); do child=$(pgrep -P $pid sleep) && break; sleep 0.1; done
 pols=$(for t in /proc/$pid/task/*; do chrt -p "${t##*/}" | grep -c "SCHED_FIFO"; done | sort -u)
-child=$(pgrep -P $pid sleep)
 cpol=$(chrt -p "$child" | head -1)
 wait $pid || die "record -r failed"
 [ "$pols" = 1 ] || die "-r 10: not every ftx thread is SCHED_FIFO"

@@ -33,6 +33,8 @@ others=$(trace-cmd report -i only.dat | grep 'sys_enter_openat' | grep -vc '^ *c
 # 3. until SIGINT: the summary, a complete file, the instance gone
 "$FTX" record -e sched -e irq -o sig.dat > /dev/null 2> sig.err &
 pid=$!
+# (from its "recording" line on; a fixed wait was short under ASan and load)
+wait_grep sig.err recording $pid || die "record did not start: $(cat sig.err)"
 sleep 1
 inst=/sys/kernel/tracing/instances/ftx-$pid
 [ -d "$inst" ] || die "no private instance ftx-$pid while recording"

@@ -112,7 +112,8 @@ spid=$!
 "$FTX" stat -p $spid -e task-clock,context-switches -o p.txt || die "-p: exit $?"
 grep -q "for process id '$spid':" p.txt || die "-p: $(cat p.txt)"
 "$FTX" stat -t $$ -e task-clock -o t.txt & tpid=$!
-sleep 0.3
+# counting (its perf event open): polled, not a fixed wait
+for i in $(seq 100); do ls -l /proc/$tpid/fd 2>/dev/null | grep -q perf_event && break; sleep 0.1; done
 kill -INT $tpid
 wait $tpid || die "-t stopped by SIGINT: exit $?"
 grep -q "for thread id '$$':" t.txt || die "-t: $(cat t.txt)"
