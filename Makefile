@@ -208,9 +208,9 @@ vm-check:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)FTX=$(abspath $(FTX)) tests/vm/run.sh
 
-# The README's kernel matrix from the last VM run's results (build/vm).
+# The READMEs' kernel matrix from the last VM run's results (build/vm).
 vm-matrix:
-	$(Q)scripts/vm-matrix.sh --update README.md
+	$(Q)scripts/vm-matrix.sh --update README.md --update README.zh-CN.md
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all

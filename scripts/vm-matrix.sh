@@ -5,18 +5,20 @@
 # (build/vm/<kernel>/: what 'ftx check --json' found in the guest, what the
 # guest's tracefs listed, and each scenario's PASS/SKIP/FAIL line), never typed.
 #
-# usage: scripts/vm-matrix.sh [--update README.md]
-#   prints the table; --update replaces the lines between the README's
-#   "<!-- vm-matrix -->" and "<!-- /vm-matrix -->" markers with it.
+# usage: scripts/vm-matrix.sh [--update README.md [--update README.zh-CN.md ...]]
+#   prints the table; each --update replaces the lines between that file's
+#   "<!-- vm-matrix -->" and "<!-- /vm-matrix -->" markers with it (the
+#   translation carries the same table: tests/test-readme.c checks they match).
 # A kernel of tests/vm/kernels without results (not booted yet) gets a row saying so.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-update=
-case "${1:-}" in
---update) update=${2:?--update needs a file} ;;
-"") ;;
-*) echo "vm-matrix.sh: unknown option $1" >&2; exit 2 ;;
-esac
+update=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--update) update+=("${2:?--update needs a file}"); shift 2 ;;
+	*) echo "vm-matrix.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+done
 
 table=$(python3 - "$top" <<'PY'
 import json, os, re, sys
@@ -86,14 +88,19 @@ for k in kernels:
         k, rel, tracers, ", ".join(probes), st("fetcharg $argN"), clocks, pmu_s, par, sub_s, did))
 PY
 )
-if [ -z "$update" ]; then
+if [ ${#update[@]} -eq 0 ]; then
 	printf '%s\n' "$table"
 	exit 0
 fi
-grep -q '^<!-- vm-matrix -->$' "$update" && grep -q '^<!-- /vm-matrix -->$' "$update" ||
-	{ echo "vm-matrix.sh: no <!-- vm-matrix --> ... <!-- /vm-matrix --> markers in $update" >&2; exit 1; }
-awk -v table="$table" '
-	/^<!-- vm-matrix -->$/ { print; print table; skip = 1; next }
-	/^<!-- \/vm-matrix -->$/ { skip = 0 }
-	!skip' "$update" > "$update.tmp" && mv "$update.tmp" "$update"
-echo "vm-matrix.sh: $update updated"
+# every file checked before any is changed: none is left updated alone
+for f in "${update[@]}"; do
+	grep -q '^<!-- vm-matrix -->$' "$f" && grep -q '^<!-- /vm-matrix -->$' "$f" ||
+		{ echo "vm-matrix.sh: no <!-- vm-matrix --> ... <!-- /vm-matrix --> markers in $f" >&2; exit 1; }
+done
+for f in "${update[@]}"; do
+	awk -v table="$table" '
+		/^<!-- vm-matrix -->$/ { print; print table; skip = 1; next }
+		/^<!-- \/vm-matrix -->$/ { skip = 0 }
+		!skip' "$f" > "$f.tmp" && mv "$f.tmp" "$f"
+	echo "vm-matrix.sh: $f updated"
+done

@@ -10,6 +10,7 @@
 #include "ftx/error.h"
 #include "ftx/journal.h"
 #include "ftx/reset.h"
+#include "ftx/session.h"
 
 static const char reset_usage[] =
 	"usage: ftx reset\n"
@@ -17,7 +18,8 @@ static const char reset_usage[] =
 	"Remove what ftx processes that are no longer running left in tracefs: their\n"
 	"instances (ftx-<pid>), their dynamic events (probe groups ftx*), and the\n"
 	"top-level settings they journaled under " FTX_JOURNAL_DIR ". Instances and\n"
-	"probes of live ftx processes and of other tools are left alone.\n"
+	"probes of live ftx processes and of other tools are left alone. The flight\n"
+	"recorder ('ftx start', instance " FTX_FLIGHT_INSTANCE ") is ended, as by 'ftx stop'.\n"
 	"Prints each thing removed or restored, or \"nothing to reset\".\n"
 	"\n"
 	"  -h, --help     this text\n";

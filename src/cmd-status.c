@@ -16,6 +16,7 @@
 
 #include "cmd.h"
 #include "ftx/error.h"
+#include "ftx/session.h"
 #include "ftx/tracefs-util.h"
 #include "ftx/util.h"
 
@@ -228,6 +229,10 @@ static void owner(const char *name, char *buf, size_t size)
 {
 	pid_t pid;
 
+	if (!strcmp(name, FTX_FLIGHT_INSTANCE)) {
+		snprintf(buf, size, "ftx's flight recorder: 'ftx extract' saves it, 'ftx stop' ends it");
+		return;
+	}
 	if (ftx_instance_name_parse(name, &pid) < 0) {
 		snprintf(buf, size, "not ftx's");
 		return;

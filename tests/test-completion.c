@@ -83,7 +83,7 @@ static void expect(const char *line, const char *want)
 START_TEST(test_values)
 {
 	expect("ftx rec", "record\n");
-	expect("ftx help st", "stat\nstatus\nstream\n");
+	expect("ftx help st", "start\nstat\nstatus\nstop\nstream\n");
 	expect("ftx record --ev", "--event\n");
 	expect("ftx record -e sched:sched_s", "sched:sched_switch\n");
 	expect("ftx record -e ", "irq\nirq:irq_handler_entry\nsched\nsched:sched_switch\n"

@@ -4,7 +4,8 @@
  * (the rows of their command tables) and mention the same command-line
  * options and make targets (every `-x` / `--long` / `make target` token
  * inside their code spans and blocks, which the translation keeps as they
- * are), and every command of 'ftx help' is in both tables. Run from tests/.
+ * are), and every command of 'ftx help' is in both tables; the kernel matrix
+ * (make vm-matrix writes it into both) is the same. Run from tests/.
  */
 #include <check.h>
 #include <ctype.h>
@@ -141,12 +142,41 @@ START_TEST(test_same_commands_and_options)
 }
 END_TEST
 
+/* The kernel matrix between "<!-- vm-matrix -->" markers, malloc()ed */
+static char *matrix(const char *path)
+{
+	char *text = ftx_read_file(path, NULL), *a, *b, *m;
+
+	ck_assert_msg(text, "cannot read %s", path);
+	a = strstr(text, "\n<!-- vm-matrix -->\n");
+	ck_assert_msg(a, "%s has no <!-- vm-matrix --> marker", path);
+	b = strstr(a, "\n<!-- /vm-matrix -->\n");
+	ck_assert_msg(b, "%s has no <!-- /vm-matrix --> marker", path);
+	m = strndup(a, b - a);
+	free(text);
+	return m;
+}
+
+/* make vm-matrix rewrites both; a table edited in one only is stale in the other */
+START_TEST(test_same_kernel_matrix)
+{
+	char *en = matrix("../README.md"), *zh = matrix("../README.zh-CN.md");
+
+	ck_assert_int_gt(strlen(en), 200);
+	ck_assert_msg(!strcmp(en, zh), "the kernel matrix of README.zh-CN.md differs from "
+		      "README.md's: run make vm-matrix");
+	free(en);
+	free(zh);
+}
+END_TEST
+
 Suite *readme_suite(void)
 {
 	Suite *s = suite_create("readme");
 	TCase *tc = tcase_create("translation");
 
 	tcase_add_test(tc, test_same_commands_and_options);
+	tcase_add_test(tc, test_same_kernel_matrix);
 	suite_add_tcase(s, tc);
 	return s;
 }

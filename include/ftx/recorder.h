@@ -64,6 +64,9 @@ struct ftx_recorder_opts {
 					 * forked, so it is not excluded) */
 	unsigned int file_version;	/* trace.dat version ftx_recorder_write() writes: 6 (0) or 7 */
 	int compression;		/* version 7: enum ftx_tdat_compression */
+	bool attach;			/* the instance is set up and tracing already (the
+					 * flight recorder's): change nothing, leave tracing
+					 * on at stop; start and stop drain what it holds */
 };
 
 /* Per-CPU counts, valid after ftx_recorder_stop(). */

@@ -15,4 +15,14 @@
  */
 int ftx_reset(void (*report)(const char *what, void *arg), void *arg);
 
+/**
+ * ftx_flight_stop - end the flight recording 'ftx start' left running:
+ * remove its instance (FTX_FLIGHT_INSTANCE, what it holds is lost) and undo
+ * the top-level settings its journal lists (saved_cmdlines_size...)
+ * @report: called once per removed or restored item with a description
+ * Returns the number of items handled, or -1 with errno and ftx_error() set
+ * (ENOENT: none runs).
+ */
+int ftx_flight_stop(void (*report)(const char *what, void *arg), void *arg);
+
 #endif /* FTX_RESET_H */

@@ -21,8 +21,13 @@ struct ftx_session;
 #define FTX_INSTANCE_PREFIX	"ftx-"
 #define FTX_PROBE_GROUP		"ftx"
 
+/* The flight recorder's instance ('ftx start' makes it, 'ftx stop' removes it) */
+#define FTX_FLIGHT_INSTANCE	FTX_INSTANCE_PREFIX "flight"
+
 enum ftx_session_flags {
 	FTX_SESSION_TOP		= 1u << 0,	/* no private instance: work on the top level */
+	FTX_SESSION_FLIGHT	= 1u << 1,	/* the instance is FTX_FLIGHT_INSTANCE
+						 * (EEXIST: one runs already) */
 };
 
 /**
@@ -39,6 +44,20 @@ struct ftx_session *ftx_session_create(unsigned int flags);
  * order, remove what it created (probes, instance) and free it. NULL is fine.
  */
 void ftx_session_destroy(struct ftx_session *s);
+
+/**
+ * ftx_session_attach - a session on the existing instance @name (the flight
+ * recorder's) that changes nothing: ftx_session_destroy() leaves the instance
+ * as it is. Returns the session, or NULL with errno and ftx_error() set.
+ */
+struct ftx_session *ftx_session_attach(const char *name);
+
+/**
+ * ftx_session_detach - end @s and leave every change in place: the instance
+ * stays, and so does the journal (unlocked once closed), which is what
+ * ftx_flight_stop() and 'ftx reset' (ftx/reset.h) undo later. NULL is fine.
+ */
+void ftx_session_detach(struct ftx_session *s);
 
 /** ftx_session_instance - the private instance (borrowed), NULL for the top level */
 struct tracefs_instance *ftx_session_instance(struct ftx_session *s);

@@ -592,7 +592,7 @@ int ftx_recorder_start(struct ftx_recorder *r)
 	if (r->exclude_self && rec_exclude_self(r, r->trace_funcs) < 0)
 		return -1;
 	r->started = true;
-	return rec_set(r, "tracing_on", "1");
+	return r->attach ? 0 : rec_set(r, "tracing_on", "1");
 }
 
 unsigned long long rec_stat_value(const char *text, const char *key)
@@ -712,7 +712,7 @@ int ftx_recorder_stop(struct ftx_recorder *r)
 	if (r->stopped)
 		return 0;
 	r->stopped = true;
-	if (r->started && ftx_session_set(r->s, "tracing_on", "0") < 0) {
+	if (r->started && !r->attach && ftx_session_set(r->s, "tracing_on", "0") < 0) {
 		ret = -1;
 		err = errno;
 	}

@@ -83,7 +83,7 @@ struct ftx_recorder {
 	struct rec_cpu *cpus;
 	struct drain *drains;
 	unsigned int nr_drains;
-	bool stream, started, stopped, exclude_self;
+	bool stream, started, stopped, exclude_self, attach;
 	unsigned int file_version;	/* ftx_recorder_opts' */
 	int compression;
 	bool failed;		/* a drain thread failed (atomic): stop now */

@@ -60,7 +60,8 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	}
 	r->s = s;
 	r->stream = o->stream;
-	r->exclude_self = o->exclude_self;
+	r->exclude_self = o->exclude_self && !o->attach;
+	r->attach = o->attach;
 	r->file_version = o->file_version;
 	r->compression = o->compression;
 	r->top = ftx_tracefs_mount();
@@ -90,7 +91,7 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	r->page_buf = malloc(r->page_size);
 	if (!r->page_buf)
 		goto fail;
-	if (rec_instance_setup(r, o) < 0 || rec_drain_setup(r, o) < 0)
+	if ((!o->attach && rec_instance_setup(r, o) < 0) || rec_drain_setup(r, o) < 0)
 		goto fail;
 	rec_comms_collect(r);
 	return r;

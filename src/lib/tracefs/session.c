@@ -641,7 +641,27 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 		}
 		free(dir);
 	}
-	if (!(s->flags & FTX_SESSION_TOP)) {
+	if (flags & FTX_SESSION_FLIGHT) {
+		/* one flight recording at a time, found by its fixed name */
+		snprintf(name, sizeof(name), "%s", FTX_FLIGHT_INSTANCE);
+		if (s->flags & FTX_SESSION_TOP) {
+			errno = EOPNOTSUPP;
+			ftx_error_set("the flight recorder needs tracefs instances (3.10 and later)");
+			goto fail;
+		}
+		if (asprintf(&s->dir, "%s/instances/%s", s->top, name) < 0)
+			goto fail;
+		if (mkdir(s->dir, 0755) < 0) {
+			if (errno == EEXIST)
+				ftx_error_set("a flight recording is running already (instances/%s): "
+					      "'ftx stop' ends it", name);
+			else
+				ftx_tracefs_explain(s->top, "cannot create instance", name);
+			free(s->dir);
+			s->dir = NULL;
+			goto fail;
+		}
+	} else if (!(s->flags & FTX_SESSION_TOP)) {
 		for (n = session_count++;; n++) {
 			if (n)
 				snprintf(name, sizeof(name), FTX_INSTANCE_PREFIX "%d-%u",
@@ -661,6 +681,8 @@ struct ftx_session *ftx_session_create(unsigned int flags)
 			free(s->dir);
 			s->dir = NULL;
 		}
+	}
+	if (!(s->flags & FTX_SESSION_TOP)) {
 		s->instance_made = true;
 		s->name = strdup(name);
 		if (!s->name)
@@ -729,6 +751,66 @@ void ftx_session_destroy(struct ftx_session *s)
 	free(s->dir);
 	free(s);
 	errno = saved;
+}
+
+struct ftx_session *ftx_session_attach(const char *name)
+{
+	struct ftx_session *s;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->journal.fd = -1;
+	/* nothing is changed through this session: nothing to journal */
+	s->journal_broken = true;
+	s->top = ftx_tracefs_mount();
+	if (!s->top)
+		goto fail;
+	if (asprintf(&s->dir, "%s/instances/%s", s->top, name) < 0)
+		goto fail;
+	if (access(s->dir, F_OK) < 0) {
+		ftx_error_set("no instance %s: %s", name, strerror(errno));
+		goto fail;
+	}
+	s->name = strdup(name);
+	s->inst = s->name ? tracefs_instance_alloc(s->top, name) : NULL;
+	if (!s->inst) {
+		ftx_error_set("cannot open instance %s: %s", name, strerror(errno));
+		goto fail;
+	}
+	if (session_register(s, true) < 0) {
+		ftx_error_set("too many sessions at once (at most %d)", FTX_MAX_SESSIONS);
+		goto fail;
+	}
+	s->registered = true;
+	return s;
+fail:
+	ftx_session_destroy(s);
+	return NULL;
+}
+
+void ftx_session_detach(struct ftx_session *s)
+{
+	sigset_t old;
+	int i;
+
+	if (!s)
+		return;
+	signals_block(&old);
+	s->instance_made = false;
+	/* kept for 'ftx stop' and 'ftx reset': they undo what it says */
+	ftx_journal_close(&s->journal, false);
+	signals_unblock(&old);
+	if (s->registered)
+		session_register(s, false);
+	for (i = 0; i < s->nr_changes; i++)
+		change_free(&s->changes[i]);
+	free(s->changes);
+	free(s->fds);
+	tracefs_instance_free(s->inst);
+	free(s->name);
+	free(s->dir);
+	free(s);
 }
 
 struct tracefs_instance *ftx_session_instance(struct ftx_session *s)

@@ -29,7 +29,28 @@ struct journal_ent {
 	char path[300];
 	int fd;			/* holds the lock of a dead owner's journal, else -1 */
 	bool alive;		/* its owner holds the lock */
+	bool flight;		/* its instance is the flight recorder's */
 };
+
+/* Does the journal at @path name the flight recorder's instance? */
+static bool journal_is_flight(const char *path)
+{
+	struct ftx_journal_op *ops;
+	char *text, *inst = NULL;
+	bool ret;
+	int nr;
+
+	text = ftx_read_file(path, NULL);
+	if (!text)
+		return false;
+	nr = ftx_journal_parse(text, &ops, &inst);
+	free(text);
+	ret = nr >= 0 && inst && !strcmp(inst, FTX_FLIGHT_INSTANCE);
+	if (nr >= 0)
+		ftx_journal_free(ops, nr);
+	free(inst);
+	return ret;
+}
 
 struct reset_ctx {
 	const char *top;
@@ -42,6 +63,7 @@ struct reset_ctx {
 	int nr_protected;
 	struct journal_ent *journals;
 	int nr_journals;
+	bool flight_live;	/* a live 'ftx start' is setting the flight recorder up */
 };
 
 static void reset_report(struct reset_ctx *c, const char *fmt, ...)
@@ -254,9 +276,12 @@ static void scan_journals(struct reset_ctx *c)
 		j->fd = open(j->path, O_RDONLY | O_CLOEXEC);
 		if (j->fd < 0)
 			continue;
+		j->flight = journal_is_flight(j->path);
 		if (flock(j->fd, LOCK_EX | LOCK_NB) == 0) {
 			j->alive = false;
 		} else {
+			if (j->flight)
+				c->flight_live = true;
 			j->alive = true;
 			close(j->fd);
 			j->fd = -1;
@@ -308,6 +333,17 @@ static void reset_instances(struct reset_ctx *c)
 	if (!dir)
 		return;
 	while ((d = readdir(dir))) {
+		if (!strcmp(d->d_name, FTX_FLIGHT_INSTANCE) && !c->flight_live) {
+			/* 'ftx start' left it running on purpose; reset ends it as 'ftx stop' */
+			snprintf(path, sizeof(path), "%s/instances/%s", c->top, d->d_name);
+			if (rmdir(path) == 0)
+				reset_report(c, "removed instance %s (the flight recorder)",
+					     d->d_name);
+			else
+				reset_fail(c, "cannot remove instance %s: %s", d->d_name,
+					   strerror(errno));
+			continue;
+		}
 		if (ftx_instance_name_parse(d->d_name, &pid) < 0 || pid_alive(c, pid))
 			continue;
 		snprintf(path, sizeof(path), "%s/instances/%s", c->top, d->d_name);
@@ -350,11 +386,66 @@ static void reset_dynevents_in(struct reset_ctx *c, const char *file)
 	free(text);
 }
 
+static void reset_ctx_free(struct reset_ctx *c)
+{
+	int i;
+
+	for (i = 0; i < c->nr_protected; i++)
+		free(c->protected[i]);
+	free(c->protected);
+	for (i = 0; i < c->nr_journals; i++)
+		if (c->journals[i].fd >= 0)
+			close(c->journals[i].fd);
+	free(c->journals);
+}
+
+int ftx_flight_stop(void (*report)(const char *what, void *arg), void *arg)
+{
+	struct reset_ctx c = { .report = report, .arg = arg };
+	char path[512];
+	int i, ret = -1, err;
+
+	c.top = ftx_tracefs_mount();
+	if (!c.top)
+		return -1;
+	ftx_error_clear();
+	scan_journals(&c);
+	snprintf(path, sizeof(path), "%s/instances/%s", c.top, FTX_FLIGHT_INSTANCE);
+	if (c.flight_live) {
+		err = EBUSY;
+		ftx_error_set("'ftx start' is still setting the flight recorder up");
+		goto out;
+	}
+	if (access(path, F_OK) < 0) {
+		err = ENOENT;
+		ftx_error_set("no flight recording is running ('ftx start' starts one)");
+		goto out;
+	}
+	/* the instance first: its events keep probes busy until it is gone */
+	if (rmdir(path) < 0) {
+		err = errno;
+		ftx_error_set("cannot remove instance %s: %s%s", FTX_FLIGHT_INSTANCE,
+			      strerror(err), err == EBUSY ? " (an 'ftx extract' is reading it?)" : "");
+		goto out;
+	}
+	reset_report(&c, "removed instance " FTX_FLIGHT_INSTANCE);
+	for (i = 0; i < c.nr_journals; i++) {
+		if (c.journals[i].alive || !c.journals[i].flight)
+			continue;
+		replay_journal(&c, c.journals[i].path, c.journals[i].pid);
+	}
+	err = c.err;
+	ret = c.failed ? -1 : c.handled;
+out:
+	reset_ctx_free(&c);
+	errno = err;
+	return ret;
+}
+
 int ftx_reset(void (*report)(const char *what, void *arg), void *arg)
 {
 	struct reset_ctx c = { .report = report, .arg = arg };
 	char path[512];
-	int i;
 
 	c.top = ftx_tracefs_mount();
 	if (!c.top)
@@ -372,13 +463,7 @@ int ftx_reset(void (*report)(const char *what, void *arg), void *arg)
 		reset_dynevents_in(&c, "uprobe_events");
 		reset_dynevents_in(&c, "kprobe_events");
 	}
-	for (i = 0; i < c.nr_protected; i++)
-		free(c.protected[i]);
-	free(c.protected);
-	for (i = 0; i < c.nr_journals; i++)
-		if (c.journals[i].fd >= 0)
-			close(c.journals[i].fd);
-	free(c.journals);
+	reset_ctx_free(&c);
 	if (c.failed) {
 		errno = c.err;
 		return -1;

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ftx stop: end the flight recording 'ftx start' left running and restore
+ * what it changed.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ftx/error.h"
+#include "ftx/reset.h"
+#include "ftx/session.h"
+
+static const char stop_usage[] =
+	"usage: ftx stop\n"
+	"\n"
+	"End the flight recording of 'ftx start': remove its instance " FTX_FLIGHT_INSTANCE "\n"
+	"(what it holds is gone: 'ftx extract' first) and restore the top-level settings\n"
+	"ftx start changed. Prints each thing removed or restored. 'ftx reset' does the same.\n"
+	"\n"
+	"  -h, --help     this text\n";
+
+static const struct option stop_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Pure: 0 to run, 1 for help, -1 with a reason in @err. */
+int stop_parse(int argc, char **argv, char *err, size_t size);
+
+int stop_parse(int argc, char **argv, char *err, size_t size)
+{
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", stop_options, NULL)) != -1) {
+		if (c == 'h')
+			return 1;
+		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	if (optind < argc) {
+		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void stop_print(const char *what, void *arg)
+{
+	(void)arg;
+	puts(what);
+}
+
+static int stop_run(int argc, char **argv)
+{
+	char err[256];
+	int ret;
+
+	ret = stop_parse(argc, argv, err, sizeof(err));
+	if (ret > 0)
+		return ftx_cmd_help(&ftx_cmd_stop);
+	if (ret < 0)
+		return ftx_cmd_usage_error(&ftx_cmd_stop, "%s", err);
+	if (ftx_flight_stop(stop_print, NULL) < 0) {
+		ftx_cmd_err("%s", ftx_error());
+		return FTX_EXIT_FAIL;
+	}
+	return FTX_EXIT_OK;
+}
+
+const struct ftx_cmd ftx_cmd_stop = {
+	.name = "stop",
+	.summary = "end the flight recorder (ftx start) and restore tracefs",
+	.usage = stop_usage,
+	.flags = FTX_CMD_NEEDS_ROOT,
+	.run = stop_run,
+};
