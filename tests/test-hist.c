@@ -242,6 +242,56 @@ START_TEST(test_hist_spec)
 }
 END_TEST
 
+/*
+ * --by-task: one histogram per task, each counting that task's events; the
+ * tasks and counts are those of the report's sys_exit_openat lines
+ * (comm-pid, their first word)
+ */
+START_TEST(test_hist_by_task)
+{
+	struct ftx_analysis_opts o = { .input = SCHED ".dat", .td_flags = FTX_TRACEDAT_NO_PLUGINS };
+	struct ftx_hist_opts h = { .by_task = true };
+	struct ta_counts want = { 0 }, got = { 0 };
+	FILE *f = fopen(SCHED ".report.txt", "r"), *out;
+	char line[4096], *text = NULL, *p;
+	unsigned long long counted, sum = 0;
+	size_t len = 0, i;
+
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " sys_exit_openat: "))
+			continue;
+		p = line + strspn(line, " ");
+		ta_counts_add(&want, p, strcspn(p, " "), 1);
+	}
+	fclose(f);
+	ck_assert_uint_gt(want.n, 5);
+	out = open_memstream(&text, &len);
+	ck_assert_int_eq(ftx_hist_spec_parse("syscalls:sys_exit_openat.ret", NULL, &h.spec), 0);
+	ck_assert_int_eq(ftx_hist_run(&o, &h, out, &counted), 0);
+	fclose(out);
+	/* "# task NAME\n# N values, ..." */
+	for (p = strstr(text, "\n# task "); p; p = strstr(p + 1, "\n# task ")) {
+		char *name = p + 8, *nl = strchr(name, '\n');
+
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(!strncmp(nl, "\n# ", 3), "no count after %.40s", name);
+		ta_counts_add(&got, name, nl - name, strtoull(nl + 3, NULL, 10));
+	}
+	ck_assert_uint_eq(got.n, want.n);
+	for (i = 0; i < want.n; i++) {
+		ck_assert_msg(ta_counts_get(&got, want.name[i]) == want.count[i],
+			      "%s: %llu values, %llu report lines", want.name[i],
+			      ta_counts_get(&got, want.name[i]), want.count[i]);
+		sum += want.count[i];
+	}
+	ck_assert_uint_eq(counted, sum);
+	free(text);
+	ta_counts_free(&want);
+	ta_counts_free(&got);
+}
+END_TEST
+
 Suite *hist_suite(void)
 {
 	Suite *s = suite_create("hist");
@@ -253,6 +303,7 @@ Suite *hist_suite(void)
 	tcase_add_test(tc, test_hist_duration);
 	tcase_add_test(tc, test_hist_latency);
 	tcase_add_test(tc, test_hist_spec);
+	tcase_add_test(tc, test_hist_by_task);
 	suite_add_tcase(s, tc);
 	return s;
 }
