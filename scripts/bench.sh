@@ -9,7 +9,8 @@
 #     pid filter, raw_syscalls system-wide, sched+irq system-wide) the workload
 #     alone, under a bare instance with the same events and filter that nobody
 #     reads (the floor), and under ftx record, in interleaved rounds; perf
-#     record of the same tracepoints for the first case.
+#     record of the same tracepoints for the first case; file bytes per event
+#     next to trace-cmd's writing of the same events (trace-cmd convert).
 #     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
@@ -234,6 +235,22 @@ run_ftx() {
 	echo "$ev $lost $(printf "%.2f" "$(echo "$cpu" | bc -l)") $((bin / 2048)) $((bout / 2048)) $(($(stat -c %s "$work/ftx.dat") >> 20))" \
 		> "$work/ftxres"
 }
+# Bytes per event of ftx's last recording of a case and of trace-cmd's own
+# writing of the same events (trace-cmd convert of that file: trace-cmd record
+# cannot run here under lockdown, 'Can't enable ftrace'), v7 zstd and v6:
+# "ftx tc-v7 tc-v6"
+bytes_per_event() {
+	local n fb t7 t6
+	n=$("$FTX" report -i "$work/ftx.dat" | grep -vc '^cpus=')
+	fb=$(stat -c %s "$work/ftx.dat")
+	trace-cmd convert -i "$work/ftx.dat" -o "$work/tc7.dat" --file-version 7 \
+		--compression zstd > /dev/null 2>&1 && t7=$(stat -c %s "$work/tc7.dat") || t7=0
+	trace-cmd convert -i "$work/ftx.dat" -o "$work/tc6.dat" --file-version 6 \
+		--compression none > /dev/null 2>&1 && t6=$(stat -c %s "$work/tc6.dat") || t6=0
+	rm -f "$work/tc7.dat" "$work/tc6.dat"
+	printf '%.1f %.1f %.1f\n' "$(echo "$fb / ($n + 1)" | bc -l)" "$(echo "$t7 / ($n + 1)" | bc -l)" \
+		"$(echo "$t6 / ($n + 1)" | bc -l)"
+}
 run_alone() {
 	"$2" > "$work/out" 2>&1 || { echo "workload failed" >&2; return 1; }
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
@@ -276,9 +293,11 @@ bench_case() {
 		fi
 	done
 	read -r fev flost fcpu fin fout fsize <<< "$ftxline"
-	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s' "$label" "$a" \
+	read -r bf b7 b6 < <(bytes_per_event)
+	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
 		"$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
-		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize"
+		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" \
+		"$bf" "$b7" "$b6"
 	if [ "$withperf" = 1 ]; then
 		read -r pev plost pcpu <<< "$perfline"
 		printf '   perf record %.2fx (%s events, %s lost, %ss CPU)' \
@@ -294,8 +313,10 @@ echo "   filter that nobody reads; cost = ftx's slowdown / the floor's (1.00 = f
 echo "   disk MB: what the recording read back / wrote to storage (temp files + trace.dat;"
 echo "   the pages once into temp files, once into the file; copy_file_range in the kernel,"
 echo "   the missed-events marks read from the page cache, no second pass), file MB: trace.dat"
-printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s\n' case alone-s floor ftx cost events lost rec-CPU \
-	"disk-MB" file
+echo "   B/ev: file bytes per event of ftx's file / trace-cmd's writing of the same events"
+echo "   (trace-cmd convert of ftx's file) as v7 zstd / as v6 (trace-cmd 3.1.6 record's default)"
+printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s floor ftx cost events lost rec-CPU \
+	"disk-MB" file "B/ev ftx/tc7/tc6"
 bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls ||
 	exit 1
 # the temp files in RAM (--tmpdir, as on a board with an SD card): the pages reach

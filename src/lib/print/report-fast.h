@@ -22,12 +22,18 @@ static inline int ftx_sb_room(struct ftx_strbuf *sb, size_t n)
 static inline int ftx_dec_len(unsigned long long v)
 {
 	int n = 1;
+	unsigned int w;
 
-	while (v >= 10000) {
+	while (v > 0xffffffffu) {
 		v /= 10000;
 		n += 4;
 	}
-	return v >= 1000 ? n + 3 : v >= 100 ? n + 2 : v >= 10 ? n + 1 : n;
+	w = (unsigned int)v;
+	while (w >= 10000) {
+		w /= 10000;
+		n += 4;
+	}
+	return w >= 1000 ? n + 3 : w >= 100 ? n + 2 : w >= 10 ? n + 1 : n;
 }
 
 /* The @n decimal digits of @v written at @dst (no NUL), two at a time */
@@ -38,19 +44,29 @@ static inline void ftx_dec_put(char *dst, unsigned long long v, int n)
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
 	char *p = dst + n;
+	unsigned int w;
 
-	while (v >= 100) {
+	while (v > 0xffffffffu) {
 		unsigned int r = v % 100;
 
 		v /= 100;
 		p -= 2;
 		memcpy(p, pairs + 2 * r, 2);
 	}
-	if (v >= 10) {
+	/* the rest in 32 bits: cheaper divisions */
+	w = (unsigned int)v;
+	while (w >= 100) {
+		unsigned int r = w % 100;
+
+		w /= 100;
 		p -= 2;
-		memcpy(p, pairs + 2 * v, 2);
+		memcpy(p, pairs + 2 * r, 2);
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * w, 2);
 	} else {
-		*--p = '0' + v;
+		*--p = '0' + w;
 	}
 }
 
