@@ -35,7 +35,8 @@ static const char usage[] =
 	"  -t, --nsec         timestamps in nanoseconds\n"
 	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
 	"      --stat         buffer statistics from the file, and events per type\n"
-	"  -N, --no-plugins   do not load libtraceevent's plugins\n"
+	"  -N, --no-plugins   as trace-cmd -N: no libtraceevent plugins, nor trace-cmd's\n"
+	"                     function(_graph) printing (the events' print formats)\n"
 	"\n"
 	"What the file holds instead of its events (as trace-cmd report's options):\n"
 	"  -f                 the functions of its kallsyms\n"
@@ -185,7 +186,9 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			p->o.stat = true;
 			break;
 		case 'N':
+			/* as trace-cmd -N: neither plugins nor its own function(_graph) printing */
 			p->o.no_plugins = true;
+			p->o.fmt_flags |= FTX_REPORT_NO_BUILTIN;
 			break;
 		case 'G':
 			p->graph = true;
@@ -251,7 +254,7 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		goto fail;
 	}
 	if (p->graph) {
-		if (p->o.nfilters || p->o.stat || p->o.fmt_flags) {
+		if (p->o.nfilters || p->o.stat || (p->o.fmt_flags & ~FTX_REPORT_NO_BUILTIN)) {
 			ftx_error_set("--graph does not combine with -F, --stat, -t or -l");
 			goto fail;
 		}

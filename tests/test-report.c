@@ -291,6 +291,27 @@ START_TEST(test_full_disk)
 }
 END_TEST
 
+/* ftx report -N as trace-cmd report -N: no plugins, and not trace-cmd's own function printing */
+static const char *const n_cases[][2] = {
+	{ "fixtures/options/function_N.txt", "fixtures/linux-6.1-amd64/function_vfs.v6.dat" },
+	{ "fixtures/options/fgraph_N.txt", "fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat" },
+};
+
+START_TEST(test_cli_no_plugins)
+{
+	const char *ftx = getenv("FTX");
+	char cmd[1024];
+	int st;
+
+	ck_assert_msg(ftx, "FTX is not set (run through make check-unit)");
+	snprintf(cmd, sizeof(cmd), "%s report -N -i %s 2>&1 | cmp -s - %s", ftx, n_cases[_i][1],
+		 n_cases[_i][0]);
+	st = system(cmd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "ftx report -N -i %s differs from %s",
+		      n_cases[_i][1], n_cases[_i][0]);
+}
+END_TEST
+
 /* v7: the CPU count is CPUCOUNT's, not the highest CPU with data (CPU 1 is empty) */
 START_TEST(test_converted_golden)
 {
@@ -477,6 +498,7 @@ Suite *report_suite(void)
 	tcase_add_test(opt, test_converted_golden);
 	tcase_add_test(opt, test_graph_no_fgraph);
 	tcase_add_loop_test(opt, test_full_disk, 0, 2);
+	tcase_add_loop_test(opt, test_cli_no_plugins, 0, 2);
 	tcase_add_loop_test(opt, test_options_golden, 0, FTX_ARRAY_SIZE(opt_cases));
 	tcase_add_test(opt, test_dropped);
 	tcase_add_loop_test(opt, test_synth_golden, 0, FTX_ARRAY_SIZE(synth));

@@ -39,6 +39,7 @@ struct tep_record;
 #define FTX_REPORT_LATENCY	(1u << 1)	/* -l: latency flags column */
 #define FTX_REPORT_RAW_TS	(1u << 2)	/* timestamps are counter values (x86-tsc...) */
 #define FTX_REPORT_NO_FAST	(1u << 3)	/* always print through libtraceevent */
+#define FTX_REPORT_NO_BUILTIN	(1u << 4)	/* -N: no trace-cmd function(_graph) printing */
 
 struct ftx_report_fmt;
 

@@ -238,10 +238,10 @@ struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int
 		f->f_ip = tep_find_field(ev, "ip");
 		f->f_parent = tep_find_field(ev, "parent_ip");
 		/* a libtraceevent plugin (function) wins over trace-cmd's printing */
-		f->func_builtin = !ev->handler && f->f_ip && f->f_parent;
+		f->func_builtin = !ev->handler && f->f_ip && f->f_parent && !(flags & FTX_REPORT_NO_BUILTIN);
 	}
 	ev = tep_find_event_by_name(tep, "ftrace", "funcgraph_entry");
-	if (ev && !ev->handler) {
+	if (ev && !ev->handler && !(flags & FTX_REPORT_NO_BUILTIN)) {
 		f->f_ent_func = tep_find_field(ev, "func");
 		f->f_ent_depth = tep_find_field(ev, "depth");
 		if (f->f_ent_func && f->f_ent_depth)
@@ -249,7 +249,7 @@ struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int
 		f->f_common_pid = tep_find_common_field(ev, "common_pid");
 	}
 	ev = tep_find_event_by_name(tep, "ftrace", "funcgraph_exit");
-	if (ev && !ev->handler) {
+	if (ev && !ev->handler && !(flags & FTX_REPORT_NO_BUILTIN)) {
 		f->f_exit_func = tep_find_field(ev, "func");
 		f->f_exit_depth = tep_find_field(ev, "depth");
 		f->f_calltime = tep_find_field(ev, "calltime");
