@@ -134,7 +134,7 @@ void ta_read_graph_report(const char *path, struct ta_counts *calls, unsigned lo
  * while the interrupts inside it took 500)
  */
 static void read_graph(const char *path, struct ta_counts *calls, struct ta_counts *times,
-		       struct ta_counts *selfs)
+		       struct ta_counts *selfs, bool by_task)
 {
 	struct {
 		char task[64];
@@ -171,7 +171,11 @@ static void read_graph(const char *path, struct ta_counts *calls, struct ta_coun
 			tk = realloc(tk, (ntk + 1) * sizeof(*tk));
 			ck_assert_ptr_nonnull(tk);
 			memset(&tk[ntk], 0, sizeof(*tk));
-			strcpy(tk[ntk++].task, task);
+			strcpy(tk[ntk].task, task);
+			/* by task: paths start with the task's pid (0/CPU for the idle tasks) */
+			if (by_task)
+				strcpy(tk[ntk].path, task);
+			ntk++;
 		}
 		if (*p == '}') {
 			unsigned long long dur = duration_ns(line, bar), kids;
@@ -210,13 +214,18 @@ static void read_graph(const char *path, struct ta_counts *calls, struct ta_coun
 
 void ta_read_graph_paths(const char *path, struct ta_counts *calls, struct ta_counts *times)
 {
-	read_graph(path, calls, times, NULL);
+	read_graph(path, calls, times, NULL, false);
+}
+
+void ta_read_graph_task_paths(const char *path, struct ta_counts *calls, struct ta_counts *times)
+{
+	read_graph(path, calls, times, NULL, true);
 }
 
 void ta_read_graph_selfs(const char *path, struct ta_counts *calls, struct ta_counts *times,
 			 struct ta_counts *selfs)
 {
-	read_graph(path, calls, times, selfs);
+	read_graph(path, calls, times, selfs, false);
 }
 
 struct ftx_calltree *ta_build(const char *dat, bool by_task)
@@ -472,6 +481,41 @@ START_TEST(test_graph_paths_match_report)
 }
 END_TEST
 
+/*
+ * --by-task: below each task, its call paths with the calls and time of that
+ * task's lines in trace-cmd's report (keyed by the pid of their comm-pid)
+ */
+START_TEST(test_graph_paths_by_task)
+{
+	struct ta_counts calls = { 0 }, times = { 0 };
+	char dat[256], txt[256], *path = calloc(1, 8192), buf[256];
+	struct ftx_calltree *ct;
+	size_t count = 0, tasks = 0;
+
+	snprintf(dat, sizeof(dat), "%s.dat", fgraph[_i]);
+	snprintf(txt, sizeof(txt), "%s.report.txt", fgraph[_i]);
+	ta_read_graph_task_paths(txt, &calls, &times);
+	ct = ta_build(dat, true);
+	for (const struct ftx_cnode *t = ftx_calltree_root(ct)->child; t; t = t->next) {
+		const char *name = ftx_calltree_name(ct, t->kind, t->key, buf, sizeof(buf));
+
+		if (t->kind != FTX_CNODE_TASK)
+			continue;
+		ck_assert_ptr_nonnull(strrchr(name, '-'));
+		snprintf(path, 8192, "%s", strrchr(name, '-') + 1);
+		paths_check(ct, t, path, &calls, &times, &count);
+		tasks++;
+	}
+	ck_assert_uint_eq(count, calls.n);
+	ck_assert_uint_ge(tasks, 1);
+	ck_assert_uint_gt(count, 20);
+	ftx_calltree_free(ct);
+	ta_counts_free(&calls);
+	ta_counts_free(&times);
+	free(path);
+}
+END_TEST
+
 /* graph FUNC: one backtrace per distinct caller path, callees merged */
 START_TEST(test_graph_func)
 {
@@ -591,6 +635,7 @@ Suite *analysis_suite(void)
 	tcase_add_test(tc, test_profile_window_cuts);
 	tcase_add_test(tc, test_profile_keys);
 	tcase_add_loop_test(tc, test_graph_paths_match_report, 0, sizeof(fgraph) / sizeof(fgraph[0]));
+	tcase_add_loop_test(tc, test_graph_paths_by_task, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_test(tc, test_graph_func);
 	tcase_add_test(tc, test_lost_events);
 	tcase_add_test(tc, test_cli_window);

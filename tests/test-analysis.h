@@ -19,6 +19,7 @@ unsigned long long ta_counts_get(const struct ta_counts *c, const char *name);
 void ta_counts_free(struct ta_counts *c);
 void ta_read_graph_report(const char *path, struct ta_counts *calls, unsigned long long *roots);
 void ta_read_graph_paths(const char *path, struct ta_counts *calls, struct ta_counts *times);
+void ta_read_graph_task_paths(const char *path, struct ta_counts *calls, struct ta_counts *times);
 void ta_read_graph_selfs(const char *path, struct ta_counts *calls, struct ta_counts *times,
 			 struct ta_counts *selfs);
 struct ftx_calltree *ta_build(const char *dat, bool by_task);
