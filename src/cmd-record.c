@@ -53,7 +53,11 @@ static const char record_usage[] =
 	"      --cmdlines-size N       saved_cmdlines entries for the run (at least 32768)\n"
 	"  -s USECS                    accepted for trace-cmd's sake; ftx's drain needs\n"
 	"                              no interval (the kernel wakes it)\n"
-	"  Not taken (one line says why): -m, -B, -a, -k, --date, --subbuf-size\n"
+	"      --date                  the time of day in the file (trace.dat's DATE\n"
+	"                              option): reports print it instead of the clock\n"
+	"      --subbuf-size KB        ring buffer sub-buffers of KB (the kernel rounds up\n"
+	"                              to pages; needs buffer_subbuf_size_kb, 6.8 and later)\n"
+	"  Not taken (one line says why): -m, -B, -a, -k\n"
 	"\n"
 	"Function tracers (need a kernel that allows them; see 'ftx check'):\n"
 	"  -p, --plugin TRACER         function or function_graph (any tracer the kernel has)\n"
@@ -84,6 +88,8 @@ struct record_params {
 	const char *user;	/* --user */
 	const char *module;	/* --module */
 	unsigned long cmdlines_size;	/* --cmdlines-size; 0: ftx's default */
+	bool date;		/* --date: a DATE option, reports in time of day */
+	unsigned long subbuf_kb;	/* --subbuf-size; 0: the kernel's */
 	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...: owned, see record_params_free() */
 	char err[256];		/* why the parse failed */
 };
@@ -167,8 +173,6 @@ static const struct { int opt; const char *name, *why; } not_taken[] = {
 	{ 'B', "-B", "ftx records into its own private instance (ftx-<pid>), not a named one" },
 	{ 'a', "-a", "ftx records its own private instance, not every instance" },
 	{ 'k', "-k", "ftx always restores tracefs; 'ftx status' shows what is set" },
-	{ OPT_DATE, "--date", "the DATE offset is not written yet" },
-	{ OPT_SUBBUF_SIZE, "--subbuf-size", "larger sub-buffers are not recorded yet" },
 };
 
 /* -T -r -s --user --module --cmdlines-size, and the refused ones */
@@ -203,6 +207,16 @@ static int record_parse_habit(struct record_params *p, int c, const char *arg)
 		return 0;
 	case OPT_USER:
 		p->user = arg;
+		return 0;
+	case OPT_DATE:
+		p->date = true;
+		return 0;
+	case OPT_SUBBUF_SIZE:
+		if (ftx_parse_uint(arg, &v) < 0 || !v || v > 1024) {
+			snprintf(p->err, sizeof(p->err), "--subbuf-size %s: KB, 1 to 1024", arg);
+			return -1;
+		}
+		p->subbuf_kb = v;
 		return 0;
 	case OPT_MODULE:
 		if (!*arg || strpbrk(arg, " \t\n:")) {
@@ -577,7 +591,7 @@ static int record_run(int argc, char **argv)
 	bool failed = false;
 	char *outdir = NULL, *tmp;
 	struct stat stt;
-	char why[160];
+	char why[160], date[32];
 
 	pr = record_parse(argc, argv, &p);
 	if (pr > 0)
@@ -644,6 +658,29 @@ static int record_run(int argc, char **argv)
 			ftx_cmd_err("--cmdlines-size: %s", ftx_error());
 			goto out;
 		}
+	}
+	if (p.subbuf_kb) {
+		char n[24], f[PATH_MAX];
+
+		snprintf(f, sizeof(f), "%s/buffer_subbuf_size_kb", ftx_session_dir(s));
+		if (access(f, F_OK) < 0) {
+			ftx_cmd_err("--subbuf-size: this kernel has no buffer_subbuf_size_kb "
+				    "(6.8 and later): its sub-buffers are one page");
+			goto out;
+		}
+		/* before the recorder reads the instance's header_page, which says the size */
+		snprintf(n, sizeof(n), "%lu", p.subbuf_kb);
+		if (ftx_session_set(s, "buffer_subbuf_size_kb", n) < 0) {
+			ftx_cmd_err("--subbuf-size: %s", ftx_error());
+			goto out;
+		}
+	}
+	if (p.date) {
+		if (ftx_record_date_offset(p.cli.clock, date, sizeof(date)) < 0) {
+			ftx_cmd_err("%s", ftx_error());
+			goto out;
+		}
+		o.date = date;
 	}
 	if (p.cli.nr_probes) {
 		/* probes for this run, journaled in the session; their events recorded */

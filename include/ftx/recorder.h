@@ -64,6 +64,8 @@ struct ftx_recorder_opts {
 					 * forked, so it is not excluded) */
 	unsigned int file_version;	/* trace.dat version ftx_recorder_write() writes: 6 (0) or 7 */
 	int compression;		/* version 7: enum ftx_tdat_compression */
+	const char *date;		/* DATE option ("0x..." from ftx_record_date_offset());
+					 * NULL: none */
 	bool attach;			/* the instance is set up and tracing already (the
 					 * flight recorder's): change nothing, leave tracing
 					 * on at stop; start and stop drain what it holds */
@@ -271,6 +273,15 @@ struct ftx_recorder_progress {
  * Approximate by design (read while the drain threads run). Returns 0.
  */
 int ftx_recorder_progress(struct ftx_recorder *r, struct ftx_recorder_progress *p);
+
+/**
+ * ftx_record_date_offset - record --date: the time of day minus the @clock
+ * trace clock (NULL: the default), in microseconds, as trace.dat's DATE
+ * option text "0x..." into @buf; measured on a scratch instance, removed
+ * before returning. Returns 0, or -1 with errno and ftx_error() set (a
+ * counter clock has no time of day).
+ */
+int ftx_record_date_offset(const char *clock, char *buf, size_t len);
 
 /**
  * ftx_threads_set_rt_priority - SCHED_FIFO at @prio for every thread of this

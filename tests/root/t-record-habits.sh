@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # trace-cmd habits of ftx record: --file-version 7 files (zstd, none) read by
 # trace-cmd 3.1.6 exactly as ftx reads them; ftx's own threads are left out
-# of the trace unless --no-filter; the start message says what ends it.
+# of the trace unless --no-filter; the start message says what ends it;
+# --date and --subbuf-size as trace-cmd (the reports of both tools match).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 FTX=${FTX:-$here/../../build/ftx}
+T=$(ftx_tracefs_dir) || die "no tracefs"
 command -v trace-cmd >/dev/null || die "trace-cmd is not installed (scripts/deps.sh installs it)"
 tmp=$(mktemp -d /tmp/ftx-t-habits.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -74,13 +76,49 @@ case $cpol in *SCHED_OTHER*) ;; *) die "-r: the command's policy changed: $cpol"
 echo "ok: --user, -r"
 
 # 5. trace-cmd options ftx does not take: a usage error that says why
-for o in "-m 100" "-B foo" "-a" "-k" "--date" "--subbuf-size 8"; do
+for o in "-m 100" "-B foo" "-a" "-k"; do
 	# shellcheck disable=SC2086
 	"$FTX" record $o -e sched -- true 2> "$tmp/err"
 	[ $? = 2 ] || die "record $o: not a usage error"
 	grep -q "not supported: " "$tmp/err" || die "record $o: no reason: $(cat "$tmp/err")"
 done
 echo "ok: refusals"
+
+# 5b. --date: the DATE option puts the time of day in both reports, the same bytes
+t0=$(date +%s)
+"$FTX" record --date -q -e sched:sched_switch -o "$tmp/d.dat" -- sleep 0.2 ||
+	die "record --date failed"
+t1=$(date +%s)
+trace-cmd report "$tmp/d.dat" > "$tmp/d.tc" 2> "$tmp/d.tcerr" || die "trace-cmd report --date file"
+[ -s "$tmp/d.tcerr" ] && die "trace-cmd on the --date file: $(head -2 "$tmp/d.tcerr")"
+"$FTX" report -i "$tmp/d.dat" > "$tmp/d.ftx" || die "ftx report on the --date file"
+cmp -s "$tmp/d.tc" "$tmp/d.ftx" || die "--date: ftx report differs from trace-cmd's"
+ts=$(awk '/sched_switch:/ { sub(":", "", $3); print int($3); exit }' "$tmp/d.tc")
+[ -n "$ts" ] && [ "$ts" -ge $((t0 - 1)) ] && [ "$ts" -le $((t1 + 1)) ] ||
+	die "--date: first event at $ts, not between $t0 and $t1"
+"$FTX" record --date -C counter -q -e sched -o "$tmp/e.dat" -- true 2> "$tmp/err" &&
+	die "--date with the counter clock succeeded"
+grep -q "has no time of day" "$tmp/err" || die "--date -C counter said: $(cat "$tmp/err")"
+echo "ok: --date"
+
+# 5c. --subbuf-size: sub-buffers of that size in the file, trace-cmd reads them
+if [ -e "$T/buffer_subbuf_size_kb" ]; then
+	"$FTX" record --subbuf-size 8 -q -e sched:sched_switch -o "$tmp/s.dat" -- sleep 0.2 ||
+		die "record --subbuf-size 8 failed"
+	trace-cmd dump --head-page "$tmp/s.dat" 2>&1 | grep -q "size:8176;" ||
+		die "--subbuf-size 8: the file's header page is not 8 KB"
+	trace-cmd report "$tmp/s.dat" > "$tmp/s.tc" 2> "$tmp/s.tcerr" || die "trace-cmd on 8 KB sub-buffers"
+	[ -s "$tmp/s.tcerr" ] && die "trace-cmd on 8 KB sub-buffers: $(head -2 "$tmp/s.tcerr")"
+	grep -q "sched_switch:" "$tmp/s.tc" || die "--subbuf-size 8: no events"
+	"$FTX" report -i "$tmp/s.dat" > "$tmp/s.ftx" || die "ftx report on 8 KB sub-buffers"
+	cmp -s "$tmp/s.tc" "$tmp/s.ftx" || die "--subbuf-size: ftx report differs from trace-cmd's"
+	echo "ok: --subbuf-size"
+else
+	"$FTX" record --subbuf-size 8 -q -e sched -o "$tmp/s.dat" -- true 2> "$tmp/err" &&
+		die "--subbuf-size without buffer_subbuf_size_kb succeeded"
+	grep -q "no buffer_subbuf_size_kb" "$tmp/err" || die "--subbuf-size said: $(cat "$tmp/err")"
+	echo "ok: --subbuf-size refused (no buffer_subbuf_size_kb)"
+fi
 
 # 6. the status line: on a terminal only, not with -q, erased before the summary
 if command -v script > /dev/null; then

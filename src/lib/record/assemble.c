@@ -399,14 +399,17 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 	info.cmdlines_len = m->cmdlines_len;
 	info.nr_cpus = r->nr_cpus;
 
-	/* options: one CPUSTAT per CPU, TRACECLOCK, UNAME, VERSION */
-	opts = calloc(r->nr_cpus + 4, sizeof(*opts));
+	/* options: DATE (--date), one CPUSTAT per CPU, TRACECLOCK, UNAME, VERSION */
+	opts = calloc(r->nr_cpus + 5, sizeof(*opts));
 	cpustat = calloc(r->nr_cpus, sizeof(*cpustat));
 	cpus = calloc(r->nr_cpus, sizeof(*cpus));
 	if (!opts || !cpustat || !cpus) {
 		ftx_error_set("out of memory");
 		goto out;
 	}
+	if (r->date)
+		opts[nopt++] = (struct ftx_tdat_option){ FTX_TDAT_OPT_DATE, strlen(r->date) + 1,
+							 r->date };
 	for (i = 0; i < r->nr_cpus; i++) {
 		struct rec_cpu *c = &r->cpus[i];
 

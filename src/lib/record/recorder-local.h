@@ -88,6 +88,7 @@ struct ftx_recorder {
 	int compression;
 	bool failed;		/* a drain thread failed (atomic): stop now */
 	char *pidlist;		/* set_event_pid contents we wrote */
+	char *date;		/* the DATE option's text, NULL: none */
 	struct comm *comms;	/* collected from /proc */
 	struct comm *known;	/* ftx_recorder_set_comm(): win over everything */
 	size_t nr_known;

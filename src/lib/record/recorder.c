@@ -62,6 +62,8 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 	r->stream = o->stream;
 	r->exclude_self = o->exclude_self && !o->attach;
 	r->attach = o->attach;
+	if (o->date && !(r->date = strdup(o->date)))
+		goto fail;
 	r->file_version = o->file_version;
 	r->compression = o->compression;
 	r->top = ftx_tracefs_mount();
@@ -115,6 +117,7 @@ void ftx_recorder_destroy(struct ftx_recorder *r)
 	free(r->comms);
 	free(r->known);
 	free(r->pidlist);
+	free(r->date);
 	free(r->page_buf);
 	free(r->header_page);
 	free(r->header_event);
