@@ -124,6 +124,7 @@ struct ftx_tracedat {
 
 	char *clock;
 	bool use_trace_clock;
+	bool clock_named;	/* its text names a clock in [] */
 	bool in_usecs;
 	uint32_t tsc_mult, tsc_shift;	/* TSC2NSEC: ns = tsc * mult >> shift */
 	long long ts_offset;

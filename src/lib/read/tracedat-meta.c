@@ -778,17 +778,31 @@ static int parse_text_block(struct ftx_tracedat *td, struct cur *c, int size_byt
 
 /* ---------------------------------------------------------------- options */
 
-static void parse_trace_clock(struct ftx_tracedat *td, const char *text)
+/*
+ * As trace-cmd reads it: the first word (split at spaces) that starts with
+ * '[' names the clock, up to ']' or a blank. 1: a clock, 0: none (trace-cmd
+ * then prints microseconds), -1: an empty name (trace-cmd crashes on it).
+ */
+static int parse_trace_clock(struct ftx_tracedat *td, const char *text)
 {
-	const char *p = strchr(text, '['), *e;
+	const char *p = text;
+	size_t n;
 
-	if (!p)
-		return;
-	e = strchr(p + 1, ']');
-	if (!e)
-		return;
+	for (;;) {
+		p += strspn(p, " ");
+		if (!*p)
+			return 0;
+		if (*p == '[')
+			break;
+		p += strcspn(p, " ");
+	}
+	p++;
+	n = strcspn(p, "] \t\n\r\v\f");
+	if (!n)
+		return -1;
 	free(td->clock);
-	td->clock = strndup(p + 1, e - p - 1);
+	td->clock = strndup(p, n);
+	return 1;
 }
 
 static int add_cpu_data(struct ftx_tracedat *td, uint64_t at, int cpu, uint64_t off,
@@ -996,13 +1010,19 @@ static int parse_option(struct ftx_tracedat *td, unsigned int id, struct cur *o,
 			return -1;
 		}
 		break;
-	case OPT_TRACECLOCK:
+	case OPT_TRACECLOCK: {
+		int named;
+
 		if (cur_blob(o, len, &buf, "TRACECLOCK option"))
 			return -1;
-		parse_trace_clock(td, buf);
-		td->use_trace_clock = true;
+		named = parse_trace_clock(td, buf);
 		free(buf);
+		if (named < 0)
+			return td_fail(td, at, "TRACECLOCK option: the clock's name in [] is empty");
+		td->use_trace_clock = true;
+		td->clock_named = named;
 		break;
+	}
 	case OPT_UNAME:
 	case OPT_VERSION:
 		if (cur_blob(o, len, &buf, "option"))
@@ -1514,7 +1534,7 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 	if (td->hdr_cpus)
 		tep_set_cpus(td->tep, td->hdr_cpus);
 	/* a TRACECLOCK option naming no clock: trace-cmd prints raw counts then */
-	td->in_usecs = td->tsc_mult || !td->use_trace_clock ||
+	td->in_usecs = td->tsc_mult || !td->use_trace_clock || !td->clock_named ||
 		       (td->clock && ftx_clock_in_usecs(td->clock));
 	if (!td->clock)
 		td->clock = strdup("local");
