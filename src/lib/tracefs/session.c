@@ -613,6 +613,23 @@ void ftx_session_fd_remove(struct ftx_session *s, int fd)
 	signals_unblock(&old);
 }
 
+/* Unregister and free @s; tracefs and the journal are the caller's business. */
+static void session_free(struct ftx_session *s)
+{
+	int i;
+
+	if (s->registered)
+		session_register(s, false);
+	for (i = 0; i < s->nr_changes; i++)
+		change_free(&s->changes[i]);
+	free(s->changes);
+	free(s->fds);
+	tracefs_instance_free(s->inst);
+	free(s->name);
+	free(s->dir);
+	free(s);
+}
+
 struct ftx_session *ftx_session_create(unsigned int flags)
 {
 	struct ftx_session *s;
@@ -713,7 +730,6 @@ void ftx_session_destroy(struct ftx_session *s)
 {
 	int saved = errno;
 	bool clean;
-	int i;
 
 	if (!s)
 		return;
@@ -740,16 +756,7 @@ void ftx_session_destroy(struct ftx_session *s)
 		signals_unblock(&old);
 	}
 	ftx_test_pause("session-unregister");
-	if (s->registered)
-		session_register(s, false);
-	for (i = 0; i < s->nr_changes; i++)
-		change_free(&s->changes[i]);
-	free(s->changes);
-	free(s->fds);
-	tracefs_instance_free(s->inst);
-	free(s->name);
-	free(s->dir);
-	free(s);
+	session_free(s);
 	errno = saved;
 }
 
@@ -792,7 +799,6 @@ fail:
 void ftx_session_detach(struct ftx_session *s)
 {
 	sigset_t old;
-	int i;
 
 	if (!s)
 		return;
@@ -801,16 +807,7 @@ void ftx_session_detach(struct ftx_session *s)
 	/* kept for 'ftx stop' and 'ftx reset': they undo what it says */
 	ftx_journal_close(&s->journal, false);
 	signals_unblock(&old);
-	if (s->registered)
-		session_register(s, false);
-	for (i = 0; i < s->nr_changes; i++)
-		change_free(&s->changes[i]);
-	free(s->changes);
-	free(s->fds);
-	tracefs_instance_free(s->inst);
-	free(s->name);
-	free(s->dir);
-	free(s);
+	session_free(s);
 }
 
 struct tracefs_instance *ftx_session_instance(struct ftx_session *s)
