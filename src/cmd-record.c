@@ -588,7 +588,7 @@ static int record_run(int argc, char **argv)
 	struct ftx_pmc_sampler_stats pst = { 0 };
 	struct record_params p;
 	int ret = FTX_EXIT_FAIL, pr;
-	bool failed = false;
+	bool failed = false, running;
 	char *outdir = NULL, *tmp;
 	struct stat stt;
 	char why[160], date[32];
@@ -788,11 +788,13 @@ static int record_run(int argc, char **argv)
 	ret = failed ? FTX_EXIT_FAIL : FTX_EXIT_OK;
 out:
 	ftx_pmc_sampler_stop(pmc, NULL);
+	/* a command still held goes first: nothing of it may keep the instance busy */
+	running = ftx_child_abandon(&child);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);
 	ftx_probe_watch_free(watch);
-	if (ftx_child_abandon(&child) && ret == FTX_EXIT_OK)
+	if (running && ret == FTX_EXIT_OK)
 		ftx_cmd_err("%s (pid %d) is still running", p.command[0], (int)child.pid);
 	free(outdir);
 	record_params_free(&p);

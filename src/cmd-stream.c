@@ -472,11 +472,12 @@ out:
 	free(st.ev);
 	free(st.arena);
 	ftx_pmc_sampler_stop(pmc, NULL);
+	/* a command still held goes first: nothing of it may keep the instance busy */
+	ftx_child_abandon(&child);
 	ftx_recorder_destroy(r);
 	ftx_session_destroy(s);
 	ftx_probe_run_free(probes);
 	ftx_probe_watch_free(watch);
-	ftx_child_abandon(&child);
 	stream_params_free(&p);
 	if (out_errno)
 		errno = out_errno;

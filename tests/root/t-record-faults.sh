@@ -15,10 +15,13 @@ T=$(ftx_tracefs_dir) || die "no tracefs"
 tmp=$(mktemp -d /tmp/ftx-t-record-faults.XXXXXX)
 small=$tmp/small
 pid=
+old_sb=
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	[ -n "$pid" ] && "$FTX" reset > /dev/null 2>&1
 	mountpoint -q "$small" && umount "$small"
+	[ -n "$old_sb" ] && echo "$old_sb" > "$T/buffer_subbuf_size_kb"
+	[ -d "$T/instances/ftx-t-hp" ] && rmdir "$T/instances/ftx-t-hp"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -106,9 +109,33 @@ trace-cmd report -i "$small/full.dat" > full.txt 2> full.tcerr || die "[full] tr
 grep -q 'sys_enter:' full.txt || die "[full] no events in the partial file"
 nothing_left $pid "[full]"
 ls -a "$small" | grep -q 'full.dat.' && die "[full] temp files left: $(ls -a "$small")"
+# the file made room for itself: temp files consumed by the copy, kallsyms and
+# the newest sub-buffers left out, each loss named
+grep -q "^ftx record: warning: no room in $small for kallsyms ([0-9]* bytes): left out, kernel addresses print as hex\$" full.err ||
+	die "[full] kallsyms not named as left out: $(cat full.err)"
+grep -Eq "^ftx record: warning: no room in $small: the last [0-9]+ sub-buffers of cpu[0-9]+ \([0-9]+ bytes\) left out of the file\$" full.err ||
+	die "[full] no sub-buffers named as left out: $(cat full.err)"
 echo "[full] ok: $(grep -c . full.txt) lines read by trace-cmd; $(grep -c 'no room' full.err) room warnings"
 pid=
 umount "$small"
+
+# 3b. no room even for the headers: the temp files on another file system
+#     (--tmpdir), the output's file system full; one line says what is lost,
+#     no file, no temp file left
+mkdir -p "$small" && mount -t tmpfs -o size=1m ftx-t-record-faults "$small" ||
+	die "[lost] cannot mount a tmpfs"
+mkdir -p "$tmp/tmpd"
+head -c 1048576 /dev/zero > "$small/filler" 2> /dev/null
+"$FTX" record -q -e sched --tmpdir "$tmp/tmpd" -o "$small/lost.dat" -- sleep 0.2 2> lost.err
+rc=$?
+[ $rc = 1 ] || die "[lost] exit $rc, expected 1: $(cat lost.err)"
+grep -Eq "^ftx record: no room in $small for the trace \(.* needed, .* free\): the recording \([0-9]+ bytes of sub-buffers\) is lost\$" lost.err ||
+	die "[lost] no line saying what is lost: $(cat lost.err)"
+ls -A "$small" | grep -qv '^filler$' && die "[lost] files left in $small: $(ls -A "$small")"
+[ -z "$(ls -A "$tmp/tmpd")" ] || die "[lost] temp files left in --tmpdir: $(ls -A "$tmp/tmpd")"
+nothing_left 0 "[lost]"
+umount "$small"
+echo "[lost] ok: $(cat lost.err)"
 
 # 4. the second SIGINT during the final flush, then during the trace.dat write:
 #    the handler restores at once, no file (nor half of one) appears
@@ -149,4 +176,79 @@ grep -q 'sys_enter:' term.txt || die "[TERM] no events in the file"
 nothing_left $pid "[TERM]"
 pid=
 echo "[TERM during drain] ok"
+
+# 6. a drain thread that cannot start (FTX_TEST_FAIL_AT: the last one's
+#    pthread_create says EAGAIN): the ones already running are woken and joined
+#    (each reaches its final flush: one pause-file line per started thread),
+#    one line, the instance released, tracefs restored, no file
+nt=$((ncpu >= 2 ? 2 : 1))
+for cmd in "" "sleep 29.5"; do
+	rm -f point
+	# shellcheck disable=SC2086
+	FTX_TEST_FAIL_AT=record-thread-start FTX_TEST_PAUSE_AT=record-flush FTX_TEST_PAUSE_AT_MS=200 \
+		FTX_TEST_PAUSE_FILE=$tmp/point "$FTX" record -e sched --threads $nt -o thr.dat \
+		${cmd:+-- $cmd} > /dev/null 2> thr.err &
+	pid=$!
+	wait $pid
+	rc=$?
+	[ $rc = 1 ] || die "[thread start${cmd:+ with $cmd}] exit $rc, expected 1: $(cat thr.err)"
+	[ "$(cat thr.err)" = "ftx record: cannot start a drain thread: Resource temporarily unavailable" ] ||
+		die "[thread start${cmd:+ with $cmd}] not the one line: $(cat thr.err)"
+	flushed=$(grep -c record-flush point 2> /dev/null)
+	[ "$flushed" = $((nt - 1)) ] ||
+		die "[thread start${cmd:+ with $cmd}] $flushed of $((nt - 1)) started threads flushed"
+	[ -e thr.dat ] && die "[thread start${cmd:+ with $cmd}] thr.dat written"
+	pgrep -f "^$cmd\$" > /dev/null && [ -n "$cmd" ] && die "[thread start] '$cmd' runs"
+	nothing_left $pid "[thread start${cmd:+ with $cmd}]"
+	echo "[thread start${cmd:+ with $cmd}] ok: $flushed started thread(s) joined"
+done
+pid=
+
+# 7. a failure between the command's fork and its release (tracing_on refused,
+#    FTX_TEST_FAIL_AT=record-start), record and stream: the held command keeps
+#    nothing of the instance open, so it is removed; the command never runs
+for c in record stream; do
+	out=
+	[ $c = record ] && out="-o start.dat"
+	# shellcheck disable=SC2086
+	FTX_TEST_FAIL_AT=record-start "$FTX" $c -e sched $out -- sleep 31.5 > /dev/null 2> start.err &
+	pid=$!
+	wait $pid
+	rc=$?
+	[ $rc = 1 ] || die "[$c start] exit $rc, expected 1: $(cat start.err)"
+	[ "$(cat start.err)" = "ftx $c: cannot write tracing_on: Input/output error (FTX_TEST_FAIL_AT)" ] ||
+		die "[$c start] not the one line: $(cat start.err)"
+	pgrep -f '^sleep 31.5$' > /dev/null && die "[$c start] the command runs"
+	[ -e start.dat ] && die "[$c start] start.dat written"
+	nothing_left $pid "[$c start]"
+	echo "[$c: failure while the command is held] ok"
+done
+pid=
+
+# 8. since 6.8 each instance has its own sub-buffer size and header_page: the
+#    top level's made different (buffer_subbuf_size_kb 8), the file carries the
+#    instance's page format (and trace-cmd reads its 4 KB pages)
+if [ -w "$T/buffer_subbuf_size_kb" ]; then
+	old_sb=$(cat "$T/buffer_subbuf_size_kb")
+	echo 8 > "$T/buffer_subbuf_size_kb" || die "[header_page] cannot set the top's sub-buffer size"
+	top_hp=$(cat "$T/events/header_page")
+	"$FTX" record -q -e sched -e raw_syscalls -o hp.dat -- ls -R /proc/self > /dev/null 2> hp.err
+	rc=$?
+	echo "$old_sb" > "$T/buffer_subbuf_size_kb"
+	old_sb=
+	[ $rc = 0 ] || die "[header_page] record exited $rc: $(cat hp.err)"
+	mkdir "$T/instances/ftx-t-hp" || die "[header_page] cannot make an instance"
+	inst_hp=$(cat "$T/instances/ftx-t-hp/events/header_page")
+	rmdir "$T/instances/ftx-t-hp"
+	[ "$inst_hp" != "$top_hp" ] || die "[header_page] the top's header_page did not change"
+	file_hp=$(trace-cmd dump --head-page -i hp.dat 2>&1)
+	grep -q "$(grep -o 'size:[0-9]*;' <<< "$inst_hp" | tail -1)" <<< "$file_hp" ||
+		die "[header_page] the file's header page is not the instance's: $file_hp"
+	trace-cmd report -i hp.dat > hp.txt 2> hp.tcerr || die "[header_page] trace-cmd report failed: $(cat hp.tcerr)"
+	grep -q 'sys_enter:' hp.txt || die "[header_page] no events read: $(head -3 hp.txt)"
+	nothing_left 0 "[header_page]"
+	echo "[header_page] ok: the instance's, not the top's (sub-buffer 8 KB there)"
+else
+	echo "[header_page] not run: no buffer_subbuf_size_kb (kernel before 6.8)"
+fi
 exit 0

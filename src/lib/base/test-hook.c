@@ -47,3 +47,8 @@ void ftx_test_pause(const char *point)
 		;
 	errno = saved;
 }
+
+bool ftx_test_fail(const char *point)
+{
+	return named(getenv("FTX_TEST_FAIL_AT"), point);
+}

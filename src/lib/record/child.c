@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "ftx/error.h"
@@ -34,6 +36,62 @@ static int lookup_user(const char *user, struct passwd *pw, char *buf, size_t si
 		return -1;
 	}
 	return 0;
+}
+
+/* In the child: close @fd if the exec would (FD_CLOEXEC), unless it is @keep0/@keep1 */
+static void close_if_cloexec(int fd, int keep0, int keep1)
+{
+	int fl;
+
+	if (fd < 3 || fd == keep0 || fd == keep1)
+		return;
+	fl = fcntl(fd, F_GETFD);
+	if (fl >= 0 && (fl & FD_CLOEXEC))
+		close(fd);
+}
+
+/*
+ * In the child, right after the fork: what the exec would close goes now.
+ * The held child otherwise keeps the recorder's trace_pipe_raw, pipes and
+ * temp files open until it is released, and a recording that fails in
+ * between cannot remove its instance (EBUSY). Async-signal-safe: getdents64
+ * on /proc/self/fd into a stack buffer (the parent may have threads, so no
+ * malloc after the fork), a plain loop up to the fd limit without /proc.
+ */
+static void close_exec_fds(int keep0, int keep1)
+{
+	char buf[4096];
+	struct rlimit rl;
+	long n, max = 65536;
+	int dir, fd;
+
+	dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir >= 0) {
+		while ((n = syscall(SYS_getdents64, dir, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				unsigned short reclen;
+				const char *name = buf + off + 19;	/* d_ino, d_off, d_reclen, d_type */
+
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				off += reclen;
+				fd = 0;
+				if (*name < '0' || *name > '9')
+					continue;
+				for (; *name >= '0' && *name <= '9'; name++)
+					fd = fd * 10 + (*name - '0');
+				if (fd != dir)
+					close_if_cloexec(fd, keep0, keep1);
+			}
+		}
+		close(dir);
+		if (n == 0)
+			return;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur < max)
+		max = rl.rlim_cur;
+	for (fd = 3; fd < max; fd++)
+		close_if_cloexec(fd, keep0, keep1);
 }
 
 /* In the child, before the exec: the user's groups, gid, uid (in that order) */
@@ -85,6 +143,7 @@ int ftx_child_spawn(struct ftx_child *c, char *const argv[])
 
 		close(sync[1]);
 		close(errp[0]);
+		close_exec_fds(sync[0], errp[1]);
 		sigaction(SIGINT, &dfl, NULL);
 		sigaction(SIGTERM, &dfl, NULL);
 		sigaction(SIGHUP, &dfl, NULL);

@@ -574,8 +574,9 @@ int ftx_recorder_start(struct ftx_recorder *r)
 		sigaddset(&stop_sigs, SIGHUP);
 		pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
 		for (i = 0; i < r->nr_drains; i++) {
-			int err = pthread_create(&r->drains[i].thread, NULL, drain_main,
-						 &r->drains[i]);
+			int err = i + 1 == r->nr_drains && ftx_test_fail("record-thread-start") ?
+				  EAGAIN :
+				  pthread_create(&r->drains[i].thread, NULL, drain_main, &r->drains[i]);
 
 			if (err) {
 				pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -589,9 +590,15 @@ int ftx_recorder_start(struct ftx_recorder *r)
 		}
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
+	/* the threads run from here: a failure below leaves them to stop() */
+	r->started = true;
 	if (r->exclude_self && rec_exclude_self(r, r->trace_funcs) < 0)
 		return -1;
-	r->started = true;
+	if (ftx_test_fail("record-start")) {
+		errno = EIO;
+		ftx_error_set("cannot write tracing_on: %s (FTX_TEST_FAIL_AT)", strerror(EIO));
+		return -1;
+	}
 	return r->attach ? 0 : rec_set(r, "tracing_on", "1");
 }
 
