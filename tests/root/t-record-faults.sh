@@ -251,4 +251,25 @@ if [ -w "$T/buffer_subbuf_size_kb" ]; then
 else
 	echo "[header_page] not run: no buffer_subbuf_size_kb (kernel before 6.8)"
 fi
+
+# 9. stop signals belong to the main thread: every other thread of a recording
+#    (the drain threads, the --pmc sampler) blocks SIGHUP, SIGINT and SIGTERM
+"$FTX" record -e sched --pmc cpu-clock@50 -o sig.dat -- sleep 29.7 > /dev/null 2> sig.err &
+pid=$!
+wait_for sig.err recording $pid || die "[thread signals] record did not start: $(cat sig.err)"
+others=0
+for t in /proc/$pid/task/*; do
+	[ "${t##*/}" = "$pid" ] && continue
+	blk=$(sed -n 's/^SigBlk:[[:space:]]*//p' "$t/status")
+	[ $((0x$blk & 0x4003)) = $((0x4003)) ] ||
+		die "[thread signals] thread ${t##*/} ($(cat "$t/comm")) does not block HUP INT TERM: SigBlk $blk"
+	others=$((others + 1))
+done
+[ $others -ge 2 ] || die "[thread signals] $others threads besides the main one"
+kill -INT $pid
+wait $pid || die "[thread signals] record exited $?: $(cat sig.err)"
+pkill -f '^sleep 29.7$'
+nothing_left $pid "[thread signals]"
+pid=
+echo "[thread signals] ok: $others threads block the stop signals"
 exit 0

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +244,20 @@ static struct ftx_pmc_sampler *sampler_open(const char *marker, const struct ftx
 		goto fail;
 	}
 	s->t0 = s->last = mono();
-	errno = pthread_create(&s->thread, NULL, sampler_thread, s);
+	{
+		/* stop signals belong to the main thread, which owns the session */
+		sigset_t stop_sigs, old;
+
+		sigemptyset(&stop_sigs);
+		sigaddset(&stop_sigs, SIGINT);
+		sigaddset(&stop_sigs, SIGTERM);
+		sigaddset(&stop_sigs, SIGHUP);
+		pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+		errno = pthread_create(&s->thread, NULL, sampler_thread, s);
+		i = errno;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		errno = i;
+	}
 	if (errno) {
 		ftx_error_set("--pmc: cannot start the sampling thread: %s", strerror(errno));
 		goto fail;
