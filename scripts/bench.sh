@@ -54,23 +54,26 @@ measure() {
 # machine's other load hits all three alike. ftx reads in one thread and
 # formats in another when a second CPU is free (taskset -c 0: one thread).
 rrounds=${BENCH_REPORT_ROUNDS:-5}
-# wall seconds of one run (bash's clock, ms resolution) and its peak RSS: "secs kb"
+# wall seconds of one run (bash's clock, ms resolution), its CPU seconds (user +
+# system, 10 ms resolution) and its peak RSS: "secs cpu kb"
 run_once() {
-	local t0 t1
+	local t0 t1 u s m
 	t0=$EPOCHREALTIME
-	/usr/bin/time -f "%M" -o "$work/time" "$@" > /dev/null 2> "$work/cmd.err" || {
+	/usr/bin/time -f "%U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/cmd.err" || {
 		echo "FAILED: $* ($(tail -1 "$work/cmd.err"))" >&2; return 1; }
 	t1=$EPOCHREALTIME
-	echo "$(echo "${t1/,/.} - ${t0/,/.}" | bc -l) $(cat "$work/time")"
+	read -r u s m < "$work/time"
+	echo "$(echo "${t1/,/.} - ${t0/,/.}" | bc -l) $(echo "$u + $s" | bc -l) $m"
 }
-declare -A best rss
-# keep the minimum of each key: keep KEY CMD...
+declare -A best bcpu rss
+# keep the minimum wall and CPU of each key: keep KEY CMD...
 keep() {
-	local k=$1 t m
+	local k=$1 t c m
 	shift
-	read -r t m < <(run_once "$@") || return 1
+	read -r t c m < <(run_once "$@") || return 1
 	[ -n "$t" ] || return 1
 	if [ -z "${best[$k]:-}" ] || [ "$(echo "$t < ${best[$k]}" | bc)" = 1 ]; then best[$k]=$t; fi
+	if [ -z "${bcpu[$k]:-}" ] || [ "$(echo "$c < ${bcpu[$k]}" | bc)" = 1 ]; then bcpu[$k]=$c; fi
 	rss[$k]=$m
 }
 echo "== 1. report: ftx report vs trace-cmd report (output to /dev/null, $rrounds interleaved"
@@ -88,8 +91,8 @@ elif [ "$(id -u)" = 0 ]; then
 else
 	echo "   SKIP the large file: no $big and not root to record one"
 fi
-printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %10s %8s\n' file options events trace-cmd-s \
-	ftx-1cpu ftx-2cpu speedup 1cpu-x scaling tc-RSS ftx-RSS
+printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %11s %10s %8s\n' file options events trace-cmd-s \
+	ftx-1cpu ftx-2cpu speedup 1cpu-x scaling CPU-s:tc/ftx tc-RSS ftx-RSS
 for f in "${files[@]}"; do
 	fpid=$("$FTX" report -i "$f" | awk 'NR == 2 { sub(/.*-/, "", $1); print $1; exit }')
 	if [ "$f" = "${files[-1]}" ]; then
@@ -97,7 +100,7 @@ for f in "${files[@]}"; do
 	else
 		opts=("")
 	fi
-	best=() rss=()
+	best=() bcpu=() rss=()
 	for r in $(seq "$rrounds"); do
 		for o in "${opts[@]}"; do
 			# shellcheck disable=SC2086
@@ -110,14 +113,16 @@ for f in "${files[@]}"; do
 		# shellcheck disable=SC2086
 		events=$("$FTX" report $o -i "$f" | grep -vc '^cpus=')
 		tc=${best[tc$o]} f1=${best[f1$o]} f2=${best[f2$o]}
-		printf '%-28s %-18s %8s %11.3f %8.3f %8.3f %7.1fx %7.1fx %7.2fx %7s KB %5s KB\n' \
+		printf '%-28s %-18s %8s %11.3f %8.3f %8.3f %7.1fx %7.1fx %7.2fx %5.2f/%-5.2f %7s KB %5s KB\n' \
 			"$(basename "$f" .dat)" "${o:-(none)}" "$events" "$tc" "$f1" "$f2" \
 			"$(echo "$tc / ($f2 + 0.0001)" | bc -l)" "$(echo "$tc / ($f1 + 0.0001)" | bc -l)" \
-			"$(echo "$f1 / ($f2 + 0.0001)" | bc -l)" "${rss[tc$o]}" "${rss[f2$o]}"
+			"$(echo "$f1 / ($f2 + 0.0001)" | bc -l)" "${bcpu[tc$o]}" "${bcpu[f2$o]}" \
+			"${rss[tc$o]}" "${rss[f2$o]}"
 	done
 done
 echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 1;"
-echo "   scaling: ftx 1 CPU / 2 CPUs; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "   scaling: ftx 1 CPU / 2 CPUs; CPU-s: least user+system seconds, trace-cmd's / ftx's on"
+echo "   2 CPUs (both threads); load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with
