@@ -35,6 +35,8 @@ static const char usage[] =
 	"  -t, --nsec         timestamps in nanoseconds\n"
 	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
 	"      --stat         buffer statistics from the file, and events per type\n"
+	"  -I                 not the events in hard interrupt context (HARDIRQ flag)\n"
+	"  -S                 not the events in softirq context (SOFTIRQ flag)\n"
 	"  -N, --no-plugins   as trace-cmd -N: no libtraceevent plugins, nor trace-cmd's\n"
 	"                     function(_graph) printing (the events' print formats)\n"
 	"\n"
@@ -139,7 +141,7 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	p->o.filters = p->filters;
 	p->o.pids = p->pids;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:F:tlNGhfPE", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:tlNISGhfPE", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (p->o.input) {
@@ -184,6 +186,12 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 			break;
 		case OPT_STAT:
 			p->o.stat = true;
+			break;
+		case 'I':
+			p->o.no_hardirq = true;
+			break;
+		case 'S':
+			p->o.no_softirq = true;
 			break;
 		case 'N':
 			/* as trace-cmd -N: neither plugins nor its own function(_graph) printing */
@@ -254,8 +262,9 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 		goto fail;
 	}
 	if (p->graph) {
-		if (p->o.nfilters || p->o.stat || (p->o.fmt_flags & ~FTX_REPORT_NO_BUILTIN)) {
-			ftx_error_set("--graph does not combine with -F, --stat, -t or -l");
+		if (p->o.nfilters || p->o.stat || (p->o.fmt_flags & ~FTX_REPORT_NO_BUILTIN) ||
+		    p->o.no_hardirq || p->o.no_softirq) {
+			ftx_error_set("--graph does not combine with -F, -I, -S, --stat, -t or -l");
 			goto fail;
 		}
 		if (p->o.npids > 1) {

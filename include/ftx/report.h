@@ -107,6 +107,8 @@ struct ftx_report_opts {
 	const char *const *pids;	/* --pid: decimal pids */
 	int npids;
 	int threads;			/* 0: a reader thread when a second CPU is free; 1: none; 2: one */
+	bool no_hardirq;		/* -I: not the events with the HARDIRQ latency flag */
+	bool no_softirq;		/* -S: not those with the SOFTIRQ flag */
 };
 
 /**

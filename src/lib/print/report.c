@@ -1121,6 +1121,7 @@ struct run {
 	 */
 	bool *may_match;
 	int may_max;
+	int irq_flags;		/* -I/-S: records with any of these latency flags are left out */
 };
 
 /* function_graph's lookahead stays within the instance of the record printed */
@@ -1182,6 +1183,9 @@ static bool run_match(struct run *r, struct tep_record *rec)
 {
 	int i, ret = TEP_ERRNO__NO_FILTER;
 
+	/* trace-cmd's -I and -S, before any -F */
+	if (r->irq_flags && (tep_data_flags(ftx_tracedat_tep(r->td), rec) & r->irq_flags))
+		return false;
 	if (r->may_match && rec->size >= 8) {
 		int type = tep_data_type(ftx_tracedat_tep(r->td), rec);
 
@@ -1365,7 +1369,7 @@ static int run_record(struct run *r, const struct ftx_report_opts *o, struct ftx
 	if (o->cpus && (rec->cpu >= o->ncpus || !o->cpus[rec->cpu] ||
 			ftx_tracedat_record_instance(rec)))
 		return 0;
-	if (r->nfilters && !run_match(r, rec))
+	if ((r->nfilters || r->irq_flags) && !run_match(r, rec))
 		return 0;
 	if (ftx_tracedat_nr_buffers(r->td)) {
 		const char *inst = ftx_tracedat_record_instance(rec);
@@ -1416,6 +1420,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		goto out;
 	if (r.nfilters)
 		run_index_filters(&r, tep);
+	r.irq_flags = (o->no_hardirq ? TRACE_FLAG_HARDIRQ : 0) |
+		      (o->no_softirq ? TRACE_FLAG_SOFTIRQ : 0);
 
 	if (run_printf(&r, "cpus=%d\n", ftx_tracedat_cpus(r.td)))
 		goto out;
