@@ -49,6 +49,18 @@ int ftx_parse_uint(const char *s, unsigned long long *val);
  */
 bool ftx_clock_in_usecs(const char *clock);
 
+/**
+ * ftx_memcheck_errors - how many memory errors valgrind's memcheck has
+ * reported in this process so far; 0 when not run under valgrind
+ *
+ * For the forked sandboxes that let libtraceevent crash where ftx does not
+ * (the filter trial, the reader's canary): under valgrind a double free does
+ * not abort and the child's exit status is valgrind's (--error-exitcode after
+ * the leak check at exit), so a child counts the errors itself and says what
+ * it found through its pipe or shared page, never through its exit status.
+ */
+unsigned int ftx_memcheck_errors(void);
+
 /** ftx_strip - remove trailing whitespace in place; returns @s */
 char *ftx_strip(char *s);
 

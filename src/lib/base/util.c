@@ -6,6 +6,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#endif
+
 #include "ftx/util.h"
 
 char *ftx_read_file(const char *path, size_t *size)
@@ -173,4 +177,13 @@ bool ftx_clock_in_usecs(const char *clock)
 	       !strcmp(clock, "uptime") || !strcmp(clock, "perf") ||
 	       !strncmp(clock, "mono", 4) || !strcmp(clock, "tai") ||
 	       !strcmp(clock, "tsc2nsec");
+}
+
+unsigned int ftx_memcheck_errors(void)
+{
+#ifdef VALGRIND_COUNT_ERRORS
+	return RUNNING_ON_VALGRIND ? VALGRIND_COUNT_ERRORS : 0;
+#else
+	return 0;
+#endif
 }

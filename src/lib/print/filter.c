@@ -21,6 +21,7 @@
 
 #include "ftx/error.h"
 #include "ftx/filter.h"
+#include "ftx/util.h"
 
 static bool is_name_char(char c)
 {
@@ -267,12 +268,15 @@ static void tep_message(const char *err, size_t expr_col, char *out, size_t len)
 /*
  * Compile @s in a child: 0 it compiles, 1 libtraceevent refuses it (@why
  * says why, columns counted in @s), -1 its parser crashed or hung there. If
- * no child can be made, 0: the shape check has to do.
+ * no child can be made, 0: the shape check has to do. The child's verdict is
+ * the first byte it writes ('0', or '1' and the message); a child that wrote
+ * none crashed, hung, or made valgrind report a memory error (under valgrind
+ * a double free does not abort, and the exit status is valgrind's).
  */
 static int trial_compile(struct tep_handle *tep, const char *s, ssize_t delta, char *why,
 			 size_t len)
 {
-	int status = 0, pfd[2];
+	int status = 0, pfd[2], verdict;
 	ssize_t n, got = 0;
 	pid_t pid;
 
@@ -288,6 +292,7 @@ static int trial_compile(struct tep_handle *tep, const char *s, ssize_t delta, c
 	if (pid == 0) {
 		struct rlimit nocore = { 0, 0 };
 		struct tep_event_filter *f;
+		unsigned int vg_errors = ftx_memcheck_errors();
 		char err[1024], msg[512];
 		const char *colon = strchr(s, ':');
 		int ret, null;
@@ -302,16 +307,17 @@ static int trial_compile(struct tep_handle *tep, const char *s, ssize_t delta, c
 		alarm(10);
 		f = tep_filter_alloc(tep);
 		if (!f)
-			_exit(0);
+			_exit(write(pfd[1], "0", 1) < 0);
 		ret = tep_filter_add_filter_str(f, s);
+		if (ftx_memcheck_errors() != vg_errors)
+			_exit(2);
 		if (ret >= 0)
-			_exit(0);
+			_exit(write(pfd[1], "0", 1) < 0);
 		err[0] = 0;
 		tep_filter_strerror(f, ret, err, sizeof(err));
-		tep_message(err, colon ? (size_t)(colon - s) + 2 + delta : 1, msg, sizeof(msg));
-		if (write(pfd[1], msg, strlen(msg)) < 0)
-			_exit(2);
-		_exit(1);
+		msg[0] = '1';
+		tep_message(err, colon ? (size_t)(colon - s) + 2 + delta : 1, msg + 1, sizeof(msg) - 1);
+		_exit(write(pfd[1], msg, strlen(msg)) < 0);
 	}
 	close(pfd[1]);
 	while (got < (ssize_t)len - 1) {
@@ -326,10 +332,12 @@ static int trial_compile(struct tep_handle *tep, const char *s, ssize_t delta, c
 	close(pfd[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) <= 1)
-		return WEXITSTATUS(status);
-	return -1;
+			break;
+	if (!got)
+		return -1;
+	verdict = why[0] - '0';
+	memmove(why, why + 1, got);
+	return verdict;
 }
 
 /*

@@ -110,7 +110,8 @@ void td_canary_start(struct ftx_tracedat *td)
 		munmap((void *)prog, 4096);
 		return;
 	}
-	*prog = 0;
+	prog[0] = 0;
+	prog[1] = 0;
 	pid = fork();
 	if (pid < 0) {
 		close(pfd[0]);
@@ -134,6 +135,7 @@ void td_canary_start(struct ftx_tracedat *td)
 			t->progress = prog;
 			td_open(t);
 		}
+		prog[1] = 1;	/* survived: the verdict, not the exit status (valgrind's) */
 		_exit(0);
 	}
 	close(pfd[1]);
@@ -147,7 +149,7 @@ int td_canary_wait(struct ftx_tracedat *td)
 {
 	struct pollfd pfd = { .fd = td->canary_fd, .events = POLLIN };
 	int status = 0, r;
-	uint64_t off;
+	uint64_t off, survived;
 	bool hung = false;
 
 	if (td->canary_pid <= 0)
@@ -165,11 +167,16 @@ int td_canary_wait(struct ftx_tracedat *td)
 	close(td->canary_fd);
 	td->canary_fd = -1;
 	td->canary_pid = 0;
-	off = *td->progress;
+	off = td->progress[0];
+	survived = td->progress[1];
 	munmap((void *)td->progress, 4096);
 	td->progress = NULL;
-	/* the child exits 0 whatever it found; anything else is a crash (or ASan) */
-	if (hung || WIFSIGNALED(status) || WEXITSTATUS(status))
+	/*
+	 * The child marks the page once td_open() returned, whatever it found; no
+	 * mark or a signal is a crash (or ASan). Its exit status is not looked at:
+	 * under valgrind it is --error-exitcode's after the leak check at exit.
+	 */
+	if (hung || WIFSIGNALED(status) || !survived)
 		return td_fail(td, off, "libtraceevent cannot parse the event formats here (its parser %s); "
 			       "trace-cmd cannot read this file either", hung ? "hangs" : "crashes");
 	return 0;
