@@ -142,10 +142,14 @@ check:
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
 	$(Q)FTX=$(abspath $(FTX)) tests/root/run.sh
 	$(Q)FTX=$(abspath $(FTX)) tests/clients/t-kernelshark.sh
-	$(Q)if [ -x tests/vm/run.sh ]; then FTX=$(abspath $(FTX)) tests/vm/run.sh --if-possible; fi
+	$(Q)if [ -x tests/vm/run.sh ]; then FTX=$(abspath $(FTX)) tests/vm/run.sh --if-possible --jobs $(VM_JOBS); fi
 	$(Q)FTX=$(abspath $(FTX)) tests/browser/run.sh
 	$(Q)$(MAKE) --no-print-directory check-asan
 	$(Q)$(MAKE) --no-print-directory check-unit
+
+# x86 guests booted at once by make check's VM suite: two where there are two CPUs
+# (each TCG guest is one host thread; arm guests always boot alone)
+VM_JOBS	?= $(shell [ "$$(nproc)" -ge 2 ] && echo 2 || echo 1)
 
 check-unit: $(TEST_BIN) $(FTX)
 	$(Q)cd tests && FTX=$(abspath $(FTX)) $(abspath $(TEST_BIN))
