@@ -550,6 +550,17 @@ static void join_threads(struct ftx_recorder *r)
 	}
 }
 
+void rec_stop_signals_block(sigset_t *old)
+{
+	sigset_t stop_sigs;
+
+	sigemptyset(&stop_sigs);
+	sigaddset(&stop_sigs, SIGINT);
+	sigaddset(&stop_sigs, SIGTERM);
+	sigaddset(&stop_sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_sigs, old);
+}
+
 bool ftx_recorder_failed(struct ftx_recorder *r)
 {
 	return __atomic_load_n(&r->failed, __ATOMIC_ACQUIRE);
@@ -565,14 +576,9 @@ int ftx_recorder_start(struct ftx_recorder *r)
 		return -1;
 	}
 	if (!r->stream) {
-		sigset_t stop_sigs, old;
+		sigset_t old;
 
-		/* stop signals belong to the main thread, which owns the session */
-		sigemptyset(&stop_sigs);
-		sigaddset(&stop_sigs, SIGINT);
-		sigaddset(&stop_sigs, SIGTERM);
-		sigaddset(&stop_sigs, SIGHUP);
-		pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+		rec_stop_signals_block(&old);
 		for (i = 0; i < r->nr_drains; i++) {
 			int err = i + 1 == r->nr_drains && ftx_test_fail("record-thread-start") ?
 				  EAGAIN :

@@ -18,6 +18,7 @@
 #include "ftx/error.h"
 #include "ftx/pmc-sampler.h"
 #include "ftx/util.h"
+#include "recorder-local.h"
 
 struct ftx_pmc_sampler {
 	struct ftx_pmc *pmc;
@@ -245,14 +246,9 @@ static struct ftx_pmc_sampler *sampler_open(const char *marker, const struct ftx
 	}
 	s->t0 = s->last = mono();
 	{
-		/* stop signals belong to the main thread, which owns the session */
-		sigset_t stop_sigs, old;
+		sigset_t old;
 
-		sigemptyset(&stop_sigs);
-		sigaddset(&stop_sigs, SIGINT);
-		sigaddset(&stop_sigs, SIGTERM);
-		sigaddset(&stop_sigs, SIGHUP);
-		pthread_sigmask(SIG_BLOCK, &stop_sigs, &old);
+		rec_stop_signals_block(&old);
 		errno = pthread_create(&s->thread, NULL, sampler_thread, s);
 		i = errno;
 		pthread_sigmask(SIG_SETMASK, &old, NULL);

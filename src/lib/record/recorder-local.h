@@ -11,6 +11,7 @@
 #define FTX_RECORDER_LOCAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -121,6 +122,13 @@ void rec_drain_free(struct ftx_recorder *r);
  */
 void rec_cpus_assign(unsigned int nr_cpus, const int *core, unsigned int nr_threads,
 		     unsigned int *thread);
+
+/*
+ * drain.c: block SIGINT, SIGTERM and SIGHUP in the calling thread (@old: the
+ * mask before), so that the threads it creates leave them to the main
+ * thread, which owns the session
+ */
+void rec_stop_signals_block(sigset_t *old);
 
 /* drain.c: the per-CPU buffers are no longer needed (the instance can go) */
 void rec_drain_close_buffers(struct ftx_recorder *r);
