@@ -8,6 +8,7 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,33 @@
 #else
 #define ftx_lsan_ignore(p) ((void)(p))
 #endif
+
+/*
+ * A libtraceevent handle whose parser faulted is never freed (its state is
+ * unknown) but stays reachable from this list, so neither valgrind nor
+ * LeakSanitizer takes what it holds for a leak of ftx's.
+ */
+struct poisoned_tep {
+	struct poisoned_tep *next;
+	struct tep_handle *tep;
+};
+static struct poisoned_tep *poisoned_teps;
+static pthread_mutex_t poisoned_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void keep_poisoned(struct tep_handle *tep)
+{
+	struct poisoned_tep *p = malloc(sizeof(*p));
+
+	if (!p) {
+		ftx_lsan_ignore(tep);
+		return;
+	}
+	p->tep = tep;
+	pthread_mutex_lock(&poisoned_lock);
+	p->next = poisoned_teps;
+	poisoned_teps = p;
+	pthread_mutex_unlock(&poisoned_lock);
+}
 
 /* ---------------------------------------------------------------- errors */
 
@@ -1673,7 +1701,7 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 	free(td->buffers);
 	if (td->tep_poisoned) {
 		/* a libtraceevent parser faulted: its state is unknown, leave it */
-		ftx_lsan_ignore(td->tep);
+		keep_poisoned(td->tep);
 	} else {
 		if (td->plugins)
 			tep_unload_plugins(td->plugins, td->tep);
