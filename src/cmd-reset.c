@@ -24,32 +24,6 @@ static const char reset_usage[] =
 	"\n"
 	"  -h, --help     this text\n";
 
-static const struct option reset_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Pure: no I/O, no exit. 0 to run, 1 for help, -1 with a reason in @err. */
-int reset_parse(int argc, char **argv, char *err, size_t size);
-
-int reset_parse(int argc, char **argv, char *err, size_t size)
-{
-	int c;
-
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", reset_options, NULL)) != -1) {
-		if (c == 'h')
-			return 1;
-		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
-		return -1;
-	}
-	if (optind < argc) {
-		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
 static void reset_print(const char *what, void *arg)
 {
 	puts(what);
@@ -60,7 +34,7 @@ static int reset_run(int argc, char **argv)
 	char err[256];
 	int ret;
 
-	ret = reset_parse(argc, argv, err, sizeof(err));
+	ret = ftx_cmd_parse_help_only(argc, argv, err, sizeof(err));
 	if (ret > 0)
 		return ftx_cmd_help(&ftx_cmd_reset);
 	if (ret < 0)

@@ -22,33 +22,6 @@ static const char stop_usage[] =
 	"\n"
 	"  -h, --help     this text\n";
 
-static const struct option stop_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
-/* Pure: 0 to run, 1 for help, -1 with a reason in @err. */
-int stop_parse(int argc, char **argv, char *err, size_t size);
-
-int stop_parse(int argc, char **argv, char *err, size_t size)
-{
-	int c;
-
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", stop_options, NULL)) != -1) {
-		if (c == 'h')
-			return 1;
-		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
-		return -1;
-	}
-	if (optind < argc) {
-		snprintf(err, size, "unexpected argument '%s'", argv[optind]);
-		return -1;
-	}
-	return 0;
-}
-
 static void stop_print(const char *what, void *arg)
 {
 	(void)arg;
@@ -60,7 +33,7 @@ static int stop_run(int argc, char **argv)
 	char err[256];
 	int ret;
 
-	ret = stop_parse(argc, argv, err, sizeof(err));
+	ret = ftx_cmd_parse_help_only(argc, argv, err, sizeof(err));
 	if (ret > 0)
 		return ftx_cmd_help(&ftx_cmd_stop);
 	if (ret < 0)

@@ -71,6 +71,8 @@ int ftx_cmd_bad_option(char **argv, int opt, const char *what, char *err, size_t
 
 /* After a getopt loop: -1 with the reason into @err if an operand is left */
 int ftx_cmd_no_operands(int argc, char **argv, char *err, size_t size);
+/* A command whose only option is -h/--help: 0 to run, 1 for help, -1 with a reason in @err */
+int ftx_cmd_parse_help_only(int argc, char **argv, char *err, size_t size);
 
 #define FTX_CMD(n) extern const struct ftx_cmd ftx_cmd_##n;
 #include "commands.h"

@@ -132,6 +132,25 @@ int ftx_cmd_no_operands(int argc, char **argv, char *err, size_t size)
 	return -1;
 }
 
+int ftx_cmd_parse_help_only(int argc, char **argv, char *err, size_t size)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c == 'h')
+			return 1;
+		snprintf(err, size, "unknown option '%s'", argv[optind - 1]);
+		return -1;
+	}
+	return ftx_cmd_no_operands(argc, argv, err, size);
+}
+
 static void log_to_stderr(enum ftx_log_level level, const char *msg)
 {
 	static const char *const tag[] = {
