@@ -1122,6 +1122,22 @@ struct run {
 	bool *may_match;
 	int may_max;
 	int irq_flags;		/* -I/-S: records with any of these latency flags are left out */
+	/*
+	 * --pid alone: per event id the fields its filter compares (common_pid,
+	 * pid, next_pid), read from the record's bytes, so that a record none
+	 * of whose fields holds a pid is dropped before tep_filter_match();
+	 * the others still go through it.
+	 */
+	struct pid_fields *pidf;
+	int pidf_max;
+	unsigned long long *pids;
+	int npids;
+};
+
+struct pid_fields {
+	bool exact;		/* every field below is a plain number: the bytes decide "no" */
+	int n;
+	struct { unsigned int off, size; bool sign; } f[3];
 };
 
 /* function_graph's lookahead stays within the instance of the record printed */
@@ -1178,6 +1194,35 @@ static int run_printf(struct run *r, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * false: no field the --pid filters compare holds one of the pids (the value
+ * as libtraceevent's filter reads it: sign-extended for signed fields), so
+ * none of them matches; true: tep_filter_match() decides.
+ */
+static bool pid_may_match(const struct run *r, struct tep_handle *tep, struct tep_record *rec,
+			  int type)
+{
+	const struct pid_fields *pf;
+	int i, k;
+
+	if (type < 0 || type > r->pidf_max || !r->pidf[type].exact)
+		return true;
+	pf = &r->pidf[type];
+	for (i = 0; i < pf->n; i++) {
+		unsigned long long v;
+
+		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
+			return true;
+		v = tep_read_number(tep, (const char *)rec->data + pf->f[i].off, pf->f[i].size);
+		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
+			v |= ~0ull << (pf->f[i].size * 8);
+		for (k = 0; k < r->npids; k++)
+			if (v == r->pids[k])
+				return true;
+	}
+	return false;
+}
+
 /* trace-cmd's test_filters(): the positive filters, first match wins */
 static bool run_match(struct run *r, struct tep_record *rec)
 {
@@ -1186,10 +1231,12 @@ static bool run_match(struct run *r, struct tep_record *rec)
 	/* trace-cmd's -I and -S, before any -F */
 	if (r->irq_flags && (tep_data_flags(ftx_tracedat_tep(r->td), rec) & r->irq_flags))
 		return false;
-	if (r->may_match && rec->size >= 8) {
+	if ((r->may_match || r->pidf) && rec->size >= 8) {
 		int type = tep_data_type(ftx_tracedat_tep(r->td), rec);
 
-		if (type >= 0 && type <= r->may_max && !r->may_match[type])
+		if (r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type])
+			return false;
+		if (r->pidf && !pid_may_match(r, ftx_tracedat_tep(r->td), rec, type))
 			return false;
 	}
 
@@ -1271,6 +1318,60 @@ static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char 
 			return -1;
 	}
 	return 0;
+}
+
+/* r->pidf for --pid without -F (then the pid filters are all there is); none when it cannot be */
+static void run_index_pids(struct run *r, struct tep_handle *tep, const char *const *pids,
+			   int npids)
+{
+	static const char *const names[] = { "common_pid", "pid", "next_pid" };
+	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	int i, k, max = -1;
+
+	for (i = 0; evs && evs[i]; i++)
+		if (evs[i]->id > max)
+			max = evs[i]->id;
+	if (max < 0 || max > (1 << 20))
+		return;
+	r->pids = calloc(npids, sizeof(*r->pids));
+	r->pidf = calloc(max + 1, sizeof(*r->pidf));
+	if (!r->pids || !r->pidf) {
+		free(r->pids);
+		free(r->pidf);
+		r->pids = NULL;
+		r->pidf = NULL;
+		return;
+	}
+	for (k = 0; k < npids; k++)
+		ftx_parse_uint(pids[k], &r->pids[k]);	/* checked by run_add_pid_filter() */
+	r->npids = npids;
+	r->pidf_max = max;
+	for (i = 0; evs[i]; i++) {
+		struct pid_fields *pf;
+
+		if (evs[i]->id < 0)
+			continue;
+		pf = &r->pidf[evs[i]->id];
+		pf->exact = true;
+		/* a name that is no field compares false in libtraceevent's filter */
+		for (k = 0; k < 3; k++) {
+			struct tep_format_field *fl = tep_find_any_field(evs[i], names[k]);
+
+			if (!fl)
+				continue;
+			if ((fl->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC |
+					  TEP_FIELD_IS_STRING | TEP_FIELD_IS_POINTER)) ||
+			    (fl->size != 1 && fl->size != 2 && fl->size != 4 && fl->size != 8) ||
+			    fl->offset < 0) {
+				pf->exact = false;
+				break;
+			}
+			pf->f[pf->n].off = fl->offset;
+			pf->f[pf->n].size = fl->size;
+			pf->f[pf->n].sign = fl->flags & TEP_FIELD_IS_SIGNED;
+			pf->n++;
+		}
+	}
 }
 
 static int run_stat(struct run *r, const struct ftx_report_opts *o)
@@ -1420,6 +1521,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		goto out;
 	if (r.nfilters)
 		run_index_filters(&r, tep);
+	if (o->npids && !o->nfilters)
+		run_index_pids(&r, tep, o->pids, o->npids);
 	r.irq_flags = (o->no_hardirq ? TRACE_FLAG_HARDIRQ : 0) |
 		      (o->no_softirq ? TRACE_FLAG_SOFTIRQ : 0);
 
@@ -1477,6 +1580,8 @@ out:
 		tep_filter_free(r.filters[i]);
 	free(r.filters);
 	free(r.may_match);
+	free(r.pidf);
+	free(r.pids);
 	ftx_report_fmt_free(f);
 	ftx_tracedat_close(r.td);
 	return ret;

@@ -141,6 +141,7 @@ struct ftx_tracedat {
 
 	uint8_t *zbuf;			/* compressed chunk scratch */
 	size_t zbuf_cap;
+	void *zctx;			/* ZSTD_DCtx, made on the first zstd block */
 
 	/*
 	 * The canary: a forked child parses the metadata first, because

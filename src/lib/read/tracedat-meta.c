@@ -290,7 +290,15 @@ int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t 
 		  void *dst, size_t dlen)
 {
 	if (td->comp == COMP_ZSTD) {
-		size_t r = ZSTD_decompress(dst, dlen, src, slen);
+		size_t r;
+
+		/* one context for the file: ZSTD_decompress() makes and frees one per chunk */
+		if (!td->zctx) {
+			td->zctx = ZSTD_createDCtx();
+			if (!td->zctx)
+				return td_nomem(td);
+		}
+		r = ZSTD_decompressDCtx(td->zctx, dst, dlen, src, slen);
 
 		if (ZSTD_isError(r))
 			return td_fail(td, at, "zstd: %s", ZSTD_getErrorName(r));
@@ -1712,6 +1720,7 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 	free(td->uname);
 	free(td->tool_version);
 	free(td->zbuf);
+	ZSTD_freeDCtx(td->zctx);
 	if (td->fd >= 0 && !td->mem)
 		close(td->fd);
 	free(td->name_alloc);
