@@ -351,6 +351,10 @@ static const struct opt_case opt_cases[] = {
 	/* the lookahead sees the hidden CPU: entries do not fold across its events */
 	{ "fgraph_arm64_cpu0", "linux-6.1-arm64/fgraph_openat2.v6", 0, 0, { NULL }, NULL, false },
 	{ "inst_cpu0", "synth/le64-inst.v6", 0, 0, { NULL }, NULL, false },
+	/* entries fold with the exits the filter drops (the reader thread keeps them) */
+	{ "fgraph_entries", "linux-6.1-arm64/fgraph_openat2.v6", 0, -1, { "funcgraph_entry" },
+	  NULL, false },
+	{ "fgraph_pid110", "linux-6.1-amd64/fgraph_openat2.v6", 0, -1, { NULL }, "110", false },
 };
 
 static void check_output(const struct ftx_report_opts *o, const char *gpath)

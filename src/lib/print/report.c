@@ -761,6 +761,53 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	return 0;
 }
 
+/* ---------------------------------------------------------------- drops by the bytes */
+
+struct pid_fields {
+	bool exact;		/* every field below is a plain number: the bytes decide "no" */
+	int n;
+	struct { unsigned int off, size; bool sign; } f[3];
+};
+
+/* --pid's fields per event id and the pids (f NULL: none) */
+struct pid_index {
+	struct pid_fields *f;
+	int max;
+	unsigned long long *pids;
+	int n;
+};
+
+/*
+ * false: no field the --pid filters compare holds one of the pids (the value
+ * as libtraceevent's filter reads it: sign-extended for signed fields), so
+ * none of them matches; true: tep_filter_match() decides. Only
+ * tep_read_number(), which reads no state that changes: the reader thread
+ * calls it too.
+ */
+static bool pid_may_match(const struct pid_index *pi, struct tep_handle *tep,
+			  const struct tep_record *rec, int type)
+{
+	const struct pid_fields *pf;
+	int i, k;
+
+	if (type < 0 || type > pi->max || !pi->f[type].exact)
+		return true;
+	pf = &pi->f[type];
+	for (i = 0; i < pf->n; i++) {
+		unsigned long long v;
+
+		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
+			return true;
+		v = tep_read_number(tep, (const char *)rec->data + pf->f[i].off, pf->f[i].size);
+		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
+			v |= ~0ull << (pf->f[i].size * 8);
+		for (k = 0; k < pi->n; k++)
+			if (v == pi->pids[k])
+				return true;
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- reader thread */
 
 /*
@@ -808,7 +855,49 @@ struct pipe {
 	/* formatting thread */
 	struct chunk *cur, *ahead;
 	int pos, ahead_pos;
+	/*
+	 * Records the formatting thread would drop for their bytes alone
+	 * (--cpu, -F's events, --pid's fields), dropped by the reader
+	 * instead, before their pages are copied. The formatting thread
+	 * still filters what it gets. A function_graph entry it prints peeks
+	 * at the record after it, so the record after each entry kept here
+	 * is kept too. Set before the thread starts.
+	 */
+	struct pipe_drop {
+		bool on;
+		bool keep_next;			/* the record before was a kept entry */
+		int fg_ent;			/* funcgraph_entry's id (-1: none printed so) */
+		const bool *cpus;
+		int ncpus;
+		const bool *may_match;
+		int may_max;
+		const struct pid_index *pid;
+		struct tep_handle *tep;		/* tep_read_number() only */
+		unsigned int type_off, type_size;
+	} drop;
 };
+
+static bool pipe_drops(struct pipe_drop *d, const struct tep_record *rec)
+{
+	bool keep = d->keep_next;
+	int type = -1;
+
+	d->keep_next = false;
+	if (rec->size >= 8 && d->type_off + d->type_size <= (unsigned int)rec->size)
+		type = tep_read_number(d->tep, (const char *)rec->data + d->type_off,
+				       d->type_size);
+	if (!keep) {
+		if (d->cpus && (rec->cpu < 0 || rec->cpu >= d->ncpus || !d->cpus[rec->cpu]))
+			return true;
+		/* as run_match(): records too short for an event id go through */
+		if (type >= 0 && d->may_match && type <= d->may_max && !d->may_match[type])
+			return true;
+		if (type >= 0 && d->pid && !pid_may_match(d->pid, d->tep, rec, type))
+			return true;
+	}
+	d->keep_next = type >= 0 && type == d->fg_ent;
+	return false;
+}
 
 static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)
 {
@@ -897,6 +986,8 @@ static void pipe_fill(struct pipe *p, struct chunk *c)
 			c->end = r ? -1 : 1;
 			break;
 		}
+		if (p->drop.on && pipe_drops(&p->drop, rec))
+			continue;
 		if (ftx_tracedat_record_page(p->td, &page, &seq) || rec->cpu < 0 ||
 		    (const uint8_t *)rec->data < (const uint8_t *)page ||
 		    (const uint8_t *)rec->data >= (const uint8_t *)page + p->page_size ||
@@ -965,12 +1056,14 @@ static void pipe_stop(struct pipe *p)
 }
 
 /* Start the reader thread; -1 when it cannot be (the caller reads serially) */
-static int pipe_start(struct pipe *p, struct ftx_tracedat *td)
+static int pipe_start(struct pipe *p, struct ftx_tracedat *td, const struct pipe_drop *drop)
 {
 	int i;
 
 	memset(p, 0, sizeof(*p));
 	p->td = td;
+	if (drop)
+		p->drop = *drop;
 	p->page_size = ftx_tracedat_page_size(td);
 	if (!p->page_size)
 		return -1;
@@ -1128,16 +1221,7 @@ struct run {
 	 * of whose fields holds a pid is dropped before tep_filter_match();
 	 * the others still go through it.
 	 */
-	struct pid_fields *pidf;
-	int pidf_max;
-	unsigned long long *pids;
-	int npids;
-};
-
-struct pid_fields {
-	bool exact;		/* every field below is a plain number: the bytes decide "no" */
-	int n;
-	struct { unsigned int off, size; bool sign; } f[3];
+	struct pid_index pid;
 };
 
 /* function_graph's lookahead stays within the instance of the record printed */
@@ -1194,35 +1278,6 @@ static int run_printf(struct run *r, const char *fmt, ...)
 	return 0;
 }
 
-/*
- * false: no field the --pid filters compare holds one of the pids (the value
- * as libtraceevent's filter reads it: sign-extended for signed fields), so
- * none of them matches; true: tep_filter_match() decides.
- */
-static bool pid_may_match(const struct run *r, struct tep_handle *tep, struct tep_record *rec,
-			  int type)
-{
-	const struct pid_fields *pf;
-	int i, k;
-
-	if (type < 0 || type > r->pidf_max || !r->pidf[type].exact)
-		return true;
-	pf = &r->pidf[type];
-	for (i = 0; i < pf->n; i++) {
-		unsigned long long v;
-
-		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
-			return true;
-		v = tep_read_number(tep, (const char *)rec->data + pf->f[i].off, pf->f[i].size);
-		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
-			v |= ~0ull << (pf->f[i].size * 8);
-		for (k = 0; k < r->npids; k++)
-			if (v == r->pids[k])
-				return true;
-	}
-	return false;
-}
-
 /* trace-cmd's test_filters(): the positive filters, first match wins */
 static bool run_match(struct run *r, struct tep_record *rec)
 {
@@ -1231,12 +1286,12 @@ static bool run_match(struct run *r, struct tep_record *rec)
 	/* trace-cmd's -I and -S, before any -F */
 	if (r->irq_flags && (tep_data_flags(ftx_tracedat_tep(r->td), rec) & r->irq_flags))
 		return false;
-	if ((r->may_match || r->pidf) && rec->size >= 8) {
+	if ((r->may_match || r->pid.f) && rec->size >= 8) {
 		int type = tep_data_type(ftx_tracedat_tep(r->td), rec);
 
 		if (r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type])
 			return false;
-		if (r->pidf && !pid_may_match(r, ftx_tracedat_tep(r->td), rec, type))
+		if (r->pid.f && !pid_may_match(&r->pid, ftx_tracedat_tep(r->td), rec, type))
 			return false;
 	}
 
@@ -1320,7 +1375,7 @@ static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char 
 	return 0;
 }
 
-/* r->pidf for --pid without -F (then the pid filters are all there is); none when it cannot be */
+/* r->pid for --pid without -F (then the pid filters are all there is); none when it cannot be */
 static void run_index_pids(struct run *r, struct tep_handle *tep, const char *const *pids,
 			   int npids)
 {
@@ -1333,25 +1388,25 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 			max = evs[i]->id;
 	if (max < 0 || max > (1 << 20))
 		return;
-	r->pids = calloc(npids, sizeof(*r->pids));
-	r->pidf = calloc(max + 1, sizeof(*r->pidf));
-	if (!r->pids || !r->pidf) {
-		free(r->pids);
-		free(r->pidf);
-		r->pids = NULL;
-		r->pidf = NULL;
+	r->pid.pids = calloc(npids, sizeof(*r->pid.pids));
+	r->pid.f = calloc(max + 1, sizeof(*r->pid.f));
+	if (!r->pid.pids || !r->pid.f) {
+		free(r->pid.pids);
+		free(r->pid.f);
+		r->pid.pids = NULL;
+		r->pid.f = NULL;
 		return;
 	}
 	for (k = 0; k < npids; k++)
-		ftx_parse_uint(pids[k], &r->pids[k]);	/* checked by run_add_pid_filter() */
-	r->npids = npids;
-	r->pidf_max = max;
+		ftx_parse_uint(pids[k], &r->pid.pids[k]);	/* checked by run_add_pid_filter() */
+	r->pid.n = npids;
+	r->pid.max = max;
 	for (i = 0; evs[i]; i++) {
 		struct pid_fields *pf;
 
 		if (evs[i]->id < 0)
 			continue;
-		pf = &r->pidf[evs[i]->id];
+		pf = &r->pid.f[evs[i]->id];
 		pf->exact = true;
 		/* a name that is no field compares false in libtraceevent's filter */
 		for (k = 0; k < 3; k++) {
@@ -1486,11 +1541,39 @@ static int run_record(struct run *r, const struct ftx_report_opts *o, struct ftx
 	return 0;
 }
 
+/* What the reader thread may drop for @r's filters (NULL: nothing) */
+static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct ftx_report_opts *o,
+					     const struct ftx_report_fmt *f, struct pipe_drop *d)
+{
+	struct tep_handle *tep = ftx_tracedat_tep(r->td);
+	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	struct tep_format_field *type;
+
+	if (!evs || !evs[0])
+		return NULL;
+	type = tep_find_common_field(evs[0], "common_type");
+	if (!type || type->offset < 0 || (type->size != 1 && type->size != 2 && type->size != 4))
+		return NULL;
+	memset(d, 0, sizeof(*d));
+	d->cpus = o->cpus;
+	d->ncpus = o->ncpus;
+	d->may_match = r->may_match;
+	d->may_max = r->may_max;
+	d->pid = r->pid.f ? &r->pid : NULL;
+	d->tep = tep;
+	d->type_off = type->offset;
+	d->type_size = type->size;
+	d->fg_ent = f->id_fg_ent;
+	d->on = d->cpus || d->may_match || d->pid;
+	return d->on ? d : NULL;
+}
+
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)
 {
 	struct run r = { .write = write, .wctx = ctx };
 	struct look look = { 0 };
 	struct pipe pipe;
+	struct pipe_drop drop;
 	bool piped = false;
 	int name_w = 0, threads;
 	struct ftx_report_fmt *f = NULL;
@@ -1554,7 +1637,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	}
 	threads = o->threads ? o->threads : cpus_usable();
 	/* instances: the lookahead looks within one, so those files are read serially */
-	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) && !pipe_start(&pipe, r.td)) {
+	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) &&
+	    !pipe_start(&pipe, r.td, run_pipe_drop(&r, o, f, &drop))) {
 		piped = true;
 		ftx_report_fmt_set_lookahead(f, pipe_peek, pipe_consume, &pipe);
 		ftx_report_fmt_set_symbols(f, pipe_load_kallsyms, &pipe);
@@ -1580,8 +1664,8 @@ out:
 		tep_filter_free(r.filters[i]);
 	free(r.filters);
 	free(r.may_match);
-	free(r.pidf);
-	free(r.pids);
+	free(r.pid.f);
+	free(r.pid.pids);
 	ftx_report_fmt_free(f);
 	ftx_tracedat_close(r.td);
 	return ret;
