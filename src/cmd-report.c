@@ -31,9 +31,19 @@ static const char usage[] =
 	"      --cpu LIST     only these CPUs, e.g. 0-3,6\n"
 	"  -F, --filter FLT   only events matching a libtraceevent filter: 'sched_switch',\n"
 	"                     'sched:*', 'irq_handler_entry: irq == 25' (repeatable)\n"
+	"  -v                 the -F after it hide what they match instead (once)\n"
 	"      --pid PID      only events of PID (common_pid, pid or next_pid; repeatable)\n"
 	"  -t, --nsec         timestamps in nanoseconds\n"
 	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
+	"  -R                 raw: the events' fields (name=value) instead of their formats\n"
+	"  -w                 wakeup latencies: on the sched_switch to a woken task, and\n"
+	"                     a summary at the end\n"
+	"      --ts-diff      the time since the previous event, after the timestamp\n"
+	"      --ts-offset N  add N to every timestamp (ns; trace-cmd 3.1.6 ignores it\n"
+	"                     for a single file)\n"
+	"  -O OPT             plugin option [plugin:]name[=value]: fgraph:tailprint,\n"
+	"                     fgraph:depth, ftrace:parent, ftrace:indent, ftrace:offset\n"
+	"  -q                 quiet: ftx report prints no warnings, so nothing changes\n"
 	"      --stat         buffer statistics from the file, and events per type\n"
 	"  -I                 not the events in hard interrupt context (HARDIRQ flag)\n"
 	"  -S                 not the events in softirq context (SOFTIRQ flag)\n"
@@ -66,6 +76,8 @@ static const char usage[] =
 struct report_params {
 	struct ftx_report_opts o;
 	const char *filters[MAX_ARGS];
+	bool filter_neg[MAX_ARGS];
+	const char *plugin_opts[MAX_ARGS];
 	const char *pids[MAX_ARGS];
 	bool *cpus;
 	bool graph;
@@ -74,7 +86,8 @@ struct report_params {
 };
 
 enum { OPT_CPU = 256, OPT_PID, OPT_STAT, OPT_MAX_DEPTH, OPT_MIN_DURATION, OPT_FUNC,
-       OPT_UNAME, OPT_VERSION, OPT_CPUS, OPT_FIRST, OPT_LAST, OPT_CHECK, OPT_PROFILE };
+       OPT_UNAME, OPT_VERSION, OPT_CPUS, OPT_FIRST, OPT_LAST, OPT_CHECK, OPT_PROFILE,
+       OPT_TS_DIFF, OPT_TS_OFFSET };
 
 static const struct option long_opts[] = {
 	{ "input", required_argument, NULL, 'i' },
@@ -96,6 +109,8 @@ static const struct option long_opts[] = {
 	{ "last-event", no_argument, NULL, OPT_LAST },
 	{ "check-events", no_argument, NULL, OPT_CHECK },
 	{ "profile", no_argument, NULL, OPT_PROFILE },
+	{ "ts-diff", no_argument, NULL, OPT_TS_DIFF },
+	{ "ts-offset", required_argument, NULL, OPT_TS_OFFSET },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -133,6 +148,8 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 {
 	unsigned long long v;
 	char why[256], *end;
+	bool neg = false;
+	long long off;
 	double us;
 	int c;
 
@@ -140,8 +157,10 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	p->g.show_events = true;
 	p->o.filters = p->filters;
 	p->o.pids = p->pids;
+	p->o.filter_neg = p->filter_neg;
+	p->o.plugin_opts = p->plugin_opts;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:F:tlNISGhfPE", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:F:tlNISGhfPERwvqO:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (p->o.input) {
@@ -165,7 +184,49 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 				ftx_error_set("bad filter '%s': %s", optarg, why);
 				goto fail;
 			}
+			p->filter_neg[p->o.nfilters] = neg;
 			p->filters[p->o.nfilters++] = optarg;
+			break;
+		case 'v':
+			/* trace-cmd: "Only 1 -v can be used" */
+			if (neg) {
+				ftx_error_set("-v is given once: it applies to every -F after it");
+				goto fail;
+			}
+			neg = true;
+			break;
+		case 'R':
+			p->o.fmt_flags |= FTX_REPORT_RAW;
+			break;
+		case 'w':
+			p->o.wakeup = true;
+			break;
+		case 'q':
+			/* trace-cmd -q silences its warnings; ftx report has none to print */
+			break;
+		case 'O':
+			if (p->o.nplugin_opts == MAX_ARGS) {
+				ftx_error_set("too many -O (at most %d)", MAX_ARGS);
+				goto fail;
+			}
+			if (!*optarg || *optarg == '=' || *optarg == ':') {
+				ftx_error_set("-O wants [plugin:]option[=value], not '%s'", optarg);
+				goto fail;
+			}
+			p->plugin_opts[p->o.nplugin_opts++] = optarg;
+			break;
+		case OPT_TS_DIFF:
+			p->o.fmt_flags |= FTX_REPORT_TS_DIFF;
+			break;
+		case OPT_TS_OFFSET:
+			errno = 0;
+			off = strtoll(optarg, &end, 0);
+			if (end == optarg || *end || errno) {
+				ftx_error_set("--ts-offset wants a number of nanoseconds, not '%s'",
+					      optarg);
+				goto fail;
+			}
+			p->o.ts_offset = off;
 			break;
 		case OPT_PID:
 			if (p->o.npids == MAX_ARGS) {
@@ -263,8 +324,10 @@ static int report_parse(int argc, char **argv, struct report_params *p)
 	}
 	if (p->graph) {
 		if (p->o.nfilters || p->o.stat || (p->o.fmt_flags & ~FTX_REPORT_NO_BUILTIN) ||
-		    p->o.no_hardirq || p->o.no_softirq) {
-			ftx_error_set("--graph does not combine with -F, -I, -S, --stat, -t or -l");
+		    p->o.no_hardirq || p->o.no_softirq || p->o.wakeup || p->o.ts_offset ||
+		    p->o.nplugin_opts) {
+			ftx_error_set("--graph does not combine with -F, -I, -S, -R, -w, -O, --stat, "
+				      "-t, -l, --ts-diff or --ts-offset");
 			goto fail;
 		}
 		if (p->o.npids > 1) {

@@ -40,6 +40,11 @@ struct tep_record;
 #define FTX_REPORT_RAW_TS	(1u << 2)	/* timestamps are counter values (x86-tsc...) */
 #define FTX_REPORT_NO_FAST	(1u << 3)	/* always print through libtraceevent */
 #define FTX_REPORT_NO_BUILTIN	(1u << 4)	/* -N: no trace-cmd function(_graph) printing */
+#define FTX_REPORT_RAW		(1u << 5)	/* -R: the events' fields, not their print formats */
+#define FTX_REPORT_TS_DIFF	(1u << 6)	/* --ts-diff: "(+delta)" column after the time */
+#define FTX_REPORT_TRACE_CLOCK	(1u << 7)	/* the file names its clock: deltas in us without -t */
+#define FTX_REPORT_FG_TAIL	(1u << 8)	/* -O fgraph:tailprint: the function after "}" */
+#define FTX_REPORT_FG_DEPTH	(1u << 9)	/* -O fgraph:depth: " (depth)" after each graph line */
 
 struct ftx_report_fmt;
 
@@ -73,6 +78,12 @@ typedef int (*ftx_report_symbols_fn)(void *ctx);
 /** ftx_report_fmt_set_symbols - install the lazy kallsyms loader (NULL: none) */
 void ftx_report_fmt_set_symbols(struct ftx_report_fmt *f, ftx_report_symbols_fn load, void *ctx);
 
+/**
+ * ftx_report_fmt_set_ts_offset - add @offset to every timestamp printed
+ * (and to --ts-diff's); trace-cmd's --ts-offset as documented
+ */
+void ftx_report_fmt_set_ts_offset(struct ftx_report_fmt *f, long long offset);
+
 /** ftx_report_fmt_set_lookahead - install (or with NULLs remove) the lookahead */
 void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
 				  ftx_report_consume_fn consume, void *ctx);
@@ -103,12 +114,17 @@ struct ftx_report_opts {
 	const bool *cpus;		/* --cpu: one bool per CPU id, or NULL */
 	int ncpus;
 	const char *const *filters;	/* -F: libtraceevent filter strings */
+	const bool *filter_neg;		/* -v: per filter, whether it hides what it matches (or NULL) */
 	int nfilters;
 	const char *const *pids;	/* --pid: decimal pids */
 	int npids;
 	int threads;			/* 0: a reader thread when a second CPU is free; 1: none; 2: one */
 	bool no_hardirq;		/* -I: not the events with the HARDIRQ latency flag */
 	bool no_softirq;		/* -S: not those with the SOFTIRQ flag */
+	bool wakeup;			/* -w: wakeup latencies on sched_switch lines, a summary */
+	long long ts_offset;		/* --ts-offset: added to every timestamp */
+	const char *const *plugin_opts;	/* -O: "[plugin:]option[=value]" */
+	int nplugin_opts;
 };
 
 /**

@@ -26,6 +26,7 @@
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "report-fast.h"
+#include "wakeup.h"
 #include <stdarg.h>
 
 #define COMM_CACHE	1024
@@ -73,6 +74,8 @@ struct ftx_report_fmt {
 	struct tep_event **by_id;
 	struct name_slot *names;
 	int maxid;
+	long long ts_offset;		/* --ts-offset */
+	unsigned long long last_ts;	/* --ts-diff: the last record's time, 0: none yet */
 	/* the timestamp's seconds, as printed last (" %5llu.") */
 	unsigned long long ts_sec;
 	unsigned char ts_len;
@@ -362,6 +365,11 @@ static int need_symbols(struct ftx_report_fmt *f, const struct tep_event *ev)
 	return load(f->syms_ctx);
 }
 
+void ftx_report_fmt_set_ts_offset(struct ftx_report_fmt *f, long long offset)
+{
+	f->ts_offset = offset;
+}
+
 void ftx_report_fmt_set_lookahead(struct ftx_report_fmt *f, ftx_report_peek_fn peek,
 				  ftx_report_consume_fn consume, void *ctx)
 {
@@ -461,6 +469,17 @@ static int put_func(struct ftx_report_fmt *f, struct ftx_strbuf *sb, unsigned lo
 	return 0;
 }
 
+/* -O fgraph:depth: " (depth)" after the function */
+static int fgraph_depth(struct ftx_report_fmt *f, struct ftx_strbuf *sb, unsigned long long depth)
+{
+	if (!(f->flags & FTX_REPORT_FG_DEPTH))
+		return 0;
+	if (ftx_strbuf_reserve(sb, 32))
+		return -1;
+	sb->len += sprintf(sb->buf + sb->len, " (%lld)", (long long)depth);
+	return 0;
+}
+
 /* Indentation cap: 2 columns per level, deeper than any kernel's call stack */
 #define FGRAPH_MAX_INDENT 2048
 
@@ -494,7 +513,9 @@ static int fmt_fgraph_entry(struct ftx_report_fmt *f, struct tep_record *rec,
 	else
 		sb_put(sb, "  " "           |  ", 16);
 	sb_pad(sb, indent);
-	return put_func(f, sb, func, "%llx", leaf ? "();" : "() {");
+	if (put_func(f, sb, func, "%llx", leaf ? "();" : "() {"))
+		return -1;
+	return fgraph_depth(f, sb, depth);
 }
 
 static int fmt_fgraph_exit(struct ftx_report_fmt *f, struct tep_record *rec,
@@ -512,7 +533,21 @@ static int fmt_fgraph_exit(struct ftx_report_fmt *f, struct tep_record *rec,
 	fgraph_duration(sb, dur);
 	sb_pad(sb, indent);
 	sb->buf[sb->len++] = '}';
-	return 0;
+	if (f->flags & FTX_REPORT_FG_TAIL) {
+		/* trace-cmd: a function it cannot name ends the line, depth or not */
+		const char *name = tep_find_function(f->tep, field_val(f->f_exit_func, rec));
+		size_t n;
+
+		if (!name)
+			return 0;
+		n = strlen(name);
+		if (ftx_strbuf_reserve(sb, n + 8))
+			return -1;
+		sb_put(sb, " /* ", 4);
+		sb_put(sb, name, n);
+		sb_put(sb, " */", 3);
+	}
+	return fgraph_depth(f, sb, depth);
 }
 
 static int fmt_function(struct ftx_report_fmt *f, struct tep_record *rec, struct ftx_strbuf *sb)
@@ -635,6 +670,23 @@ static void put_secs(struct ftx_report_fmt *f, unsigned long long sec, struct ft
 	sb->len += f->ts_len;
 }
 
+/*
+ * --ts-diff: " %-8s" of "(+delta)" from the last record printed, nothing on
+ * the first; in microseconds when the file names its clock and -t is not
+ * given, else in the timestamps' own unit (as trace-cmd 3.1.6)
+ */
+static void put_ts_diff(struct ftx_report_fmt *f, unsigned long long ts, struct ftx_strbuf *sb)
+{
+	char buf[32] = "";
+
+	if ((f->flags & FTX_REPORT_TRACE_CLOCK) && !(f->flags & FTX_REPORT_NSEC))
+		ts = (ts + 500) / 1000;
+	if (f->last_ts)
+		snprintf(buf, sizeof(buf), "(+%lld)", (long long)(ts - f->last_ts));
+	f->last_ts = ts;
+	sb->len += sprintf(sb->buf + sb->len, " %-8s", buf);
+}
+
 int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 			  struct ftx_strbuf *sb)
 {
@@ -642,6 +694,7 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	struct tep_event *ev;
 	const char *comm;
 	size_t clen, nlen, start;
+	unsigned long long ts = rec->ts + (unsigned long long)f->ts_offset;
 	int pid, type, ret;
 
 	if (ftx_sb_room(sb, 256))
@@ -680,7 +733,7 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		return 0;
 	}
 	comm = comm_of(f, pid, &clen);
-	if (ftx_sb_room(sb, clen + 128))
+	if (ftx_sb_room(sb, clen + 176))
 		return -1;
 
 	/* "%16s-%-5d [%03d]" or, latency format, "%8.8s-%-5d %3d" */
@@ -688,7 +741,10 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	if (f->flags & FTX_REPORT_LATENCY) {
 		sb->buf[sb->len++] = ' ';
 		sb_u64(sb, rec->cpu, 3, ' ');
-		if (ev && lat_cached(f, rec, sb))
+		if (f->flags & FTX_REPORT_RAW)
+			/* trace-cmd -R -l: the flags byte instead of the latency column */
+			sb->len += sprintf(sb->buf + sb->len, "-0x%x", tep_data_flags(f->tep, rec));
+		else if (ev && lat_cached(f, rec, sb))
 			return -1;
 	} else {
 		sb_put(sb, " [", 2);
@@ -698,18 +754,20 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 
 	/* timestamp, as libtraceevent's print_event_time() */
 	if (f->flags & FTX_REPORT_RAW_TS) {
-		sb_u64(sb, rec->ts, 12, ' ');
+		sb_u64(sb, ts, 12, ' ');
 	} else if (f->flags & FTX_REPORT_NSEC) {
 		/* "%5llu.%09llu" for any value, 0.5 s too (as trace-cmd 3.1.6 prints it) */
-		put_secs(f, rec->ts / 1000000000ULL, sb);
-		sb_u64(sb, rec->ts % 1000000000ULL, 9, '0');
+		put_secs(f, ts / 1000000000ULL, sb);
+		sb_u64(sb, ts % 1000000000ULL, 9, '0');
 	} else {
-		unsigned long long t = (rec->ts + 500) / 1000;
+		unsigned long long t = (ts + 500) / 1000;
 
 		put_secs(f, t / 1000000ULL, sb);
 		sb_u64(sb, t % 1000000ULL, 6, '0');
 	}
 	sb->buf[sb->len++] = ':';
+	if (f->flags & FTX_REPORT_TS_DIFF)
+		put_ts_diff(f, ts, sb);
 
 	/* " %s: " and the name padded to 20 columns */
 	if (ftx_sb_room(sb, sizeof(f->names->text) + 1))
@@ -733,7 +791,18 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		}
 	}
 
-	ret = f->fast ? ftx_fast_format(f->fast, ev, rec, sb) : 1;
+	if (f->flags & FTX_REPORT_RAW) {
+		/* -R: libtraceevent's " field=value" list, no plugin, no lookahead */
+		if (need_symbols(f, ev))
+			return -1;
+		trace_seq_reset(&f->seq);
+		tep_print_event(f->tep, &f->seq, rec, "%s", TEP_PRINT_INFO_RAW);
+		ret = ftx_strbuf_reserve(sb, f->seq.len);
+		if (!ret)
+			sb_put(sb, f->seq.buffer, f->seq.len);
+	} else {
+		ret = f->fast ? ftx_fast_format(f->fast, ev, rec, sb) : 1;
+	}
 	if (ret > 0) {
 		/* the fast formatters never print function names; the rest may */
 		if (need_symbols(f, ev))
@@ -1206,7 +1275,8 @@ struct run {
 	void *wctx;
 	struct ftx_strbuf out;
 	struct tep_event_filter **filters;
-	int nfilters;
+	bool *neg;		/* -v: per filter, whether a match hides the record */
+	int nfilters, npos;
 	/*
 	 * Per event id, whether any filter can pass its records: a filter
 	 * naming events passes no others (libtraceevent: FILTER_NOT_FOUND),
@@ -1222,6 +1292,16 @@ struct run {
 	 * the others still go through it.
 	 */
 	struct pid_index pid;
+	/*
+	 * trace-cmd shows a kernel_stack/user_stack record the positive
+	 * filters miss when the last record of its CPU that reached the
+	 * negative ones was shown
+	 */
+	int kstack_id, ustack_id;
+	bool *last_shown;
+	int nlast;
+	struct ftx_wakeup *wakeup;	/* -w */
+	long long ts_offset;
 };
 
 /* function_graph's lookahead stays within the instance of the record printed */
@@ -1278,29 +1358,71 @@ static int run_printf(struct run *r, const char *fmt, ...)
 	return 0;
 }
 
-/* trace-cmd's test_filters(): the positive filters, first match wins */
+/* trace-cmd's stack-trace rule: shown after a shown record of its CPU */
+static bool run_stack_follows(struct run *r, struct tep_record *rec, int type)
+{
+	if (type < 0 || (type != r->kstack_id && type != r->ustack_id))
+		return false;
+	return rec->cpu >= 0 && rec->cpu < r->nlast && r->last_shown[rec->cpu];
+}
+
+static void run_set_shown(struct run *r, struct tep_record *rec, bool shown)
+{
+	if (rec->cpu < 0)
+		return;
+	if (rec->cpu >= r->nlast) {
+		int n = rec->cpu + 64;
+		bool *m = realloc(r->last_shown, n * sizeof(*m));
+
+		if (!m)
+			return;		/* the rule then never applies: as trace-cmd without memory */
+		memset(m + r->nlast, 0, (n - r->nlast) * sizeof(*m));
+		r->last_shown = m;
+		r->nlast = n;
+	}
+	r->last_shown[rec->cpu] = shown;
+}
+
+/*
+ * libtracecmd 3.1.6's filter: a positive filter (first match wins) or the
+ * stack-trace rule, then no negative (-v) filter matching; then -I and -S.
+ * The event and pid indexes rule out records no positive filter matches
+ * before tep_filter_match().
+ */
 static bool run_match(struct run *r, struct tep_record *rec)
 {
-	int i, ret = TEP_ERRNO__NO_FILTER;
+	struct tep_handle *tep = ftx_tracedat_tep(r->td);
+	int i, ret, type = rec->size >= 8 ? tep_data_type(tep, rec) : -1;
+	bool found = false;
 
-	/* trace-cmd's -I and -S, before any -F */
-	if (r->irq_flags && (tep_data_flags(ftx_tracedat_tep(r->td), rec) & r->irq_flags))
+	if (r->nfilters) {
+		bool may = r->npos &&
+			   !(r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type]) &&
+			   !(r->pid.f && !pid_may_match(&r->pid, tep, rec, type));
+
+		for (i = 0; may && i < r->nfilters && !found; i++) {
+			if (r->neg[i])
+				continue;
+			ret = tep_filter_match(r->filters[i], rec);
+			found = ret == TEP_ERRNO__NO_FILTER || ret == TEP_ERRNO__FILTER_MATCH;
+		}
+		if (!found && r->npos && !run_stack_follows(r, rec, type))
+			return false;
+		found = false;
+		for (i = 0; i < r->nfilters && !found; i++) {
+			if (!r->neg[i])
+				continue;
+			ret = tep_filter_match(r->filters[i], rec);
+			found = ret == TEP_ERRNO__NO_FILTER || ret == TEP_ERRNO__FILTER_MATCH;
+		}
+		run_set_shown(r, rec, !found);
+		if (found)
+			return false;
+	}
+	/* trace-cmd's -I and -S, after the filters */
+	if (r->irq_flags && (tep_data_flags(tep, rec) & r->irq_flags))
 		return false;
-	if ((r->may_match || r->pid.f) && rec->size >= 8) {
-		int type = tep_data_type(ftx_tracedat_tep(r->td), rec);
-
-		if (r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type])
-			return false;
-		if (r->pid.f && !pid_may_match(&r->pid, ftx_tracedat_tep(r->td), rec, type))
-			return false;
-	}
-
-	for (i = 0; i < r->nfilters; i++) {
-		ret = tep_filter_match(r->filters[i], rec);
-		if (ret == TEP_ERRNO__NO_FILTER || ret == TEP_ERRNO__FILTER_MATCH)
-			return true;
-	}
-	return r->nfilters == 0;
+	return true;
 }
 
 /* r->may_match from the compiled filters; none (every record tried) when it cannot be built */
@@ -1309,8 +1431,10 @@ static void run_index_filters(struct run *r, struct tep_handle *tep)
 	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
 	int i, k, max = -1;
 
+	if (!r->npos)
+		return;		/* -v filters alone: every record goes to them */
 	for (k = 0; k < r->nfilters; k++)
-		if (!r->filters[k]->filters)
+		if (!r->neg[k] && !r->filters[k]->filters)
 			return;		/* a filter without events passes everything */
 	for (i = 0; evs && evs[i]; i++)
 		if (evs[i]->id > max)
@@ -1323,13 +1447,20 @@ static void run_index_filters(struct run *r, struct tep_handle *tep)
 	r->may_max = max;
 	for (i = 0; evs[i]; i++)
 		for (k = 0; k < r->nfilters && !r->may_match[evs[i]->id]; k++)
-			if (evs[i]->id >= 0 && tep_event_filtered(r->filters[k], evs[i]->id))
+			if (!r->neg[k] && evs[i]->id >= 0 &&
+			    tep_event_filtered(r->filters[k], evs[i]->id))
 				r->may_match[evs[i]->id] = true;
+	/* stack traces may follow a shown record: run_match() decides */
+	if (r->kstack_id >= 0 && r->kstack_id <= max)
+		r->may_match[r->kstack_id] = true;
+	if (r->ustack_id >= 0 && r->ustack_id <= max)
+		r->may_match[r->ustack_id] = true;
 }
 
-static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
+static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in, bool neg)
 {
 	struct tep_event_filter *flt, **n;
+	bool *ng;
 
 	flt = ftx_filter_compile(tep, in);
 	if (!flt) {
@@ -1345,7 +1476,17 @@ static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in)
 		return -1;
 	}
 	r->filters = n;
+	ng = realloc(r->neg, (r->nfilters + 1) * sizeof(*ng));
+	if (!ng) {
+		tep_filter_free(flt);
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	r->neg = ng;
+	r->neg[r->nfilters] = neg;
 	r->filters[r->nfilters++] = flt;
+	r->npos += !neg;
 	return 0;
 }
 
@@ -1369,7 +1510,7 @@ static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char 
 		}
 		snprintf(buf, sizeof(buf), ".*:(common_pid==%llu)||(pid==%llu)||(next_pid==%llu)",
 			 v, v, v);
-		if (run_add_filter(r, tep, buf))
+		if (run_add_filter(r, tep, buf, false))
 			return -1;
 	}
 	return 0;
@@ -1426,6 +1567,9 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 			pf->f[pf->n].sign = fl->flags & TEP_FIELD_IS_SIGNED;
 			pf->n++;
 		}
+		/* stack traces may follow a shown record: run_match() decides */
+		if (evs[i]->id == r->kstack_id || evs[i]->id == r->ustack_id)
+			pf->exact = false;
 	}
 }
 
@@ -1536,9 +1680,113 @@ static int run_record(struct run *r, const struct ftx_report_opts *o, struct ftx
 	look->cur = rec;
 	if (ftx_report_fmt_record(f, rec, &r->out))
 		return -1;
+	if (r->wakeup && ftx_wakeup_record(r->wakeup, rec, rec->ts + (unsigned long long)r->ts_offset,
+					   &r->out))
+		return -1;
 	if (r->out.len >= FLUSH_AT && run_flush(r))
 		return -1;
 	return 0;
+}
+
+static int has_traceclock(unsigned int id, const void *data, size_t size, void *arg)
+{
+	(void)data;
+	(void)size;
+	(void)arg;
+	return id == 4;		/* TRACECLOCK: trace-cmd's use_trace_clock */
+}
+
+/*
+ * -O for libtraceevent's plugins (ftrace:parent, ftrace:indent...): their
+ * option list is libtraceevent's, global, read when the plugins load
+ */
+static int plugin_opts_add(const struct ftx_report_opts *o)
+{
+	int i;
+
+	for (i = 0; i < o->nplugin_opts; i++) {
+		char *name = strdup(o->plugin_opts[i]), *val;
+
+		if (!name) {
+			errno = ENOMEM;
+			ftx_error_set("out of memory");
+			return -1;
+		}
+		val = strchr(name, '=');
+		if (val)
+			*val++ = 0;
+		if (tep_plugin_add_option(name, val)) {
+			free(name);
+			errno = ENOMEM;
+			ftx_error_set("out of memory");
+			return -1;
+		}
+		free(name);
+	}
+	return 0;
+}
+
+/*
+ * libtraceevent's update of a boolean option: no value toggles it, "1" or
+ * "true" sets it, "0" or "false" clears it, anything else leaves it
+ */
+static bool plugin_opt_update(bool set, const char *val)
+{
+	if (!val)
+		return !set;
+	if (!strcmp(val, "1") || !strcmp(val, "true"))
+		return true;
+	if (!strcmp(val, "0") || !strcmp(val, "false"))
+		return false;
+	return set;
+}
+
+/*
+ * trace-cmd's own function_graph options (fgraph:tailprint, fgraph:depth,
+ * off by default) as libtraceevent applies them when trace-cmd registers
+ * them: the last "fgraph:NAME" given, then the last bare "NAME"
+ */
+static unsigned int plugin_opt_flags(const struct ftx_report_opts *o)
+{
+	static const struct { const char *name; unsigned int flag; } fg[] = {
+		{ "tailprint", FTX_REPORT_FG_TAIL },
+		{ "depth", FTX_REPORT_FG_DEPTH },
+	};
+	unsigned int flags = 0;
+	size_t k;
+	int i;
+
+	for (k = 0; k < FTX_ARRAY_SIZE(fg); k++) {
+		const char *named = NULL, *bare = NULL;
+		bool has_named = false, has_bare = false, set = false;
+		size_t n = strlen(fg[k].name);
+
+		for (i = 0; i < o->nplugin_opts; i++) {
+			const char *s = o->plugin_opts[i], *opt = s;
+			bool plug = !strncmp(s, "fgraph:", 7);
+
+			if (plug)
+				opt = s + 7;
+			else if (strchr(s, ':'))
+				continue;
+			if (strncmp(opt, fg[k].name, n) || (opt[n] && opt[n] != '='))
+				continue;
+			if (plug) {
+				has_named = true;
+				named = opt[n] ? opt + n + 1 : NULL;
+			} else {
+				has_bare = true;
+				bare = opt[n] ? opt + n + 1 : NULL;
+			}
+		}
+		if (has_named)
+			set = plugin_opt_update(set, named);
+		if (has_bare)
+			set = plugin_opt_update(set, bare);
+		if (set)
+			flags |= fg[k].flag;
+	}
+	return flags;
 }
 
 /* What the reader thread may drop for @r's filters (NULL: nothing) */
@@ -1583,6 +1831,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	uint64_t off, len;
 	int i, ret = -1;
 
+	if (plugin_opts_add(o))
+		return -1;
 	r.td = ftx_tracedat_open(o->input ? o->input : "trace.dat",
 				 FTX_TRACEDAT_LAZY_KALLSYMS |
 				 (o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0));
@@ -1597,8 +1847,18 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	 */
 	if (o->cpus && o->stat)
 		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
+	r.kstack_id = r.ustack_id = -1;
+	{
+		struct tep_event *ev = tep_find_event_by_name(tep, "ftrace", "kernel_stack");
+
+		if (ev)
+			r.kstack_id = ev->id;
+		ev = tep_find_event_by_name(tep, "ftrace", "user_stack");
+		if (ev)
+			r.ustack_id = ev->id;
+	}
 	for (i = 0; i < o->nfilters; i++)
-		if (run_add_filter(&r, tep, o->filters[i]))
+		if (run_add_filter(&r, tep, o->filters[i], o->filter_neg && o->filter_neg[i]))
 			goto out;
 	if (o->npids && run_add_pid_filter(&r, tep, o->pids, o->npids))
 		goto out;
@@ -1608,6 +1868,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		run_index_pids(&r, tep, o->pids, o->npids);
 	r.irq_flags = (o->no_hardirq ? TRACE_FLAG_HARDIRQ : 0) |
 		      (o->no_softirq ? TRACE_FLAG_SOFTIRQ : 0);
+	r.ts_offset = o->ts_offset;
 
 	if (run_printf(&r, "cpus=%d\n", ftx_tracedat_cpus(r.td)))
 		goto out;
@@ -1619,12 +1880,20 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		ret = run_stat(&r, o);
 		goto out;
 	}
-	flags = o->fmt_flags;
+	flags = o->fmt_flags | plugin_opt_flags(o);
 	if (!ftx_tracedat_ts_in_usecs(r.td))
 		flags |= FTX_REPORT_RAW_TS;
+	if (ftx_tracedat_options_each(r.td, has_traceclock, NULL) > 0)
+		flags |= FTX_REPORT_TRACE_CLOCK;
 	f = ftx_report_fmt_alloc(tep, flags);
 	if (!f)
 		goto out;
+	ftx_report_fmt_set_ts_offset(f, o->ts_offset);
+	if (o->wakeup) {
+		r.wakeup = ftx_wakeup_alloc(tep);
+		if (!r.wakeup && errno != ENOENT)
+			goto out;
+	}
 	look.td = r.td;
 	ftx_report_fmt_set_lookahead(f, look_peek, look_consume, &look);
 	ftx_report_fmt_set_symbols(f, load_kallsyms, r.td);
@@ -1653,6 +1922,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		if (run_record(&r, o, f, &look, rec, name_w))
 			goto out;
 	}
+	if (r.wakeup && ftx_wakeup_summary(r.wakeup, &r.out))
+		goto out;
 	ret = 0;
 out:
 	if (piped)
@@ -1663,6 +1934,9 @@ out:
 	for (i = 0; i < r.nfilters; i++)
 		tep_filter_free(r.filters[i]);
 	free(r.filters);
+	free(r.neg);
+	free(r.last_shown);
+	ftx_wakeup_free(r.wakeup);
 	free(r.may_match);
 	free(r.pid.f);
 	free(r.pid.pids);
