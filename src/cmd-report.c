@@ -387,6 +387,7 @@ static int report_run(int argc, char **argv)
 	if (ftx_report_inspect_any(&p.insp)) {
 		p.insp.nsec = p.o.fmt_flags & FTX_REPORT_NSEC;
 		p.insp.no_plugins = p.o.no_plugins;
+		p.insp.ts_offset = p.o.ts_offset;
 		ret = ftx_report_inspect(p.o.input, &p.insp, stdout);
 	} else if (p.graph)
 		ret = ftx_graph_report(p.o.input, p.o.no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0,

@@ -22,6 +22,7 @@ struct ftx_report_inspect {
 	bool check;		/* --check-events: parse every format, print nothing */
 	bool nsec;		/* -t: timestamps in nanoseconds */
 	bool no_plugins;	/* -N */
+	long long ts_offset;	/* --ts-offset: added to the first/last timestamps */
 };
 
 /** ftx_report_inspect_any - whether @w asks for anything */

@@ -81,11 +81,11 @@ static int print_cpus(FILE *out, struct ftx_tracedat *td, const char *path,
 		fprintf(out, "  %d", i);
 		if (w->first && seen[i]) {
 			fputs("\tFirst event:", out);
-			print_ts(out, td, first[i], w->nsec);
+			print_ts(out, td, first[i] + (unsigned long long)w->ts_offset, w->nsec);
 		}
 		if (w->last && seen[i]) {
 			fputs("\tLast event:", out);
-			print_ts(out, td, last[i], w->nsec);
+			print_ts(out, td, last[i] + (unsigned long long)w->ts_offset, w->nsec);
 		}
 		fputc('\n', out);
 	}
