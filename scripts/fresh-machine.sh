@@ -65,6 +65,19 @@ fi
 } > "$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 
+# This workplace's network layer, which any machine of it has and Debian does not
+# install: a TLS-intercepting egress proxy's CA (apt's mirror is plain http, npm's
+# registry is https). Its certificates go where ca-certificates' postinst picks
+# them up (the chroot's own apt-get install of ca-certificates adds them), npm's
+# global config names the bundle, and Node gets it as on the host. Nothing of the
+# project is copied: on a machine without such a proxy there is nothing to copy.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+	mkdir -p "$root/usr/local/share/ca-certificates"
+	cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+	echo "fresh-machine: the workplace's CA certificates: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+fi
+[ ! -f /etc/npmrc ] || cp /etc/npmrc "$root/etc/npmrc"
+
 # The clone's source: this repository's committed HEAD, as a bundle.
 git -C "$top" bundle create "$root/ftx.bundle" HEAD >/dev/null 2>&1
 echo "fresh-machine: cloning $(git -C "$top" rev-parse --short HEAD) inside"
@@ -74,6 +87,7 @@ cat > "$root/fresh-user.sh" <<EOF
 #!/bin/sh
 set -e
 export DEBIAN_FRONTEND=noninteractive LC_ALL=C.UTF-8 HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+${NODE_EXTRA_CA_CERTS:+export NODE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS}
 apt-get update -q >/dev/null
 apt-get install -y -q --no-install-recommends git make ca-certificates >/dev/null
 cd /root && rm -rf ftx && git -c advice.detachedHead=false clone -q /ftx.bundle ftx && cd ftx
