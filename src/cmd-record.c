@@ -57,7 +57,14 @@ static const char record_usage[] =
 	"                              option): reports print it instead of the clock\n"
 	"      --subbuf-size KB        ring buffer sub-buffers of KB (the kernel rounds up\n"
 	"                              to pages; needs buffer_subbuf_size_kb, 6.8 and later)\n"
-	"  Not taken (one line says why): -m, -B, -a, -k\n"
+	"  -m SIZE                     keep at most about SIZE KB of each CPU's data, the\n"
+	"                              newest (two temp files of SIZE/2 take turns); what\n"
+	"                              it cuts is counted in the summary\n"
+	"  -a                          the format of every event in the file, not only the\n"
+	"                              recorded ones' (for events enabled behind ftx's back)\n"
+	"  -k                          keep the instance as the recording left it (events,\n"
+	"                              tracer, filters; tracing off); 'ftx reset' removes it\n"
+	"  Not taken (one line says why): -B\n"
 	"\n"
 	"Function tracers (need a kernel that allows them; see 'ftx check'):\n"
 	"  -p, --plugin TRACER         function or function_graph (any tracer the kernel has)\n"
@@ -90,6 +97,9 @@ struct record_params {
 	unsigned long cmdlines_size;	/* --cmdlines-size; 0: ftx's default */
 	bool date;		/* --date: a DATE option, reports in time of day */
 	unsigned long subbuf_kb;	/* --subbuf-size; 0: the kernel's */
+	unsigned long max_kb;	/* -m; 0: no limit */
+	bool all_formats;	/* -a */
+	bool keep;		/* -k: the instance stays */
 	struct ftx_tracer_opts tracer;	/* -p -l -n -g ...: owned, see record_params_free() */
 	char err[256];		/* why the parse failed */
 };
@@ -169,13 +179,11 @@ static int record_parse_file_opt(struct record_params *p, int c, const char *arg
  * silently different recording would be worse)
  */
 static const struct { int opt; const char *name, *why; } not_taken[] = {
-	{ 'm', "-m", "ftx writes whole per-CPU files; size the ring buffer with -b" },
-	{ 'B', "-B", "ftx records into its own private instance (ftx-<pid>), not a named one" },
-	{ 'a', "-a", "ftx records its own private instance, not every instance" },
-	{ 'k', "-k", "ftx always restores tracefs; 'ftx status' shows what is set" },
+	{ 'B', "-B", "ftx records one buffer, its own instance (ftx-<pid>), and writes no "
+		     "second one; '-k' keeps that instance afterwards" },
 };
 
-/* -T -r -s --user --module --cmdlines-size, and the refused ones */
+/* -T -r -s -m -a -k --user --module --cmdlines-size, and the refused ones */
 static int record_parse_habit(struct record_params *p, int c, const char *arg)
 {
 	unsigned long long v;
@@ -191,6 +199,20 @@ static int record_parse_habit(struct record_params *p, int c, const char *arg)
 	switch (c) {
 	case 'T':
 		p->stacktrace = true;
+		return 0;
+	case 'a':
+		p->all_formats = true;
+		return 0;
+	case 'k':
+		p->keep = true;
+		return 0;
+	case 'm':
+		/* 1 TB per CPU: beyond that, no limit was meant */
+		if (ftx_parse_uint(arg, &v) < 0 || !v || v > (1ull << 30)) {
+			snprintf(p->err, sizeof(p->err), "-m %s: KB per CPU, 1 to 1073741824", arg);
+			return -1;
+		}
+		p->max_kb = v;
 		return 0;
 	case 'r':
 		if (ftx_parse_uint(arg, &v) < 0 || v < 1 || v > 99) {
@@ -575,6 +597,25 @@ static void record_probe_unfired(const char *msg, void *arg)
 	ftx_cmd_err("%s", msg);
 }
 
+/*
+ * -k, trace-cmd's keep: what the recording set stays (tracing off, as
+ * trace-cmd leaves tracing_on), the session's journal with it, so that 'ftx
+ * reset' undoes it once this process is gone.
+ */
+static void record_keep(struct ftx_session *s, bool quiet)
+{
+	char what[128];
+
+	if (ftx_session_name(s))
+		snprintf(what, sizeof(what), "instance %s left as the recording set it",
+			 ftx_session_name(s));
+	else
+		snprintf(what, sizeof(what), "the top-level settings left as the recording set them");
+	ftx_session_detach(s);
+	if (!quiet)
+		fprintf(stderr, "ftx record: -k: %s (tracing off); 'ftx reset' undoes it\n", what);
+}
+
 static int record_run(int argc, char **argv)
 {
 	struct ftx_probe_run *probes = NULL;
@@ -703,6 +744,8 @@ static int record_run(int argc, char **argv)
 	o.exclude_self = !p.no_filter;
 	o.file_version = p.file_version;
 	o.compression = p.compression;
+	o.max_kb = p.max_kb;
+	o.all_formats = p.all_formats;
 	r = ftx_recorder_create(s, &o);
 	if (!r) {
 		ftx_cmd_err("%s", ftx_error());
@@ -775,7 +818,10 @@ static int record_run(int argc, char **argv)
 		ftx_cmd_err("%s", ftx_error());
 		goto out;
 	}
-	ftx_session_destroy(s);
+	if (p.keep)
+		record_keep(s, p.cli.quiet);
+	else
+		ftx_session_destroy(s);
 	s = NULL;
 	if (ftx_recorder_write(r, p.output) < 0) {
 		ftx_cmd_err("%s", ftx_error());

@@ -6,12 +6,16 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+
+#include <event-parse.h>
 
 #include "../src/cmd-record.c"
 #include "../src/cmd-stream.c"
 #include "../src/lib/record/recorder-local.h"
+#include "ftx/tracedat.h"
 
 /* The dispatcher's helpers live in src/ftx.c, which is not in the test binary. */
 __attribute__((weak)) void ftx_cmd_err(const char *fmt, ...)
@@ -126,6 +130,12 @@ START_TEST(test_parse_defaults_and_command_options)
 	ck_assert_int_eq(p.cli.pids[2], 56);
 	ck_assert_int_eq(parse("record -e sched --threads 4", &p), 0);
 	ck_assert_uint_eq(p.threads, 4);
+	/* trace-cmd's -m (KB per CPU), -a (every format), -k (keep) */
+	ck_assert_int_eq(parse("record -e sched", &p), 0);
+	ck_assert(!p.max_kb && !p.all_formats && !p.keep);
+	ck_assert_int_eq(parse("record -m 1024 -a -k -e sched", &p), 0);
+	ck_assert_uint_eq(p.max_kb, 1024);
+	ck_assert(p.all_formats && p.keep);
 	ck_assert_int_eq(parse("record -h", &p), 1);
 }
 END_TEST
@@ -182,6 +192,10 @@ START_TEST(test_parse_errors)
 		{ "record -e a:b:c", "bad event" },
 		{ "record -e sched --threads 0", "bad thread count" },
 		{ "record -e sched -C [x]", "bad clock" },
+		{ "record -e sched -m 0", "-m 0: KB per CPU" },
+		{ "record -e sched -m 1M", "-m 1M: KB per CPU" },
+		{ "record -e sched -m", "needs an argument" },
+		{ "record -e sched -B foo", "-B: not supported: ftx records one buffer" },
 		/* failures after -l/-g/-O copied their arguments: nothing may be left */
 		{ "record -l vfs_* -g schedule -O funcgraph-proc -p a/b", "bad tracer" },
 		{ "record -g schedule -n x -x", "unknown option '-x'" },
@@ -230,6 +244,62 @@ START_TEST(test_cpu_lost)
 	st.missed_events = 0;
 	ck_assert_uint_eq(ftx_recorder_cpu_lost(&st, &unknown), 0);
 	ck_assert(unknown);
+}
+END_TEST
+
+/*
+ * -m counts the events of the sub-buffers it cuts: rec_page_events() on each
+ * page of real kernels' files (64-bit x86 and arm64, -T stacks, function_graph,
+ * a 32-bit synthetic one) against the reader's records, which libtraceevent's
+ * kbuffer walks.
+ */
+START_TEST(test_page_events)
+{
+	static const char *const files[] = {
+		"fixtures/host-6.18/sched_stack.v6.dat",
+		"fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat",
+		"fixtures/linux-6.1-amd64/function_vfs.v6.dat",
+		"fixtures/linux-6.1-arm64/kprobe_openat2.v6.dat",
+		"fixtures/synth/le32.v6.dat",
+	};
+
+	for (size_t f = 0; f < FTX_ARRAY_SIZE(files); f++) {
+		struct ftx_tracedat *td = ftx_tracedat_open(files[f], 0);
+		unsigned long long want[64] = { 0 }, got[64] = { 0 }, total = 0;
+		struct tep_record *rec;
+		unsigned int ps;
+		int cpus, ls, fd;
+
+		ck_assert_msg(td, "%s: %s", files[f], ftx_error());
+		ps = ftx_tracedat_page_size(td);
+		ls = ftx_tracedat_long_size(td);
+		cpus = ftx_tracedat_cpus(td);
+		ck_assert_int_le(cpus, 64);
+		while (ftx_tracedat_next(td, &rec) > 0 && rec) {
+			ck_assert_int_lt(rec->cpu, 64);
+			want[rec->cpu]++;
+			total++;
+		}
+		fd = open(files[f], O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		for (int cpu = 0; cpu < cpus; cpu++) {
+			uint64_t off, size;
+			char *page = malloc(ps);
+
+			if (ftx_tracedat_cpu_data(td, cpu, &off, &size) < 0)
+				size = 0;
+			for (uint64_t at = 0; at + ps <= size; at += ps) {
+				ck_assert_int_eq(pread(fd, page, ps, off + at), ps);
+				got[cpu] += rec_page_events(page, ps, ls);
+			}
+			free(page);
+			ck_assert_msg(got[cpu] == want[cpu], "%s cpu%d: %llu events counted, %llu read",
+				      files[f], cpu, got[cpu], want[cpu]);
+		}
+		ck_assert_uint_gt(total, 0);
+		close(fd);
+		ftx_tracedat_close(td);
+	}
 }
 END_TEST
 
@@ -424,6 +494,7 @@ Suite *record_suite(void)
 	tcase_add_test(tc, test_stream_merge_order);
 	tcase_add_test(tc, test_man_pages);
 	tcase_add_test(tc, test_cpu_lost);
+	tcase_add_test(tc, test_page_events);
 	tcase_add_test(tc, test_pids_cpumask);
 	tcase_add_test(tc, test_cpu_thread_assignment);
 	suite_add_tcase(s, tc);

@@ -66,6 +66,11 @@ struct ftx_recorder_opts {
 	int compression;		/* version 7: enum ftx_tdat_compression */
 	const char *date;		/* DATE option ("0x..." from ftx_record_date_offset());
 					 * NULL: none */
+	unsigned long max_kb;		/* record -m: keep at most about this much of each CPU's
+					 * data, the newest (two temp files of half each take
+					 * turns); 0: everything */
+	bool all_formats;		/* record -a: the format of every event in the file,
+					 * not only the enabled ones' */
 	bool attach;			/* the instance is set up and tracing already (the
 					 * flight recorder's): change nothing, leave tracing
 					 * on at stop; start and stop drain what it holds */
@@ -75,13 +80,16 @@ struct ftx_recorder_opts {
 struct ftx_recorder_cpu_stats {
 	bool online;		/* a buffer exists and could be opened */
 	uint64_t events;	/* events read from the buffer ("read events") */
-	uint64_t bytes;		/* bytes of sub-buffers saved */
+	uint64_t bytes;		/* bytes of sub-buffers saved (-m: cut_bytes of them
+				 * given up again) */
 	uint64_t pages;		/* sub-buffers saved */
 	uint64_t overrun;	/* overwritten before they were read (stats "overrun") */
 	uint64_t dropped;	/* not written, buffer full ("dropped events") */
 	uint64_t commit_overrun;
 	uint64_t missed_pages;	/* sub-buffers flagged RB_MISSED_EVENTS */
 	uint64_t missed_events;	/* lost counts stored in those sub-buffers */
+	/* -m (max_kb): older sub-buffers given up to keep the newest, not in the file */
+	uint64_t cut_pages, cut_bytes, cut_events;
 };
 
 /**
@@ -155,7 +163,10 @@ unsigned long long ftx_recorder_cpu_lost(const struct ftx_recorder_cpu_stats *st
  * ftx_recorder_summary - text of the per-CPU table "CPU events bytes lost"
  * with a total line (@table), and one line per CPU that lost events
  * ("cpu1: 168 events lost (...); try a larger -b or fewer events")
- * (@losses). Either pointer may be NULL. Both strings are malloc()ed and
+ * (@losses). With max_kb (-m) the table counts what the file holds and a
+ * "-m cut" column the older events given up, each CPU that cut some gets a
+ * line ("cpu0: -m: 9120 older events cut (...); the file keeps the newest
+ * 512.0K"). Either pointer may be NULL. Both strings are malloc()ed and
  * freed by the caller ("" when empty). Returns the total of lost events.
  */
 unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, char **losses);

@@ -75,14 +75,7 @@ wait $pid || die "record -r failed"
 case $cpol in *SCHED_OTHER*) ;; *) die "-r: the command's policy changed: $cpol" ;; esac
 echo "ok: --user, -r"
 
-# 5. trace-cmd options ftx does not take: a usage error that says why
-for o in "-m 100" "-B foo" "-a" "-k"; do
-	# shellcheck disable=SC2086
-	"$FTX" record $o -e sched -- true 2> "$tmp/err"
-	[ $? = 2 ] || die "record $o: not a usage error"
-	grep -q "not supported: " "$tmp/err" || die "record $o: no reason: $(cat "$tmp/err")"
-done
-echo "ok: refusals"
+# 5. -m, -a, -k and -B's refusal: t-record-opts.sh
 
 # 5b. --date: the DATE option puts the time of day in both reports, the same bytes
 t0=$(date +%s)

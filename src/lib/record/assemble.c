@@ -170,7 +170,7 @@ static int collect_formats(struct ftx_recorder *r, struct fmt_list *ftrace, stru
 		names = list_dirs(sysdir);
 		for (size_t j = 0; names && names[j]; j++) {
 			if (snprintf(path, sizeof(path), "%s/%s", sysdir, names[j]) >= (int)sizeof(path) ||
-			    !event_enabled(path))
+			    (!r->all_formats && !event_enabled(path)))
 				continue;
 			if (snprintf(path, sizeof(path), "%s/%s/format", sysdir, names[j]) >=
 			    (int)sizeof(path))
@@ -415,7 +415,7 @@ int ftx_recorder_write(struct ftx_recorder *r, const char *path)
 
 		cpus[i].fd = c->tmp_fd;
 		/* whole sub-buffers: a full disk may have cut the last one */
-		cpus[i].size = c->tmp_fd >= 0 ? c->st.bytes - c->st.bytes % r->page_size : 0;
+		cpus[i].size = c->tmp_fd >= 0 ? c->tmp_len - c->tmp_len % r->page_size : 0;
 		if (!c->stats_text)
 			continue;
 		if (asprintf(&cpustat[i], "CPU: %u\n%s", i, c->stats_text) < 0) {

@@ -39,6 +39,7 @@
 
 
 static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
+static void page_scan(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
 static void scan_new(struct ftx_recorder *r, struct rec_cpu *c);
 
 
@@ -91,7 +92,7 @@ static int open_cpu(struct ftx_recorder *r, struct rec_cpu *c, const char *tmpdi
 {
 	char path[PATH_MAX];
 
-	c->fd = c->tmp_fd = -1;
+	c->fd = c->tmp_fd = c->old_fd = -1;
 	snprintf(path, sizeof(path), "%s/per_cpu/cpu%d/trace_pipe_raw", r->inst, c->cpu);
 	c->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (c->fd < 0) {
@@ -113,13 +114,18 @@ static int open_cpu(struct ftx_recorder *r, struct rec_cpu *c, const char *tmpdi
 	c->st.online = true;
 	if (r->stream)
 		return 0;
-	snprintf(path, sizeof(path), "%s/ftx-cpu%d.XXXXXX", tmpdir, c->cpu);
-	c->tmp_fd = mkostemp(path, O_CLOEXEC);
-	if (c->tmp_fd < 0) {
-		ftx_error_set("cannot create a temp file in %s: %s", tmpdir, strerror(errno));
-		return -1;
+	for (int k = 0; k < (r->half_bytes ? 2 : 1); k++) {
+		int *fd = k ? &c->old_fd : &c->tmp_fd;
+
+		snprintf(path, sizeof(path), "%s/ftx-cpu%d.XXXXXX", tmpdir, c->cpu);
+		*fd = mkostemp(path, O_CLOEXEC);
+		if (*fd < 0) {
+			ftx_error_set("cannot create a temp file in %s: %s", tmpdir,
+				      strerror(errno));
+			return -1;
+		}
+		unlink(path);
 	}
-	unlink(path);
 	return 0;
 }
 
@@ -215,7 +221,7 @@ static int *cpu_cores(unsigned int nr_cpus)
 }
 
 /*
- * Each possible CPU costs 2 fds with a buffer and none without, each drain
+ * Each possible CPU costs 2 fds with a buffer (3 with -m) and none without, each drain
  * thread 4 (pipe, epoll, eventfd): at 64 threads and 256 CPUs 768 fds, more
  * than the usual soft limit of 1024 leaves room for; raise it to the hard one,
  * before the instance's files are read (a tight limit fails there first).
@@ -230,7 +236,7 @@ void rec_nofile_raise(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 	ftx_error_clear();
 	if (nthreads > MAX_DRAIN_THREADS && !o->nr_threads)
 		nthreads = MAX_DRAIN_THREADS;
-	want = (rlim_t)nr_cpus * 2 + nthreads * 4 + 64;
+	want = (rlim_t)nr_cpus * (o->max_kb ? 3 : 2) + nthreads * 4 + 64;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want || rl.rlim_cur == rl.rlim_max)
 		return;
@@ -254,7 +260,14 @@ int rec_drain_setup(struct ftx_recorder *r, const struct ftx_recorder_opts *o)
 		return -1;
 	for (i = 0; i < r->nr_cpus; i++) {
 		r->cpus[i].cpu = i;
-		r->cpus[i].fd = r->cpus[i].tmp_fd = -1;
+		r->cpus[i].fd = r->cpus[i].tmp_fd = r->cpus[i].old_fd = -1;
+	}
+	/* -m: two temp files of half the size take turns, so at most max_kb of the newest */
+	if (o->max_kb && !r->stream) {
+		r->half_bytes = (uint64_t)o->max_kb * 1024 / 2;
+		r->half_bytes -= r->half_bytes % r->page_size;
+		if (r->half_bytes < r->page_size)
+			r->half_bytes = r->page_size;
 	}
 	/*
 	 * One thread per CPU, so that draining scales with the CPUs producing
@@ -376,6 +389,8 @@ void rec_drain_free(struct ftx_recorder *r)
 
 		if (c->tmp_fd >= 0)
 			close(c->tmp_fd);
+		if (c->old_fd >= 0)
+			close(c->old_fd);
 		free(c->stats_text);
 	}
 	free(r->cpus);
@@ -392,10 +407,44 @@ static void drain_fail(struct drain *d, struct rec_cpu *c, const char *what, int
 	__atomic_store_n(&d->r->failed, true, __ATOMIC_RELEASE);
 }
 
+/*
+ * -m: the room left in @c's current temp file. When it is full, the older
+ * one is given up (its pages counted as cut) and written over from the
+ * start: the two hold the newest 2 * half_bytes. Returns 0 or -1 (failed).
+ */
+static int cpu_room(struct drain *d, struct rec_cpu *c, uint64_t *room)
+{
+	struct ftx_recorder *r = d->r;
+	int fd;
+
+	*room = UINT64_MAX;
+	if (!r->half_bytes)
+		return 0;
+	if (c->tmp_len + r->page_size > r->half_bytes) {
+		scan_new(r, c);
+		if (ftruncate(c->old_fd, 0) < 0 || lseek(c->old_fd, 0, SEEK_SET) < 0) {
+			drain_fail(d, c, "truncate temp file", errno);
+			return -1;
+		}
+		c->st.cut_bytes += c->old_len;
+		c->st.cut_pages += c->old_len / r->page_size;
+		c->st.cut_events += c->old_events;
+		fd = c->old_fd;
+		c->old_fd = c->tmp_fd;
+		c->old_len = c->tmp_len;
+		c->old_events = c->tmp_events;
+		c->tmp_fd = fd;
+		c->tmp_len = c->scanned = c->tmp_events = 0;
+	}
+	*room = r->half_bytes - c->tmp_len;
+	return 0;
+}
+
 /* Move every full sub-buffer of @c to its temp file; returns the bytes moved or -1. */
 static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 {
 	ssize_t moved = 0;
+	uint64_t room;
 
 	for (;;) {
 		ssize_t n = splice(c->fd, NULL, d->pipe[1], NULL, d->pipe_size,
@@ -414,8 +463,14 @@ static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 		moved += n;
 		/* counted as written: what a full disk refuses is not in the file */
 		while (n > 0) {
-			ssize_t m = splice(d->pipe[0], NULL, c->tmp_fd, NULL, n, SPLICE_F_MOVE);
+			ssize_t m;
 
+			/* -m turns files only for data in hand: a stop now keeps the most */
+			if (cpu_room(d, c, &room) < 0)
+				return -1;
+			/* whole sub-buffers: room is a multiple of one, as the pipe's data */
+			m = splice(d->pipe[0], NULL, c->tmp_fd, NULL,
+				   (uint64_t)n < room ? (size_t)n : (size_t)room, SPLICE_F_MOVE);
 			if (m < 0 && errno == EINTR)
 				continue;
 			if (m <= 0) {
@@ -423,6 +478,7 @@ static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 				return -1;
 			}
 			c->st.bytes += m;
+			c->tmp_len += m;
 			n -= m;
 		}
 	}
@@ -440,6 +496,7 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 		      char *page, bool *stop, unsigned int max)
 {
 	struct ftx_recorder *r = d->r;
+	uint64_t room;
 
 	for (unsigned int got = 0; !max || got < max; got++) {
 		ssize_t n = read(c->fd, page, r->page_size);
@@ -466,16 +523,18 @@ static int drain_read(struct drain *d, struct rec_cpu *c, ftx_recorder_page_fn f
 			}
 			continue;
 		}
+		if (cpu_room(d, c, &room) < 0)
+			return -1;
 		if (ftx_write_all(c->tmp_fd, page, r->page_size) < 0) {
 			drain_fail(d, c, "write to temp file", errno);
 			return -1;
 		}
-		if (c->scanned == c->st.bytes) {
-			c->st.pages++;
-			page_missed(r, c, page);
+		if (c->scanned == c->tmp_len) {
+			page_scan(r, c, page);
 			c->scanned += r->page_size;
 		}
 		c->st.bytes += r->page_size;
+		c->tmp_len += r->page_size;
 	}
 	return 0;
 }
@@ -624,19 +683,25 @@ unsigned long long rec_stat_value(const char *text, const char *key)
 }
 
 /* The kernel's missed-events marks in one sub-buffer header. */
+/* A sub-buffer header's commit word: a long after the u64 timestamp. */
+static uint64_t page_commit(const char *page, unsigned int long_size)
+{
+	uint64_t commit = 0;
+	uint32_t c32;
+
+	if (long_size == 8) {
+		memcpy(&commit, page + 8, 8);
+		return commit;
+	}
+	memcpy(&c32, page + 8, 4);
+	return c32;
+}
+
 static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page)
 {
 	unsigned int hdr = 8 + r->long_size;
-	uint64_t commit = 0, missed = 0;
+	uint64_t commit = page_commit(page, r->long_size), missed = 0;
 
-	if (r->long_size == 8) {
-		memcpy(&commit, page + 8, 8);
-	} else {
-		uint32_t c32;
-
-		memcpy(&c32, page + 8, 4);
-		commit = c32;
-	}
 	if (!(commit & FTX_RB_MISSED_EVENTS))
 		return;
 	c->st.missed_pages++;
@@ -658,6 +723,65 @@ static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *p
 }
 
 /*
+ * The kernel's event layout: a 5-bit type_len and a 27-bit time delta, then
+ * type_len words of data, or a length word when type_len is 0. Only -m needs
+ * the count: the events it cuts are counted.
+ */
+unsigned int rec_page_events(const char *page, unsigned int page_size, unsigned int long_size)
+{
+	unsigned int hdr = 8 + long_size, n = 0;
+	uint64_t end = hdr + (page_commit(page, long_size) & FTX_RB_COMMIT_MASK), off;
+
+	if (end > page_size)
+		end = page_size;
+	for (off = hdr; off + 4 <= end;) {
+		uint32_t h, type, delta, len = 0;
+
+		memcpy(&h, page + off, 4);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		type = h >> 27;
+		delta = h & ((1u << 27) - 1);
+#else
+		type = h & 31;
+		delta = h >> 5;
+#endif
+		if (type >= 30) {		/* time extend, time stamp */
+			off += 8;
+			continue;
+		}
+		if (type == 29 || type == 0) {	/* padding, or data with a length word */
+			if (off + 8 > end)
+				break;
+			memcpy(&len, page + off + 4, 4);
+		}
+		if (type == 29) {
+			if (!delta)		/* the rest of the page is empty */
+				break;
+			off += 4 + (uint64_t)len;
+			continue;
+		}
+		if (type == 0) {
+			if (len < 4)
+				break;
+			off += 8 + (((uint64_t)len - 4 + 3) & ~3ull);
+		} else {
+			off += 4 + type * 4;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* A sub-buffer saved to @c's current temp file: counted, its losses and, for -m, its events. */
+static void page_scan(struct ftx_recorder *r, struct rec_cpu *c, const char *page)
+{
+	c->st.pages++;
+	page_missed(r, c, page);
+	if (r->half_bytes)
+		c->tmp_events += rec_page_events(page, r->page_size, r->long_size);
+}
+
+/*
  * The missed-events marks of the pages written to @c's temp file since the
  * last call, read through a mapping of the fresh range while it is still in
  * the page cache: no second pass over the data at the end (on an SD card or
@@ -666,7 +790,7 @@ static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *p
  */
 static void scan_new(struct ftx_recorder *r, struct rec_cpu *c)
 {
-	uint64_t end = c->st.bytes - c->st.bytes % r->page_size, start, off;
+	uint64_t end = c->tmp_len - c->tmp_len % r->page_size, start, off;
 	long sys_page = sysconf(_SC_PAGESIZE);
 	size_t len;
 	char *map;
@@ -681,14 +805,11 @@ static void scan_new(struct ftx_recorder *r, struct rec_cpu *c)
 		for (off = c->scanned; off < end; off += r->page_size) {
 			if (pread(c->tmp_fd, r->page_buf, r->page_size, off) != (ssize_t)r->page_size)
 				break;
-			c->st.pages++;
-			page_missed(r, c, r->page_buf);
+			page_scan(r, c, r->page_buf);
 		}
 	} else {
-		for (off = c->scanned; off < end; off += r->page_size) {
-			c->st.pages++;
-			page_missed(r, c, map + (off - start));
-		}
+		for (off = c->scanned; off < end; off += r->page_size)
+			page_scan(r, c, map + (off - start));
 		munmap(map, len);
 	}
 	c->scanned = end;
@@ -716,6 +837,80 @@ static void collect_stats(struct ftx_recorder *r)
 	ftx_error_clear();
 }
 
+/* @len bytes of @in from 0 appended to @out at @at: 0, or -1 with errno set. */
+static int append_fd(int out, uint64_t at, int in, uint64_t len)
+{
+	loff_t ioff = 0, ooff = at;
+	char buf[65536];
+
+	while (len) {
+		ssize_t n = copy_file_range(in, &ioff, out, &ooff, len, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len -= n;
+	}
+	/* copy_file_range refused (an old kernel, across file systems): by hand */
+	while (len) {
+		size_t want = len < sizeof(buf) ? len : sizeof(buf);
+		ssize_t n = pread(in, buf, want, ioff);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!n)
+				errno = EIO;
+			return -1;
+		}
+		ssize_t w = pwrite(out, buf, n, ooff);
+
+		if (w != n) {
+			if (w >= 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		ioff += n;
+		ooff += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * -m: each CPU's two temp files as one, the older pages first, so the writer
+ * copies one range per CPU; at most half_bytes are copied. When the copy
+ * fails (a full disk), the newer half alone is kept and the older counted as
+ * cut, so the file still ends with the newest data and says what it lacks.
+ */
+static void keep_newest(struct ftx_recorder *r)
+{
+	for (unsigned int i = 0; i < r->nr_cpus; i++) {
+		struct rec_cpu *c = &r->cpus[i];
+		uint64_t old = c->old_len - c->old_len % r->page_size;
+		uint64_t cur = c->tmp_len - c->tmp_len % r->page_size;
+
+		if (c->old_fd < 0 || c->tmp_fd < 0 || !old)
+			continue;
+		if (append_fd(c->old_fd, old, c->tmp_fd, cur) == 0) {
+			close(c->tmp_fd);
+			c->tmp_fd = c->old_fd;
+			c->tmp_len = old + cur;
+			c->tmp_events += c->old_events;
+		} else {
+			ftx_warn("cpu%d: cannot join -m's two temp files: %s: only the newest %llu KB kept",
+				 c->cpu, strerror(errno), (unsigned long long)cur / 1024);
+			c->st.cut_bytes += c->old_len;
+			c->st.cut_pages += c->old_len / r->page_size;
+			c->st.cut_events += c->old_events;
+			close(c->old_fd);
+		}
+		c->old_fd = -1;
+		c->old_len = c->old_events = 0;
+	}
+}
+
 int ftx_recorder_stop(struct ftx_recorder *r)
 {
 	const char *msg = NULL;
@@ -739,6 +934,8 @@ int ftx_recorder_stop(struct ftx_recorder *r)
 		}
 	}
 	collect_stats(r);
+	if (r->half_bytes)
+		keep_newest(r);
 	if (err) {
 		if (msg)
 			ftx_error_set("%s", msg);

@@ -32,7 +32,12 @@ struct rec_cpu {
 	int cpu;
 	int fd;			/* trace_pipe_raw, O_NONBLOCK; -1: no buffer */
 	int tmp_fd;		/* unlinked temp file; -1 in stream mode */
-	uint64_t scanned;	/* temp file bytes whose page headers were counted */
+	uint64_t tmp_len;	/* bytes in tmp_fd (st.bytes without -m) */
+	uint64_t scanned;	/* tmp_fd bytes whose page headers were counted */
+	/* -m: tmp_fd and old_fd take turns, each at most half_bytes: the newest data */
+	int old_fd;		/* the older half; -1: none (no -m) */
+	uint64_t old_len;	/* bytes in old_fd */
+	uint64_t tmp_events, old_events;	/* events in the pages of each */
 	struct ftx_recorder_cpu_stats st;
 	char *stats_text;	/* per_cpu/cpuN/stats at stop */
 };
@@ -86,6 +91,8 @@ struct ftx_recorder {
 	unsigned int nr_drains;
 	bool stream, started, stopped, exclude_self, attach;
 	unsigned int file_version;	/* ftx_recorder_opts' */
+	uint64_t half_bytes;	/* -m: a temp file's share of max_kb; 0: no limit */
+	bool all_formats;	/* -a: every event's format in the file */
 	int compression;
 	bool failed;		/* a drain thread failed (atomic): stop now */
 	char *pidlist;		/* set_event_pid contents we wrote */
@@ -106,6 +113,12 @@ char *rec_read_at(const char *dir, const char *file, size_t *len);
 /* instance.c */
 bool rec_inst_has(struct ftx_recorder *r, const char *file);
 int rec_set(struct ftx_recorder *r, const char *file, const char *value);
+/*
+ * drain.c: the events (data records: not padding, not time stamps) of one
+ * sub-buffer of @page_size bytes in this machine's byte order, within its
+ * commit size. Pure.
+ */
+unsigned int rec_page_events(const char *page, unsigned int page_size, unsigned int long_size);
 /* drain.c: the number after "KEY:" in a per_cpu/cpuN/stats text, 0 if absent */
 unsigned long long rec_stat_value(const char *text, const char *key);
 /* noise.c: keep this process' threads out of the trace (exclude_self) */

@@ -66,6 +66,7 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 		goto fail;
 	r->file_version = o->file_version;
 	r->compression = o->compression;
+	r->all_formats = o->all_formats;
 	r->top = ftx_tracefs_mount();
 	if (!r->top)
 		goto fail;
@@ -161,7 +162,7 @@ static void human_size(char *buf, size_t len, unsigned long long v)
 
 unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, char **losses)
 {
-	unsigned long long tev = 0, tbytes = 0, tlost = 0;
+	unsigned long long tev = 0, tbytes = 0, tlost = 0, tcut = 0;
 	char *tbuf = NULL, *lbuf = NULL, b[32];
 	size_t tsz = 0, lsz = 0;
 	FILE *t = open_memstream(&tbuf, &tsz);
@@ -181,30 +182,50 @@ unsigned long long ftx_recorder_summary(struct ftx_recorder *r, char **table, ch
 		free(lbuf);
 		return 0;
 	}
-	fprintf(t, "%-6s %12s %10s %10s\n", "CPU", "events", "bytes", "lost");
+	/* -m: what the file holds, and what it cut in its own column */
+	fprintf(t, "%-6s %12s %10s %10s%s\n", "CPU", "events", "bytes", "lost",
+		r->half_bytes ? "     -m cut" : "");
 	for (cpu = 0; cpu < r->nr_cpus; cpu++) {
 		const struct ftx_recorder_cpu_stats *st = &r->cpus[cpu].st;
 		bool unknown;
 		unsigned long long lost = ftx_recorder_cpu_lost(st, &unknown);
+		unsigned long long ev = st->events - (st->cut_events < st->events ? st->cut_events :
+						      st->events);
 
-		tev += st->events;
-		tbytes += st->bytes;
+		tev += ev;
+		tbytes += st->bytes - st->cut_bytes;
 		tlost += lost;
+		tcut += st->cut_events;
 		if (!st->online) {
-			fprintf(t, "cpu%-3u %12s %10s %10s\n", cpu, "-", "-", "offline");
+			fprintf(t, "cpu%-3u %12s %10s %10s%s\n", cpu, "-", "-", "offline",
+				r->half_bytes ? "          -" : "");
 			continue;
 		}
-		human_size(b, sizeof(b), st->bytes);
-		fprintf(t, "cpu%-3u %12llu %10s %10llu%s\n", cpu, (unsigned long long)st->events, b,
-			lost, unknown ? "+" : "");
+		human_size(b, sizeof(b), st->bytes - st->cut_bytes);
+		fprintf(t, "cpu%-3u %12llu %10s %10llu%s", cpu, ev, b, lost, unknown ? "+" : "");
+		if (r->half_bytes)
+			fprintf(t, "%s%10llu", unknown ? "" : " ", (unsigned long long)st->cut_events);
+		fputc('\n', t);
 		if (lost || unknown)
 			fprintf(l, "cpu%u: %s%llu events lost (%llu overwritten, %llu dropped, %llu sub-buffers marked); try a larger -b or fewer events\n",
 				cpu, unknown ? "at least " : "", lost,
 				(unsigned long long)st->overrun, (unsigned long long)st->dropped,
 				(unsigned long long)st->missed_pages);
+		if (st->cut_pages) {
+			char cb[32], kb[32];
+
+			human_size(cb, sizeof(cb), st->cut_bytes);
+			human_size(kb, sizeof(kb), st->bytes - st->cut_bytes);
+			fprintf(l, "cpu%u: -m: %llu older events cut (%llu sub-buffers, %s); the file keeps the newest %s\n",
+				cpu, (unsigned long long)st->cut_events,
+				(unsigned long long)st->cut_pages, cb, kb);
+		}
 	}
 	human_size(b, sizeof(b), tbytes);
-	fprintf(t, "%-6s %12llu %10s %10llu\n", "total", tev, b, tlost);
+	fprintf(t, "%-6s %12llu %10s %10llu", "total", tev, b, tlost);
+	if (r->half_bytes)
+		fprintf(t, " %10llu", tcut);
+	fputc('\n', t);
 	fclose(t);
 	fclose(l);
 	if (table)
