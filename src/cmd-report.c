@@ -35,7 +35,7 @@ static const char usage[] =
 	"      --pid PID      only events of PID (common_pid, pid or next_pid; repeatable)\n"
 	"  -t, --nsec         timestamps in nanoseconds\n"
 	"  -l, --latency      add the latency flags column (irqs-off, need-resched, ...)\n"
-	"  -R                 raw: the events' fields (name=value) instead of their formats\n"
+	"  -R                 raw: the events' fields (name=value), not their formats\n"
 	"  -w                 wakeup latencies: on the sched_switch to a woken task, and\n"
 	"                     a summary at the end\n"
 	"      --ts-diff      the time since the previous event, after the timestamp\n"
