@@ -422,8 +422,13 @@ static int cpu_room(struct drain *d, struct rec_cpu *c, uint64_t *room)
 		return 0;
 	if (c->tmp_len + r->page_size > r->half_bytes) {
 		scan_new(r, c);
-		if (ftruncate(c->old_fd, 0) < 0 || lseek(c->old_fd, 0, SEEK_SET) < 0) {
-			drain_fail(d, c, "truncate temp file", errno);
+		/*
+		 * Written over from the start, not truncated: 9p refuses to
+		 * truncate an unlinked file (ENOENT), and the file stays at
+		 * half_bytes anyway; only its first tmp_len bytes count.
+		 */
+		if (lseek(c->old_fd, 0, SEEK_SET) < 0) {
+			drain_fail(d, c, "seek in temp file", errno);
 			return -1;
 		}
 		c->st.cut_bytes += c->old_len;

@@ -2,7 +2,7 @@
 # vm-requires: record stream
 #
 # ftx record and stream on a stock kernel of each architecture (armhf: 4-byte
-# longs in the page headers), and with a CPU taken offline. The .check side
+# longs in the page headers), with a CPU taken offline, and -m. The .check side
 # reads the files with the host's trace-cmd and ftx report.
 set -u
 "$FTX" record -q -e sched:sched_switch -e syscalls:sys_enter_openat -o cmd.dat \
@@ -24,5 +24,9 @@ if [ -w /sys/devices/system/cpu/cpu1/online ] && echo 0 > /sys/devices/system/cp
 	echo $? > offline.rc
 	echo 1 > /sys/devices/system/cpu/cpu1/online
 fi
+# -m: 20000 one-byte reads (armhf: 4-byte longs in the pages -m walks) into 64 KB per CPU
+"$FTX" record -F -m 64 -e syscalls:sys_enter_read -e sched:sched_process_exit -o m.dat \
+	-- dd if=/dev/zero of=/dev/null bs=1 count=20000 > /dev/null 2> m.err
+echo $? > m.rc
 ls "$TRACEFS/instances" > instances-after
 exit 0
