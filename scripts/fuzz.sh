@@ -53,6 +53,10 @@ split -l 1 tests/fixtures/bad-input/filters-ok.txt "$out/filter-seeds/k"
 printf -- '-t\n-l\n--cpu\n0\n' > "$out/opts-seeds/a"
 printf -- '--graph\n--max-depth\n3\n--func\nschedule\n' > "$out/opts-seeds/b"
 printf -- '--stat\n-F\nsample: value > 0\n--pid\n1234\n' > "$out/opts-seeds/c"
+# trace-cmd's inspection options (-R -w -v --ts-diff --ts-offset -O -q)
+printf -- '-R\n-t\n--ts-diff\n' > "$out/opts-seeds/d"
+printf -- '-w\n-F\nsched\n-v\n-F\nsched_switch\n' > "$out/opts-seeds/e"
+printf -- '-O\nfgraph:tailprint\n--ts-offset\n-1000\n-q\n-I\n-S\n' > "$out/opts-seeds/f"
 
 for f in tests/fixtures/*/*.v6.dat; do
 	# latency files have no CPU data to shrink
