@@ -12,9 +12,15 @@
 #     record of the same tracepoints for the first case; file bytes per event
 #     next to trace-cmd's writing of the same events (trace-cmd convert).
 #     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
+#     1c. the analysis commands against report on it and on function_graph traces
+#     of 0.3M, 1.3M and 5.2M calls grown from a fixture's pages.
+#     2b. --subbuf-size 4/16/64 KB against floors with the same sub-buffers.
+#     2c. the drain threads pinned to their CPUs against left to the scheduler.
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
 # Ratios only mean something within one run on one machine.
+# BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
+# section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -23,13 +29,19 @@ kb=${BENCH_BUFFER_KB:-4096}
 work=$(mktemp -d /tmp/ftx-bench.XXXXXX)
 T=
 inst=
+bgftx=
 cleanup() {
+	[ -n "$bgftx" ] && { kill -INT "$bgftx"; wait; }
 	[ -n "$inst" ] && [ -d "$inst" ] && {
 		echo 0 > "$inst/tracing_on"; echo 0 > "$inst/events/enable"; rmdir "$inst"; }
 	rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# BENCH_TRACEFS_LOCK=FILE: hold flock FILE over each recording section (the lock
+# this repository's root tests run under), never across the report sections
+tracefs_lock() { [ -z "${BENCH_TRACEFS_LOCK:-}" ] || { exec 9> "$BENCH_TRACEFS_LOCK"; flock 9; }; }
+tracefs_unlock() { [ -z "${BENCH_TRACEFS_LOCK:-}" ] || flock -u 9; }
 
 for p in trace-cmd linux-perf bc time; do
 	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
@@ -76,6 +88,8 @@ keep() {
 	if [ -z "${bcpu[$k]:-}" ] || [ "$(echo "$c < ${bcpu[$k]}" | bc)" = 1 ]; then bcpu[$k]=$c; fi
 	rss[$k]=$m
 }
+# BENCH_SKIP_REPORT=1: the recording sections only
+if [ -z "${BENCH_SKIP_REPORT:-}" ]; then
 echo "== 1. report: ftx report vs trace-cmd report (output to /dev/null, $rrounds interleaved"
 echo "   rounds, minimum wall of each; ftx on 1 CPU (taskset -c 0) and on 2)"
 echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs"
@@ -128,18 +142,18 @@ echo
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with
 # timestamps moved on (scripts/trace-grow.py): time must grow linearly, peak
 # RSS not at all.
-echo "== 1b. growth: the same events x1, x4, x16 (best of 3, output to /dev/null)"
+echo "== 1b. growth: the same events x1, x4, x16 (best of 3, output to /dev/null; events: report's lines)"
 big=${files[${#files[@]}-1]}
 if "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&1 &&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 4 "$work/g4.dat" &&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 16 "$work/g16.dat"; then
-	printf '%-14s %5s %10s %9s %11s %9s\n' command x events seconds s/M-events peak-RSS
-	for cmd in "report" "report -l"; do
+	printf '%-28s %5s %10s %9s %11s %9s\n' command x events seconds s/M-events peak-RSS
+	for cmd in "report" "report -l" "hist sched_switch.prev_prio" "export --chrome /dev/null"; do
 		for k in 1 4 16; do
 			n=$("$FTX" report -i "$work/g$k.dat" | grep -vc '^cpus=')
 			# shellcheck disable=SC2086
 			read -r t m < <(measure "$FTX" $cmd -i "$work/g$k.dat") || exit 1
-			printf '%-14s %5s %10s %9s %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
+			printf '%-28s %5s %10s %9s %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
 				"$(echo "$t * 1000000 / $n" | bc -l)" "$m"
 		done
 	done
@@ -155,15 +169,22 @@ echo
 echo "== 1c. analysis vs ftx report on the same file (best of 3, output to /dev/null)"
 fg=$top/tests/fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat
 if python3 "$top/scripts/trace-grow.py" "$fg" 1300 "$work/fg.dat" &&
+   python3 "$top/scripts/trace-grow.py" "$fg" 325 "$work/fg-mid.dat" &&
    python3 "$top/scripts/trace-grow.py" "$fg" 80 "$work/fg-small.dat"; then
-	printf '%-22s %-46s %8s %8s %9s\n' file command seconds ratio peak-RSS
-	for f in "${files[-1]}" "$work/fg-small.dat" "$work/fg.dat"; do
+	printf '%-22s %-46s %8s %8s %8s %9s\n' file command seconds ratio s/M peak-RSS
+	for f in "${files[-1]}" "$work/fg-small.dat" "$work/fg-mid.dat" "$work/fg.dat"; do
+		case $f in
+		*/fg-small.dat) n=$((80 * 3994)) ;;
+		*/fg-mid.dat) n=$((325 * 3994)) ;;
+		*/fg.dat) n=$((1300 * 3994)) ;;
+		*) n=$("$FTX" report -i "$f" | grep -vc '^cpus=') ;;
+		esac
 		if [ "$f" = "${files[-1]}" ]; then
 			cmds=("report" "hist sched_switch.prev_prio"
 			      "hist latency:sys_enter_openat,sys_exit_openat"
 			      "export --chrome /dev/null")
 		else
-			cmds=("report" "profile" "graph" "flame -o /dev/null" "flame --folded"
+			cmds=("report" "report --graph" "profile" "graph" "flame -o /dev/null" "flame --folded"
 			      "hist duration:kmem_cache_alloc" "export --chrome /dev/null")
 		fi
 		rt=
@@ -171,16 +192,18 @@ if python3 "$top/scripts/trace-grow.py" "$fg" 1300 "$work/fg.dat" &&
 			# shellcheck disable=SC2086
 			read -r t m < <(measure "$FTX" $cmd -i "$f") || exit 1
 			[ -n "$rt" ] || rt=$t
-			printf '%-22s %-46s %8s %7.2fx %6s KB\n' "$(basename "$f" .dat)" "$cmd" "$t" \
-				"$(echo "$t / ($rt + 0.0001)" | bc -l)" "$m"
+			printf '%-22s %-46s %8s %7.2fx %8.3f %6s KB\n' "$(basename "$f" .dat)" "$cmd" "$t" \
+				"$(echo "$t / ($rt + 0.0001)" | bc -l)" "$(echo "$t * 1000000 / $n" | bc -l)" "$m"
 		done
 	done
-	echo "(ratio: the command's time over report's; fg is $(( 1300 * 3994 )) calls, fg-small $(( 80 * 3994 )))"
+	echo "(ratio: the command's time over report's; s/M: seconds per million events (the sched"
+	echo "file) or calls (fg: $(( 1300 * 3994 )) calls, fg-mid $(( 325 * 3994 )), fg-small $(( 80 * 3994 ))))"
 	rm -f "$work"/fg*.dat
 else
 	echo "SKIP: analysis: could not grow $fg"
 fi
 echo
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: recording benchmarks need root"
@@ -203,6 +226,8 @@ run_bare() {
 	shift 2
 	inst=$T/instances/ftx-bench-$$
 	mkdir "$inst" || return 1
+	# BARE_SUBBUF: the sub-buffer size ftx gets with --subbuf-size, like for like
+	[ -n "${BARE_SUBBUF:-}" ] && echo "$BARE_SUBBUF" > "$inst/buffer_subbuf_size_kb"
 	echo "$kb" > "$inst/buffer_size_kb"
 	for e in "$@"; do echo 1 > "$inst/events/$e/enable"; done
 	if [ "$mode" = pid ]; then
@@ -222,18 +247,25 @@ run_bare() {
 	inst=
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 }
-# FTX_TMPDIR: ftx's --tmpdir (the per-CPU temp files off the output's disk)
+# FTX_TMPDIR: ftx's --tmpdir (the per-CPU temp files off the output's disk);
+# FTX_SUBBUF: its --subbuf-size
 run_ftx() {
 	local mode=$1 wl=$2 e args=() cpu
 	shift 2
 	for e in "$@"; do args+=(-e "${e/\//:}"); done
 	[ "$mode" = pid ] && args+=(-F -c)
 	[ -n "${FTX_TMPDIR:-}" ] && args+=(--tmpdir "$FTX_TMPDIR")
+	[ -n "${FTX_SUBBUF:-}" ] && args+=(--subbuf-size "$FTX_SUBBUF")
 	# %O: blocks the recording wrote to storage (temp files + trace.dat), %I read back
 	/usr/bin/time -f "%I %O" -o "$work/ftime" "$FTX" record "${args[@]}" -b "$kb" \
 		-o "$work/ftx.dat" -- "$wl" > "$work/out" 2> "$work/err" ||
 		{ echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
+	ftx_result
+}
+# "events lost rec-CPU-s disk-in-MB disk-out-MB file-MB" of the last ftx record
+ftx_result() {
+	local ev lost cpu bin bout
 	read -r _ ev _ lost < <(grep '^total' "$work/err")
 	cpu=$(sed -n 's/^recorder CPU time: \([0-9.]*\)s user, \([0-9.]*\)s system/\1 + \2/p' "$work/err")
 	read -r bin bout < "$work/ftime"
@@ -312,6 +344,7 @@ bench_case() {
 }
 
 rounds=${BENCH_ROUNDS:-3}
+tracefs_lock
 echo "== 2. recording cost against its floor, like for like ($kb KB per CPU, $rounds interleaved"
 echo "   rounds, minimum wall of each): floor = a bare instance with the same events and pid"
 echo "   filter that nobody reads; cost = ftx's slowdown / the floor's (1.00 = free)"
@@ -331,9 +364,94 @@ FTX_TMPDIR=/dev/shm bench_case "raw_syscalls, -F -c, --tmpdir /dev/shm" pid "$wl
 bench_case "raw_syscalls, system-wide" all "$wl_storm" 0 raw_syscalls || exit 1
 bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
 echo
+tracefs_unlock
 
+# ftx record system-wide in the background (no command: started, then the
+# workload, then SIGINT), its drain threads left where the scheduler puts them
+# or each pinned to the CPU it drains (taskset on its thread: drain i reads
+# CPU i with one thread per CPU); "wall" is the workload's
+run_ftx_bg() {
+	local pin=$1 wl=$2 e args=() pid i tids n
+	shift 2
+	for e in "$@"; do args+=(-e "${e/\//:}"); done
+	/usr/bin/time -f "%I %O" -o "$work/ftime" "$FTX" record "${args[@]}" -b "$kb" \
+		-o "$work/ftx.dat" > /dev/null 2> "$work/err" &
+	pid=$!
+	for i in $(seq 500); do
+		grep -q 'recording; Ctrl-C' "$work/err" 2>/dev/null && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
+	# the time process is $pid; ftx is its child
+	n=$(pgrep -P "$pid" -x ftx | head -1)
+	[ -n "$n" ] || { wait "$pid"; echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
+	bgftx=$n
+	if [ "$pin" = 1 ]; then
+		mapfile -t tids < <(cd "/proc/$n/task" && printf "%s\n" * | sort -n | grep -vx "$n")
+		if [ "${#tids[@]}" != "$(nproc)" ]; then
+			echo "pinning: ${#tids[@]} threads besides the main one, not one per CPU" >&2
+			kill -INT "$n"; wait "$pid"; return 1
+		fi
+		for i in "${!tids[@]}"; do taskset -p -c "$i" "${tids[$i]}" > /dev/null || return 1; done
+	fi
+	"$wl" > "$work/out" 2>&1 || { echo "workload failed" >&2; kill -INT "$n"; wait "$pid"; return 1; }
+	kill -INT "$n"
+	bgftx=
+	wait "$pid" || { echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
+	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
+	ftx_result
+}
+
+# 2b. what the drain gets from larger sub-buffers (fewer, bigger page swaps;
+# the floor gets the same size) and from pinned drain threads
+tracefs_lock
+if [ -r "$T/buffer_subbuf_size_kb" ]; then
+	echo "== 2b. sub-buffer size (ftx --subbuf-size KB; the floor's instance gets the same"
+	echo "   buffer_subbuf_size_kb), raw_syscalls system-wide, $rounds interleaved rounds each"
+	printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s floor ftx cost events \
+		lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
+	for sb in ${BENCH_SUBBUF_KB:-4 16 64}; do
+		FTX_SUBBUF=$sb BARE_SUBBUF=$sb bench_case "raw_syscalls, system-wide, subbuf $sb KB" all \
+			"$wl_storm" 0 raw_syscalls || exit 1
+	done
+else
+	echo "== 2b. sub-buffer size: SKIP, this kernel has no buffer_subbuf_size_kb (6.8 and later)"
+fi
+echo
+tracefs_unlock
+tracefs_lock
+echo "== 2c. drain threads pinned to their CPU or not: ftx record system-wide in the background"
+echo "   (started, then the workload, then SIGINT), raw_syscalls, $rounds interleaved rounds,"
+echo "   minimum wall of each; floor as in 2"
+printf '%-28s %7s %8s %8s %10s %7s %7s\n' drain alone-s slowdown cost events lost rec-CPU
+a='' b='' fu='' fp='' lu='' lp=''
+for r in $(seq "$rounds"); do
+	run_alone all "$wl_storm" || exit 1; a=$(min "$a" "$(cat "$work/wall")")
+	run_bare all "$wl_storm" raw_syscalls || exit 1; b=$(min "$b" "$(cat "$work/wall")")
+	run_ftx_bg 0 "$wl_storm" raw_syscalls || exit 1
+	if [ "$fu" != "$(min "$fu" "$(cat "$work/wall")")" ]; then
+		fu=$(cat "$work/wall"); lu=$(cat "$work/ftxres"); fi
+	run_ftx_bg 1 "$wl_storm" raw_syscalls || exit 1
+	if [ "$fp" != "$(min "$fp" "$(cat "$work/wall")")" ]; then
+		fp=$(cat "$work/wall"); lp=$(cat "$work/ftxres"); fi
+done
+printf '%-28s %7.3f %7.2fx %8s\n' "(floor: bare instance)" "$a" "$(echo "$b / $a" | bc -l)" "-"
+for k in u p; do
+	if [ $k = u ]; then t=$fu line=$lu name="not pinned (the default)"; else t=$fp line=$lp name="pinned, one per CPU"; fi
+	read -r fev flost fcpu _ <<< "$line"
+	printf '%-28s %7.3f %7.2fx %7.2fx %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
+		"$(echo "$t / $b" | bc -l)" "$fev" "$flost" "$fcpu"
+done
+echo "   (cost: the slowdown over the floor's; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo
+tracefs_unlock
+
+tracefs_lock
 echo "== 3. ftx record/stream at paced rates (scripts/bench-record.sh)"
 FTX=$FTX "$top/scripts/bench-record.sh" 2
+tracefs_unlock
 
+tracefs_lock
 echo "== 4. ftx stat vs perf stat, default events (scripts/bench-stat.sh)"
 FTX=$FTX "$top/scripts/bench-stat.sh"
+tracefs_unlock
