@@ -24,7 +24,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
-calls=${BENCH_CALLS:-600000}
+calls=${BENCH_CALLS:-2000000}
 kb=${BENCH_BUFFER_KB:-4096}
 work=$(mktemp -d /tmp/ftx-bench.XXXXXX)
 T=
@@ -343,7 +343,7 @@ bench_case() {
 	echo
 }
 
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 tracefs_lock
 echo "== 2. recording cost against its floor, like for like ($kb KB per CPU, $rounds interleaved"
 echo "   rounds, minimum wall of each): floor = a bare instance with the same events and pid"
@@ -437,7 +437,7 @@ for r in $(seq "$rounds"); do
 done
 printf '%-28s %7.3f %7.2fx %8s\n' "(floor: bare instance)" "$a" "$(echo "$b / $a" | bc -l)" "-"
 for k in u p; do
-	if [ $k = u ]; then t=$fu line=$lu name="not pinned (the default)"; else t=$fp line=$lp name="pinned, one per CPU"; fi
+	if [ $k = u ]; then t=$fu line=$lu name="left to the scheduler"; else t=$fp line=$lp name="each pinned to its CPU"; fi
 	read -r fev flost fcpu _ <<< "$line"
 	printf '%-28s %7.3f %7.2fx %7.2fx %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
 		"$(echo "$t / $b" | bc -l)" "$fev" "$flost" "$fcpu"
