@@ -366,6 +366,18 @@ bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || e
 echo
 tracefs_unlock
 
+# SIGINT to the background ftx; SIGTERM after 20 s without it stopping (1)
+bg_stop() {
+	local i
+	kill -INT "$1"
+	for i in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	bgftx=
+	kill -0 "$1" 2>/dev/null || return 0
+	echo "ftx record did not stop on SIGINT in 20 s ($(grep -E '^Sig(Blk|Ign|Cgt)' \
+		"/proc/$1/status" | tr '\n' ' ')); SIGTERM" >&2
+	kill -TERM "$1"
+	return 1
+}
 # ftx record system-wide in the background (no command: started, then the
 # workload, then SIGINT), its drain threads left where the scheduler puts them
 # or each pinned to the CPU it drains (taskset on its thread: drain i reads
@@ -390,13 +402,12 @@ run_ftx_bg() {
 		mapfile -t tids < <(cd "/proc/$n/task" && printf "%s\n" * | sort -n | grep -vx "$n")
 		if [ "${#tids[@]}" != "$(nproc)" ]; then
 			echo "pinning: ${#tids[@]} threads besides the main one, not one per CPU" >&2
-			kill -INT "$n"; wait "$pid"; return 1
+			bg_stop "$n"; wait "$pid"; return 1
 		fi
 		for i in "${!tids[@]}"; do taskset -p -c "$i" "${tids[$i]}" > /dev/null || return 1; done
 	fi
-	"$wl" > "$work/out" 2>&1 || { echo "workload failed" >&2; kill -INT "$n"; wait "$pid"; return 1; }
-	kill -INT "$n"
-	bgftx=
+	"$wl" > "$work/out" 2>&1 || { echo "workload failed" >&2; bg_stop "$n"; wait "$pid"; return 1; }
+	bg_stop "$n" || { wait "$pid"; return 1; }
 	wait "$pid" || { echo "ftx record failed: $(cat "$work/err")" >&2; return 1; }
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 	ftx_result
@@ -428,13 +439,16 @@ a='' b='' fu='' fp='' lu='' lp=''
 for r in $(seq "$rounds"); do
 	run_alone all "$wl_storm" || exit 1; a=$(min "$a" "$(cat "$work/wall")")
 	run_bare all "$wl_storm" raw_syscalls || exit 1; b=$(min "$b" "$(cat "$work/wall")")
-	run_ftx_bg 0 "$wl_storm" raw_syscalls || exit 1
+	run_ftx_bg 0 "$wl_storm" raw_syscalls || break
 	if [ "$fu" != "$(min "$fu" "$(cat "$work/wall")")" ]; then
 		fu=$(cat "$work/wall"); lu=$(cat "$work/ftxres"); fi
-	run_ftx_bg 1 "$wl_storm" raw_syscalls || exit 1
+	run_ftx_bg 1 "$wl_storm" raw_syscalls || break
 	if [ "$fp" != "$(min "$fp" "$(cat "$work/wall")")" ]; then
 		fp=$(cat "$work/wall"); lp=$(cat "$work/ftxres"); fi
 done
+if [ -z "$fu" ] || [ -z "$fp" ]; then
+	echo "   SKIP: a background recording failed (above)"
+else
 printf '%-28s %7.3f %7.2fx %8s\n' "(floor: bare instance)" "$a" "$(echo "$b / $a" | bc -l)" "-"
 for k in u p; do
 	if [ $k = u ]; then t=$fu line=$lu name="left to the scheduler"; else t=$fp line=$lp name="each pinned to its CPU"; fi
@@ -442,6 +456,7 @@ for k in u p; do
 	printf '%-28s %7.3f %7.2fx %7.2fx %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
 		"$(echo "$t / $b" | bc -l)" "$fev" "$flost" "$fcpu"
 done
+fi
 echo "   (cost: the slowdown over the floor's; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 tracefs_unlock
