@@ -691,7 +691,9 @@ static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, 
 		tep_set_page_size(scratch, td->page_size);
 		pc.tep = scratch;
 		ret = td_guarded(td, off, "event format", call_event, &pc);
-		if (!ret) {
+		if (ret) {
+			keep_poisoned(scratch);	/* faulted: not freed, not lost either */
+		} else {
 			tep_free(scratch);
 			if (!pc.ret)
 				ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
