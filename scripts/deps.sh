@@ -62,8 +62,10 @@ pkgs=(gcc make pkg-config libtracefs-dev libtraceevent-dev check libelf-dev
 # already (NodeSource's nodejs bundles npm and conflicts with Debian's npm package)
 [ "$build_only" = 1 ] || command -v npm > /dev/null || pkgs+=(nodejs npm)
 [ "$build_only" = 1 ] || pkgs+=(kernelshark xvfb x11-apps)	# tests/clients
-# make check-mem (valgrind) and check-asan (clang's ASan+UBSan runtime)
-[ "$build_only" = 1 ] || pkgs+=(valgrind libclang-rt-14-dev)
+# make check-mem (valgrind) and check-asan (clang's ASan+UBSan runtime, and llvm's
+# llvm-symbolizer: without it the reports' stacks are bare addresses, so no
+# suppression in tests/lsan.supp matches and libtraceevent's own leaks fail it)
+[ "$build_only" = 1 ] || pkgs+=(valgrind libclang-rt-14-dev llvm)
 # python3: the VM checks parse 'ftx check --json', and so does scripts/vm-matrix.sh
 [ "$want_vm" = 1 ] && pkgs+=(qemu-system-x86 qemu-system-arm busybox-static cpio
 			     dpkg-dev xz-utils file zstd python3)
