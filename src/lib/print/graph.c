@@ -4,6 +4,7 @@
  * order. See include/ftx/graph.h for why this differs from trace-cmd's.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "ftx/error.h"
 #include "ftx/graph.h"
 #include "ftx/tracedat.h"
+#include "report-fast.h"
 
 /* common_flags bits (kernel's trace_flag_type) */
 #define FLAG_HARDIRQ	0x08
@@ -21,6 +23,9 @@
 /* Deeper than any kernel's ret_stack; a deeper stack means a corrupt trace. */
 #define MAX_STACK	1024
 #define TASK_HASH	1024
+#define OUT_SIZE	(1 << 16)	/* the printer's own buffer: one fwrite per block */
+#define NAME_CACHE	4096
+#define COMM_CACHE	1024
 
 struct task {
 	int pid;
@@ -33,13 +38,37 @@ struct task {
 	struct task *next;
 };
 
+/* A function's name by address (tep_find_function's answer; NULL: none) */
+struct name_slot {
+	unsigned long long addr;
+	const char *name;
+	bool set;
+};
+
+/* "comm-pid" as comm_of() makes it, valid while no comm can have been registered */
+struct comm_slot {
+	int pid;
+	unsigned int gen;	/* 0: empty */
+	int len;
+	char who[64];
+};
+
 struct ftx_graph {
 	struct tep_handle *tep;
 	struct ftx_graph_opts opts;
 	FILE *out;
 	int entry_id, exit_id, retaddr_id;
-	struct tep_format_field *en_func, *en_depth;
-	struct tep_format_field *ex_func, *ex_depth, *ex_calltime, *ex_rettime, *ex_retval;
+	struct tep_format_field *ex_retval;
+	struct ftx_recfmt rf;
+	struct ftx_fieldpos en_func, en_depth, ex_func, ex_depth, ex_calltime, ex_rettime, ex_rv;
+	int retval_size;
+	/* printing: the lines go through ob, written out a block at a time */
+	char *ob;
+	size_t on;
+	int werr;		/* errno of the first failed write */
+	struct name_slot *names;
+	struct comm_slot *comms;
+	unsigned int comm_gen;
 	struct task *tasks[TASK_HASH];
 	struct trace_seq seq;
 	bool header_done;
@@ -68,6 +97,53 @@ char ftx_graph_mark(unsigned long long ns)
 	return ' ';
 }
 
+struct ftx_fieldpos ftx_fieldpos_of(const struct tep_format_field *f)
+{
+	struct ftx_fieldpos p = { 0, 0 };
+
+	if (f && (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)) {
+		p.off = f->offset;
+		p.size = f->size;
+	}
+	return p;
+}
+
+void ftx_recfmt_init(struct ftx_recfmt *rf, struct tep_handle *tep)
+{
+	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	struct tep_format_field *t = NULL, *p = NULL, *fl = NULL;
+
+	memset(rf, 0, sizeof(*rf));
+	rf->tep = tep;
+	rf->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	/* libtraceevent reads the common fields where its first event (lowest id) has them */
+	if (evs && evs[0]) {
+		t = tep_find_common_field(evs[0], "common_type");
+		p = tep_find_common_field(evs[0], "common_pid");
+		fl = tep_find_common_field(evs[0], "common_flags");
+	}
+	if (!t || !p || !fl)
+		return;
+	rf->type = ftx_fieldpos_of(t);
+	rf->pid = ftx_fieldpos_of(p);
+	rf->flags = ftx_fieldpos_of(fl);
+	rf->common = true;
+}
+
+int ftx_recfmt_common_slow(const struct ftx_recfmt *rf, const void *data, int which)
+{
+	struct tep_record rec = { .data = (void *)data };
+
+	switch (which) {
+	case 0:
+		return tep_data_type(rf->tep, &rec);
+	case 1:
+		return tep_data_pid(rf->tep, &rec);
+	default:
+		return tep_data_flags(rf->tep, &rec);
+	}
+}
+
 static struct tep_format_field *field(struct tep_event *ev, const char *name)
 {
 	return ev ? tep_find_field(ev, name) : NULL;
@@ -76,6 +152,7 @@ static struct tep_format_field *field(struct tep_event *ev, const char *name)
 struct ftx_graph *ftx_graph_alloc(struct tep_handle *tep, const struct ftx_graph_opts *opts,
 				  FILE *out)
 {
+	struct tep_format_field *f[6];
 	struct tep_event *en, *ex, *ra;
 	struct ftx_graph *g;
 
@@ -99,22 +176,118 @@ struct ftx_graph *ftx_graph_alloc(struct tep_handle *tep, const struct ftx_graph
 	g->exit_id = ex->id;
 	ra = tep_find_event_by_name(tep, "ftrace", "fgraph_retaddr_entry");
 	g->retaddr_id = ra ? ra->id : -1;
-	g->en_func = field(en, "func");
-	g->en_depth = field(en, "depth");
-	g->ex_func = field(ex, "func");
-	g->ex_depth = field(ex, "depth");
-	g->ex_calltime = field(ex, "calltime");
-	g->ex_rettime = field(ex, "rettime");
+	f[0] = field(en, "func");
+	f[1] = field(en, "depth");
+	f[2] = field(ex, "func");
+	f[3] = field(ex, "depth");
+	f[4] = field(ex, "calltime");
+	f[5] = field(ex, "rettime");
 	g->ex_retval = field(ex, "retval");	/* CONFIG_FUNCTION_GRAPH_RETVAL, 6.5+ */
-	if (!g->en_func || !g->en_depth || !g->ex_func || !g->ex_depth || !g->ex_calltime ||
-	    !g->ex_rettime) {
+	if (!f[0] || !f[1] || !f[2] || !f[3] || !f[4] || !f[5]) {
 		free(g);
 		errno = EINVAL;
 		ftx_error_set("funcgraph events lack the func/depth/calltime/rettime fields");
 		return NULL;
 	}
+	ftx_recfmt_init(&g->rf, tep);
+	g->en_func = ftx_fieldpos_of(f[0]);
+	g->en_depth = ftx_fieldpos_of(f[1]);
+	g->ex_func = ftx_fieldpos_of(f[2]);
+	g->ex_depth = ftx_fieldpos_of(f[3]);
+	g->ex_calltime = ftx_fieldpos_of(f[4]);
+	g->ex_rettime = ftx_fieldpos_of(f[5]);
+	g->ex_rv = ftx_fieldpos_of(g->ex_retval);
+	g->retval_size = g->ex_retval ? g->ex_retval->size : 0;
+	if (out) {
+		g->ob = malloc(OUT_SIZE);
+		g->names = calloc(NAME_CACHE, sizeof(*g->names));
+		g->comms = calloc(COMM_CACHE, sizeof(*g->comms));
+		if (!g->ob || !g->names || !g->comms) {
+			free(g->ob);
+			free(g->names);
+			free(g->comms);
+			free(g);
+			return NULL;
+		}
+		g->comm_gen = 1;
+	}
 	trace_seq_init(&g->seq);
 	return g;
+}
+
+static void out_flush(struct ftx_graph *g)
+{
+	if (!g->on)
+		return;
+	errno = 0;
+	if (fwrite(g->ob, 1, g->on, g->out) != g->on && !g->werr)
+		g->werr = errno ? errno : EIO;
+	g->on = 0;
+}
+
+static inline void oput(struct ftx_graph *g, const char *s, size_t n)
+{
+	if (g->on + n > OUT_SIZE) {
+		out_flush(g);
+		if (n > OUT_SIZE) {
+			errno = 0;
+			if (fwrite(s, 1, n, g->out) != n && !g->werr)
+				g->werr = errno ? errno : EIO;
+			return;
+		}
+	}
+	memcpy(g->ob + g->on, s, n);
+	g->on += n;
+}
+
+#define OLIT(g, lit)	oput(g, lit, sizeof(lit) - 1)
+
+static inline void oputs(struct ftx_graph *g, const char *s)
+{
+	oput(g, s, strlen(s));
+}
+
+static inline void oputc(struct ftx_graph *g, char c)
+{
+	oput(g, &c, 1);
+}
+
+/* The rare lines (losses, cut calls) through printf's formatting */
+static void __attribute__((format(printf, 2, 3))) oprintf(struct ftx_graph *g, const char *fmt, ...)
+{
+	char buf[512], *big = NULL;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(buf)) {
+		oput(g, buf, n);
+		return;
+	}
+	va_start(ap, fmt);
+	n = vasprintf(&big, fmt, ap);
+	va_end(ap);
+	if (n >= 0)
+		oput(g, big, n);
+	free(big);
+}
+
+/* @v in decimal right-aligned in @width (as %*d / %*llu) at @dst; the length */
+static int put_num(char *dst, long long v, bool is_signed, int width)
+{
+	unsigned long long u = is_signed && v < 0 ? -(unsigned long long)v : (unsigned long long)v;
+	int n = ftx_dec_len(u), neg = is_signed && v < 0, len = n + neg, pad;
+
+	pad = width > len ? width - len : 0;
+	memset(dst, ' ', pad);
+	if (neg)
+		dst[pad] = '-';
+	ftx_dec_put(dst + pad + neg, u, n);
+	return pad + len;
 }
 
 static void task_free(struct task *t)
@@ -135,6 +308,12 @@ void ftx_graph_free(struct ftx_graph *g)
 			next = t->next;
 			task_free(t);
 		}
+	/* what is still buffered goes to the stream, as its bytes went before */
+	if (g->out)
+		out_flush(g);
+	free(g->ob);
+	free(g->names);
+	free(g->comms);
 	free(g->cpu_pid);
 	trace_seq_destroy(&g->seq);
 	free(g);
@@ -162,18 +341,28 @@ static struct task *task_get(struct ftx_graph *g, int pid, int cpu)
 	return t;
 }
 
-static unsigned long long num(struct tep_format_field *f, struct tep_record *rec)
+static inline unsigned long long num(struct ftx_graph *g, struct ftx_fieldpos p,
+				     const struct tep_record *rec)
 {
-	unsigned long long v = 0;
-
-	tep_read_number_field(f, rec->data, &v);
-	return v;
+	return ftx_recfmt_num(&g->rf, p, rec->data);
 }
 
 static const char *func_name(struct ftx_graph *g, unsigned long long addr, char *buf, size_t len)
 {
-	const char *name = tep_find_function(g->tep, addr);
+	struct name_slot *ns = g->names ? &g->names[(addr >> 2) % NAME_CACHE] : NULL;
+	const char *name;
 
+	/* the symbols of a file being printed are loaded when it opens: they stay as they are */
+	if (ns && ns->set && ns->addr == addr) {
+		name = ns->name;
+	} else {
+		name = tep_find_function(g->tep, addr);
+		if (ns) {
+			ns->addr = addr;
+			ns->name = name;
+			ns->set = true;
+		}
+	}
 	if (name)
 		return name;
 	snprintf(buf, len, "0x%llx", addr);
@@ -185,8 +374,7 @@ static void header(struct ftx_graph *g)
 	if (g->header_done)
 		return;
 	g->header_done = true;
-	fprintf(g->out,
-		"# CPU  TASK-PID                      TIME   DURATION     FUNCTION CALLS\n"
+	OLIT(g, "# CPU  TASK-PID                      TIME   DURATION     FUNCTION CALLS\n"
 		"#  |     |                            |      |   |        |   |   |   |\n");
 }
 
@@ -197,6 +385,24 @@ static void comm_of(struct ftx_graph *g, int pid, char *buf, size_t len)
 	if (pid == 0)
 		comm = "<idle>";
 	snprintf(buf, len, "%s-%d", comm ? comm : "<...>", pid);
+}
+
+/*
+ * comm_of()'s text from a cache: a pid's name changes only when a comm is
+ * registered, which only a plugin printing an event can do (other_event()
+ * starts a new generation before it prints one)
+ */
+static const struct comm_slot *comm_cached(struct ftx_graph *g, int pid)
+{
+	struct comm_slot *c = &g->comms[((unsigned int)pid * 2654435761u >> 8) % COMM_CACHE];
+
+	if (c->gen != g->comm_gen || c->pid != pid) {
+		comm_of(g, pid, c->who, sizeof(c->who));
+		c->len = (int)strlen(c->who);
+		c->pid = pid;
+		c->gen = g->comm_gen;
+	}
+	return c;
 }
 
 /* Task switch separator, as the kernel's function_graph output prints it. */
@@ -221,7 +427,7 @@ static void cpu_switch(struct ftx_graph *g, int cpu, int pid)
 	if (g->cpu_pid[cpu] >= 0) {
 		comm_of(g, g->cpu_pid[cpu], from, sizeof(from));
 		comm_of(g, pid, to, sizeof(to));
-		fprintf(g->out,
+		oprintf(g,
 			" ------------------------------------------\n"
 			" %3d) %22s => %s\n"
 			" ------------------------------------------\n", cpu, from, to);
@@ -229,28 +435,61 @@ static void cpu_switch(struct ftx_graph *g, int cpu, int pid)
 	g->cpu_pid[cpu] = pid;
 }
 
+/* " %3d) %22s %6llu.%06llu | " of the CPU, the task and the time */
 static void prefix(struct ftx_graph *g, int cpu, int pid, unsigned long long ts)
 {
-	char who[64];
+	const struct comm_slot *who;
+	char b[160];
+	int n = 0, pad;
 
 	header(g);
 	cpu_switch(g, cpu, pid);
-	comm_of(g, pid, who, sizeof(who));
+	who = comm_cached(g, pid);
 	/* microseconds rounded to the nearest, as trace-cmd prints them */
 	ts = (ts + 500) / 1000;
-	fprintf(g->out, " %3d) %22s %6llu.%06llu | ", cpu, who, ts / 1000000ULL, ts % 1000000ULL);
+	b[n++] = ' ';
+	n += put_num(b + n, cpu, true, 3);
+	b[n++] = ')';
+	b[n++] = ' ';
+	pad = who->len < 22 ? 22 - who->len : 0;
+	memset(b + n, ' ', pad);
+	n += pad;
+	memcpy(b + n, who->who, who->len);
+	n += who->len;
+	b[n++] = ' ';
+	n += put_num(b + n, (long long)(ts / 1000000ULL), false, 6);
+	ftx_dec_put(b + n, ts % 1000000ULL + 1000000ULL, 7);	/* %06llu: a leading 1 to drop */
+	b[n] = '.';
+	n += 7;
+	memcpy(b + n, " | ", 3);
+	n += 3;
+	oput(g, b, n);
 }
 
+/* "%c %7s us | " of "%llu.%03llu" */
 static void duration(struct ftx_graph *g, unsigned long long ns, bool known)
 {
-	char num[32];
+	char b[48];
+	int n = 0, len, pad;
 
 	if (!known) {
-		fputs("            | ", g->out);
+		OLIT(g, "            | ");
 		return;
 	}
-	snprintf(num, sizeof(num), "%llu.%03llu", ns / 1000, ns % 1000);
-	fprintf(g->out, "%c %7s us | ", ftx_graph_mark(ns), num);
+	b[n++] = ftx_graph_mark(ns);
+	b[n++] = ' ';
+	len = ftx_dec_len(ns / 1000) + 4;
+	pad = len < 7 ? 7 - len : 0;
+	memset(b + n, ' ', pad);
+	n += pad;
+	n += put_num(b + n, (long long)(ns / 1000), false, 0);
+	b[n++] = '.';
+	b[n++] = '0' + ns % 1000 / 100;
+	b[n++] = '0' + ns % 100 / 10;
+	b[n++] = '0' + ns % 10;
+	memcpy(b + n, " us | ", 6);
+	n += 6;
+	oput(g, b, n);
 }
 
 static int base_depth(struct task *t)
@@ -260,14 +499,16 @@ static int base_depth(struct task *t)
 
 static void indent(struct ftx_graph *g, struct task *t, int depth)
 {
+	static const char blanks[] = "                                                                ";
 	int n = depth - base_depth(t);
 
-	fputc(' ', g->out);
 	/* a corrupt depth must not print gigabytes of blanks */
 	if (n > MAX_STACK)
 		n = MAX_STACK;
-	for (n = n < 0 ? 0 : n; n > 0; n--)
-		fputs("  ", g->out);
+	n = 1 + 2 * (n < 0 ? 0 : n);
+	for (; n > (int)sizeof(blanks) - 1; n -= sizeof(blanks) - 1)
+		oput(g, blanks, sizeof(blanks) - 1);
+	oput(g, blanks, n);
 }
 
 static void print_open(struct ftx_graph *g, struct task *t, struct ftx_graph_frame *f)
@@ -277,24 +518,37 @@ static void print_open(struct ftx_graph *g, struct task *t, struct ftx_graph_fra
 	prefix(g, f->cpu, t->pid, f->ts);
 	duration(g, 0, false);
 	indent(g, t, f->depth);
-	fprintf(g->out, "%s() {\n", func_name(g, f->func, buf, sizeof(buf)));
+	oputs(g, func_name(g, f->func, buf, sizeof(buf)));
+	OLIT(g, "() {\n");
 	f->printed = true;
 }
 
 static void print_retval(struct ftx_graph *g, struct tep_record *rec)
 {
+	static const char hex[] = "0123456789abcdef";
+	char b[32];
+	int n = sizeof(b);
 	long long v;
+	unsigned long long u;
 
 	if (!g->ex_retval)
 		return;
-	v = (long long)num(g->ex_retval, rec);
-	if (g->ex_retval->size == 4)
+	v = (long long)num(g, g->ex_rv, rec);
+	if (g->retval_size == 4)
 		v = (int)v;
 	/* Error codes read best in decimal, like the kernel's funcgraph-retval. */
-	if (v < 0 && v >= -4095)
-		fprintf(g->out, " ret=%lld", v);
-	else
-		fprintf(g->out, " ret=0x%llx", (unsigned long long)v);
+	if (v < 0 && v >= -4095) {
+		OLIT(g, " ret=");
+		oput(g, b, put_num(b, v, true, 0));
+		return;
+	}
+	u = (unsigned long long)v;
+	do {
+		b[--n] = hex[u & 15];
+		u >>= 4;
+	} while (u);
+	OLIT(g, " ret=0x");
+	oput(g, b + n, sizeof(b) - n);
 }
 
 /* Print the opening lines of visible ancestors not printed yet (--min-duration). */
@@ -367,8 +621,8 @@ static int on_entry(struct ftx_graph *g, struct task *t, struct tep_record *rec)
 	}
 	f = &t->stack[t->n];
 	memset(f, 0, sizeof(*f));
-	f->func = num(g->en_func, rec);
-	f->depth = (int)num(g->en_depth, rec);
+	f->func = num(g, g->en_func, rec);
+	f->depth = (int)num(g, g->en_depth, rec);
 	f->ts = rec->ts;
 	f->cpu = rec->cpu;
 	if (g->opts.func && t->scope < 0 &&
@@ -403,7 +657,7 @@ static int pop_unfinished(struct ftx_graph *g, struct task *t, int keep, enum ft
 			prefix(g, f->cpu, t->pid, f->ts);
 			duration(g, 0, false);
 			indent(g, t, f->depth);
-			fprintf(g->out, f->printed ? "} /* %s: exit not in trace */\n" :
+			oprintf(g, f->printed ? "} /* %s: exit not in trace */\n" :
 				"%s() { /* exit not in trace */\n",
 				func_name(g, f->func, buf, sizeof(buf)));
 		}
@@ -416,10 +670,10 @@ static int pop_unfinished(struct ftx_graph *g, struct task *t, int keep, enum ft
 
 static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *rec)
 {
-	unsigned long long func = num(g->ex_func, rec);
-	int depth = (int)num(g->ex_depth, rec);
-	unsigned long long calltime = num(g->ex_calltime, rec);
-	unsigned long long rettime = num(g->ex_rettime, rec);
+	unsigned long long func = num(g, g->ex_func, rec);
+	int depth = (int)num(g, g->ex_depth, rec);
+	unsigned long long calltime = num(g, g->ex_calltime, rec);
+	unsigned long long rettime = num(g, g->ex_rettime, rec);
 	unsigned long long dur = rettime > calltime ? rettime - calltime : 0;
 	struct ftx_graph_exit x = { .how = FTX_GRAPH_EXIT, .calltime = calltime,
 				    .rettime = rettime, .dur = dur, .end = rec->ts, .rec = rec };
@@ -428,8 +682,8 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 	int i;
 
 	if (g->ex_retval) {
-		x.retval = (long long)num(g->ex_retval, rec);
-		if (g->ex_retval->size == 4)
+		x.retval = (long long)num(g, g->ex_rv, rec);
+		if (g->retval_size == 4)
 			x.retval = (int)x.retval;
 		x.has_retval = true;
 	}
@@ -449,9 +703,10 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 		prefix(g, rec->cpu, t->pid, rec->ts);
 		duration(g, dur, true);
 		indent(g, t, depth);
-		fprintf(g->out, "} /* %s", func_name(g, func, buf, sizeof(buf)));
+		OLIT(g, "} /* ");
+		oputs(g, func_name(g, func, buf, sizeof(buf)));
 		print_retval(g, rec);
-		fputs(" (entry not in trace) */\n", g->out);
+		OLIT(g, " (entry not in trace) */\n");
 		return 0;
 	}
 	if (pop_unfinished(g, t, i + 1, FTX_GRAPH_CUT_NESTED) || leave_frame(g, t, i, &x))
@@ -462,21 +717,23 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 			prefix(g, rec->cpu, t->pid, rec->ts);
 			duration(g, dur, true);
 			indent(g, t, f->depth);
-			fprintf(g->out, "} /* %s", func_name(g, f->func, buf, sizeof(buf)));
+			OLIT(g, "} /* ");
+			oputs(g, func_name(g, f->func, buf, sizeof(buf)));
 			print_retval(g, rec);
-			fputs(" */\n", g->out);
+			OLIT(g, " */\n");
 		} else if (dur >= g->opts.min_duration) {
 			print_ancestors(g, t, i);
 			prefix(g, f->cpu, t->pid, f->ts);
 			duration(g, dur, true);
 			indent(g, t, f->depth);
-			fprintf(g->out, "%s();", func_name(g, f->func, buf, sizeof(buf)));
+			oputs(g, func_name(g, f->func, buf, sizeof(buf)));
+			OLIT(g, "();");
 			if (g->ex_retval) {
-				fputs(" /*", g->out);
+				OLIT(g, " /*");
 				print_retval(g, rec);
-				fputs(" */", g->out);
+				OLIT(g, " */");
 			}
-			fputc('\n', g->out);
+			oputc(g, '\n');
 		}
 	}
 	if (t->scope == i)
@@ -487,7 +744,7 @@ static int on_exit_rec(struct ftx_graph *g, struct task *t, struct tep_record *r
 
 static void irq_marker(struct ftx_graph *g, struct task *t, struct tep_record *rec, bool enter)
 {
-	int flags = tep_data_flags(g->tep, rec);
+	int flags = ftx_recfmt_flags(&g->rf, rec->data);
 	bool in_irq = flags & (FLAG_HARDIRQ | FLAG_NMI);
 
 	if (in_irq == t->in_irq)
@@ -497,7 +754,7 @@ static void irq_marker(struct ftx_graph *g, struct task *t, struct tep_record *r
 		return;
 	prefix(g, rec->cpu, t->pid, rec->ts);
 	duration(g, 0, false);
-	fputs(in_irq ? "==========> (interrupt)\n" : "<========== (interrupt done)\n", g->out);
+	oputs(g, in_irq ? "==========> (interrupt)\n" : "<========== (interrupt done)\n");
 	(void)enter;
 }
 
@@ -520,29 +777,42 @@ static int other_event(struct ftx_graph *g, struct task *t, struct tep_record *r
 	if (lazy(g))
 		return 0;
 	trace_seq_reset(&g->seq);
+	/* a plugin's print may register a comm: the cached names may be stale now */
+	if (!++g->comm_gen)
+		g->comm_gen = 1;
 	tep_print_event(g->tep, &g->seq, rec, "%s", TEP_PRINT_INFO);
 	trace_seq_terminate(&g->seq);
 	depth = t->n ? t->stack[t->n - 1].depth + 1 : base_depth(t);
 	prefix(g, rec->cpu, t->pid, rec->ts);
 	duration(g, 0, false);
 	indent(g, t, depth);
-	fprintf(g->out, "/* %s: %.*s */\n", ev->name, (int)g->seq.len, g->seq.buffer);
+	OLIT(g, "/* ");
+	oputs(g, ev->name);
+	OLIT(g, ": ");
+	oput(g, g->seq.buffer, strnlen(g->seq.buffer, g->seq.len));
+	OLIT(g, " */\n");
 	return 0;
 }
 
 /* The output failed: errno says why (ENOSPC, EPIPE...), as the write reported it */
 static int out_failed(struct ftx_graph *g)
 {
+	out_flush(g);
 	errno = 0;
 	if (fflush(g->out) == 0 || !errno)
-		errno = EIO;
+		errno = g->werr ? g->werr : EIO;
 	return -1;
+}
+
+static bool out_error(struct ftx_graph *g)
+{
+	return g->out && (g->werr || ferror(g->out));
 }
 
 int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
 {
-	int type = tep_data_type(g->tep, rec);
-	int pid = tep_data_pid(g->tep, rec);
+	int type = ftx_recfmt_type(&g->rf, rec->data);
+	int pid = ftx_recfmt_pid(&g->rf, rec->data);
 	struct task *t;
 	int ret = 0;
 
@@ -560,7 +830,7 @@ int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
 		ret = on_exit_rec(g, t, rec);
 	else
 		ret = other_event(g, t, rec);
-	if (ret == 0 && g->out && ferror(g->out))
+	if (ret == 0 && out_error(g))
 		return out_failed(g);
 	return ret;
 }
@@ -575,9 +845,9 @@ int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count)
 	if (!g->out)
 		;
 	else if (header(g), count)
-		fprintf(g->out, " %3d) *** %llu events lost on CPU %d ***\n", cpu, count, cpu);
+		oprintf(g, " %3d) *** %llu events lost on CPU %d ***\n", cpu, count, cpu);
 	else
-		fprintf(g->out, " %3d) *** events lost on CPU %d ***\n", cpu, cpu);
+		oprintf(g, " %3d) *** events lost on CPU %d ***\n", cpu, cpu);
 	/* The stacks of tasks that ran there may miss entries or exits now. */
 	for (i = 0; i < TASK_HASH; i++)
 		for (t = g->tasks[i]; t; t = t->next) {
@@ -585,13 +855,13 @@ int ftx_graph_lost(struct ftx_graph *g, int cpu, unsigned long long count)
 				continue;
 			if (g->out) {
 				comm_of(g, t->pid, who, sizeof(who));
-				fprintf(g->out, " %3d) *** call stack of %s broken by the loss ***\n",
+				oprintf(g, " %3d) *** call stack of %s broken by the loss ***\n",
 					cpu, who);
 			}
 			if (pop_unfinished(g, t, 0, FTX_GRAPH_CUT_LOST))
 				return -1;
 		}
-	return g->out && ferror(g->out) ? -1 : 0;
+	return out_error(g) ? -1 : 0;
 }
 
 int ftx_graph_finish(struct ftx_graph *g)
@@ -614,10 +884,10 @@ int ftx_graph_finish(struct ftx_graph *g)
 					duration(g, 0, false);
 					indent(g, t, f->depth);
 					if (f->printed)
-						fprintf(g->out, "} /* %s: no exit before the end of the trace */\n",
+						oprintf(g, "} /* %s: no exit before the end of the trace */\n",
 							func_name(g, f->func, buf, sizeof(buf)));
 					else
-						fprintf(g->out, "%s() { /* no exit before the end of the trace */\n",
+						oprintf(g, "%s() { /* no exit before the end of the trace */\n",
 							func_name(g, f->func, buf, sizeof(buf)));
 				}
 				if (t->scope == t->n - 1)
@@ -628,9 +898,10 @@ int ftx_graph_finish(struct ftx_graph *g)
 	if (!g->out)
 		return 0;
 	if (g->lost)
-		fprintf(g->out, "# %llu events lost: call stacks around the marks above are incomplete\n",
+		oprintf(g, "# %llu events lost: call stacks around the marks above are incomplete\n",
 			g->lost);
-	if (fflush(g->out) || ferror(g->out))
+	out_flush(g);
+	if (fflush(g->out) || out_error(g))
 		return out_failed(g);
 	return 0;
 }
