@@ -33,6 +33,7 @@
 
 struct tep_handle;
 struct tep_record;
+struct ftx_tracedat;
 
 /* Flags of ftx_report_fmt_alloc() */
 #define FTX_REPORT_NSEC		(1u << 0)	/* -t: nanosecond timestamps */
@@ -154,5 +155,32 @@ int ftx_report_parse_cpus(const char *s, bool **mask, int *n);
  * crash or hang on any input.
  */
 int ftx_report_fuzz_one(const uint8_t *data, size_t size);
+
+/*
+ * The report's reader thread for other readers of a file's records (the
+ * analysis commands): it decompresses and merges the CPU buffers while the
+ * caller works on the records, handed over in order with copies of their
+ * pages, so the bytes a record's reader sees are those ftx_tracedat_next()
+ * gives; memory stays flat.
+ */
+struct ftx_record_pipe;
+
+/**
+ * ftx_record_pipe_start - start reading @td's records in a thread
+ *
+ * Returns NULL when there is no second CPU to run on, the file has instances
+ * (read those serially) or the thread cannot start: the caller then reads @td
+ * itself. @td must outlive the pipe and is not to be read while it runs.
+ */
+struct ftx_record_pipe *ftx_record_pipe_start(struct ftx_tracedat *td);
+
+/** ftx_record_pipe_next - as ftx_tracedat_next(); the record lasts until the next call */
+int ftx_record_pipe_next(struct ftx_record_pipe *rp, struct tep_record **rec);
+
+/** ftx_record_pipe_load_kallsyms - ftx_tracedat_load_kallsyms() while the pipe reads */
+int ftx_record_pipe_load_kallsyms(struct ftx_record_pipe *rp);
+
+/** ftx_record_pipe_stop - stop the thread and free the pipe; NULL is fine */
+void ftx_record_pipe_stop(struct ftx_record_pipe *rp);
 
 #endif /* FTX_REPORT_H */

@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include "ftx/analysis.h"
+#include "ftx/report.h"
+#include "ftx/tracedat.h"
 
 struct tep_handle;
 struct tep_record;
@@ -22,6 +24,32 @@ struct ftx_cnode *ftx_calltree_scratch(struct ftx_calltree *ct);
 
 /* Open @o->input lazily (kallsyms on demand) with its CPU selection */
 struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o);
+
+/*
+ * An analysis' records: from the report's reader thread (which reads and
+ * merges the file while the analysis works) when a second CPU is free
+ */
+struct ftx_analysis_reader {
+	struct ftx_tracedat *td;
+	struct ftx_record_pipe *pipe;	/* NULL: read serially */
+};
+
+/* Start reading @td (serially when no thread can) */
+void ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td);
+
+/* Stop the thread, if one reads; @td stays open */
+void ftx_analysis_read_stop(struct ftx_analysis_reader *r);
+
+static inline int ftx_analysis_next(struct ftx_analysis_reader *r, struct tep_record **rec)
+{
+	return r->pipe ? ftx_record_pipe_next(r->pipe, rec) : ftx_tracedat_next(r->td, rec);
+}
+
+/* ftx_tracedat_load_kallsyms(), also while the thread reads */
+static inline int ftx_analysis_load_kallsyms(struct ftx_analysis_reader *r)
+{
+	return r->pipe ? ftx_record_pipe_load_kallsyms(r->pipe) : ftx_tracedat_load_kallsyms(r->td);
+}
 
 /* Whether @rec is inside @o's window and task selection */
 bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *tep,

@@ -42,6 +42,8 @@ struct pending {
 struct ftx_calltree {
 	struct ftx_analysis_opts o;
 	struct ftx_tracedat *td;
+	struct ftx_analysis_reader rd;
+	struct ftx_recfmt rf;
 	struct tep_handle *tep;
 	struct ftx_graph *graph;
 	struct ftx_graph_hooks hooks;
@@ -308,7 +310,7 @@ static int load_syms(struct ftx_calltree *ct)
 	if (ct->syms)
 		return 0;
 	ct->syms = true;
-	return ftx_tracedat_load_kallsyms(ct->td);
+	return ftx_analysis_load_kallsyms(&ct->rd);
 }
 
 /* The start of the function holding @addr (stack entries are return addresses) */
@@ -437,7 +439,7 @@ static int set_pending(struct ftx_calltree *ct, struct tep_record *rec, int pid,
 	pe->set = true;
 	pe->func = func;
 	pe->pid = pid;
-	pe->event_id = tep_data_type(ct->tep, rec);
+	pe->event_id = ftx_recfmt_type(&ct->rf, rec->data);
 	if (func) {
 		pe->ip = fnum(ct->f_ip, rec->data);
 		pe->parent_ip = fnum(ct->f_parent, rec->data);
@@ -448,7 +450,7 @@ static int set_pending(struct ftx_calltree *ct, struct tep_record *rec, int pid,
 static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec)
 {
 	struct ftx_calltree *ct = ctx;
-	int type = tep_data_type(ct->tep, rec);
+	int type = ftx_recfmt_type(&ct->rf, rec->data);
 
 	if (type == ct->stack_id) {
 		if (load_syms(ct))
@@ -483,6 +485,18 @@ bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *t
 		if (o->pids[i] == pid)
 			return true;
 	return false;
+}
+
+void ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td)
+{
+	r->td = td;
+	r->pipe = ftx_record_pipe_start(td);
+}
+
+void ftx_analysis_read_stop(struct ftx_analysis_reader *r)
+{
+	ftx_record_pipe_stop(r->pipe);
+	r->pipe = NULL;
 }
 
 struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o)
@@ -553,6 +567,7 @@ struct ftx_calltree *ftx_calltree_build(const struct ftx_analysis_opts *o)
 	if (!ct->td)
 		goto fail;
 	ct->tep = ftx_tracedat_tep(ct->td);
+	ftx_recfmt_init(&ct->rf, ct->tep);
 	setup_events(ct);
 	ct->hooks.enter = hook_enter;
 	ct->hooks.leave = hook_leave;
@@ -564,7 +579,8 @@ struct ftx_calltree *ftx_calltree_build(const struct ftx_analysis_opts *o)
 			goto fail;
 		ftx_graph_set_hooks(ct->graph, &ct->hooks, ct);
 	}
-	while ((ret = ftx_tracedat_next(ct->td, &rec)) == 1) {
+	ftx_analysis_read_start(&ct->rd, ct->td);
+	while ((ret = ftx_analysis_next(&ct->rd, &rec)) == 1) {
 		if (!ftx_analysis_wanted(&ct->o, ct->tep, rec))
 			continue;
 		if (!ct->st.records++)
@@ -575,10 +591,11 @@ struct ftx_calltree *ftx_calltree_build(const struct ftx_analysis_opts *o)
 		if (ct->graph)
 			ret = ftx_graph_add(ct->graph, rec);
 		else
-			ret = hook_event(ct, tep_data_pid(ct->tep, rec), NULL, rec);
+			ret = hook_event(ct, ftx_recfmt_pid(&ct->rf, rec->data), NULL, rec);
 		if (ret)
 			goto fail;
 	}
+	ftx_analysis_read_stop(&ct->rd);
 	if (ret < 0)
 		goto fail;
 	if (ct->graph && ftx_graph_finish(ct->graph))
@@ -626,6 +643,7 @@ void ftx_calltree_free(struct ftx_calltree *ct)
 
 	if (!ct)
 		return;
+	ftx_analysis_read_stop(&ct->rd);
 	ftx_graph_free(ct->graph);
 	for (s = ct->slabs; s; s = next) {
 		next = s->next;

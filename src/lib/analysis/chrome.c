@@ -36,13 +36,16 @@
 struct nbuf {
 	FILE *out;
 	size_t n;
+	bool wrote;		/* to the stream since its error was last checked */
 	char b[1 << 16];
 };
 
+/* Every write to the stream (the rare direct ones too) follows one of these */
 static void nb_flush(struct nbuf *nb)
 {
 	fwrite(nb->b, 1, nb->n, nb->out);
 	nb->n = 0;
+	nb->wrote = true;
 }
 
 static inline void put(struct nbuf *nb, const char *s, size_t len)
@@ -138,6 +141,7 @@ static void put_json(struct nbuf *nb, const char *s, size_t max)
 /* Per event id: the fixed start of its "i" events and its fields */
 struct ev_field {
 	struct tep_format_field *f;
+	struct ftx_fieldpos pos;	/* as tep_read_number() reads it: other sizes read 0 */
 	char *key;		/* ",\"name\":" (the first without the comma) */
 	size_t keylen;
 };
@@ -163,6 +167,8 @@ struct tid {
 
 struct chrome {
 	struct ftx_tracedat *td;
+	struct ftx_analysis_reader rd;
+	struct ftx_recfmt rf;
 	struct tep_handle *tep;
 	FILE *out;
 	struct ftx_graph *graph;
@@ -258,7 +264,7 @@ static const char *fname(struct chrome *c, unsigned long long addr, char *buf, s
 	/* kallsyms on first use: a trace of tracepoints never pays for it */
 	if (!c->syms) {
 		c->syms = true;
-		ftx_tracedat_load_kallsyms(c->td);	/* without names: addresses */
+		ftx_analysis_load_kallsyms(&c->rd);	/* without names: addresses */
 	}
 	return ftx_analysis_name(c->tep, FTX_CNODE_FUNC, addr, buf, len);
 }
@@ -435,6 +441,7 @@ static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 		if (f->flags & TEP_FIELD_IS_ARRAY && !(f->flags & TEP_FIELD_IS_STRING))
 			continue;
 		ef->f = f;
+		ef->pos = ftx_fieldpos_of(f);
 		ef->key = dup_json(e->nfields ? "," : "", f->name, ":", &ef->keylen);
 		if (!ef->key) {
 			ev_cache_free(e);
@@ -458,7 +465,7 @@ static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *
 
 		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
 			/* __data_loc: offset in the low 16 bits, length in the high 16 */
-			v = tep_read_number(c->tep, (const char *)rec->data + f->offset, 4);
+			v = ftx_read_uint((const char *)rec->data + f->offset, 4, c->rf.swap);
 			off = v & 0xffff;
 			len = v >> 16;
 			if (f->flags & TEP_FIELD_IS_RELATIVE)
@@ -475,7 +482,8 @@ static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *
 		PUT(nb, "null");
 		return;
 	}
-	v = tep_read_number(c->tep, (const char *)rec->data + f->offset, f->size);
+	v = ef->pos.size ? ftx_read_uint((const char *)rec->data + f->offset, f->size, c->rf.swap) :
+	    0;
 	if (f->flags & TEP_FIELD_IS_SIGNED) {
 		put_i(nb, f->size == 1 ? (signed char)v : f->size == 2 ? (short)v :
 			  f->size == 4 ? (int)v : (long long)v);
@@ -566,7 +574,7 @@ static void pmc_line(struct chrome *c, struct tep_record *rec)
 static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec)
 {
 	struct chrome *c = ctx;
-	int type = tep_data_type(c->tep, rec);
+	int type = ftx_recfmt_type(&c->rf, rec->data);
 	struct ev_cache *e = type >= 0 && type < c->nevs ? c->evs[type] : NULL;
 	struct tep_event *ev = e ? e->ev : tep_find_event(c->tep, type);
 	struct nbuf *nb = &c->nb;
@@ -657,6 +665,7 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 	if (!c->td)
 		goto out;
 	c->tep = ftx_tracedat_tep(c->td);
+	ftx_recfmt_init(&c->rf, c->tep);
 	ev = tep_find_event_by_name(c->tep, "ftrace", "function");
 	if (ev) {
 		c->func_id = ev->id;
@@ -680,14 +689,15 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 	fputs("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":", out);
 	json_str(out, ftx_analysis_describe(c->td, o->input), 512);
 	fputs("}}", out);
-	while ((ret = ftx_tracedat_next(c->td, &rec)) == 1) {
+	ftx_analysis_read_start(&c->rd, c->td);
+	while ((ret = ftx_analysis_next(&c->rd, &rec)) == 1) {
 		if (!ftx_analysis_wanted(o, c->tep, rec))
 			continue;
 		if (rec->missed_events && lost(c, rec))
 			goto fail;
 		/* the call stacks from the first function_graph record on (none before) */
 		if (!c->graph && fg_entry >= 0) {
-			int type = tep_data_type(c->tep, rec);
+			int type = ftx_recfmt_type(&c->rf, rec->data);
 
 			if (type == fg_entry || type == fg_exit) {
 				c->graph = ftx_graph_alloc(c->tep, NULL, NULL);
@@ -699,14 +709,19 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 		if (c->graph)
 			ret = ftx_graph_add(c->graph, rec);
 		else
-			ret = hook_event(c, tep_data_pid(c->tep, rec), NULL, rec);
+			ret = hook_event(c, ftx_recfmt_pid(&c->rf, rec->data), NULL, rec);
 		if (ret)
 			goto fail;
-		if (ferror(out)) {
-			errno = EIO;
-			goto fail;
+		/* ferror() takes the stream's lock: only after a write */
+		if (c->nb.wrote) {
+			c->nb.wrote = false;
+			if (ferror(out)) {
+				errno = EIO;
+				goto fail;
+			}
 		}
 	}
+	ftx_analysis_read_stop(&c->rd);
 	if (ret < 0 || (c->graph && ftx_graph_finish(c->graph)))
 		goto fail;
 	nb_flush(&c->nb);
@@ -722,6 +737,7 @@ fail:
 	if (ferror(out))
 		ftx_error_set("error writing output: %s", strerror(errno));
 out:
+	ftx_analysis_read_stop(&c->rd);
 	for (int i = 0; i < TID_HASH; i++)
 		while (c->tids[i]) {
 			struct tid *t = c->tids[i];

@@ -13,6 +13,7 @@
 
 #include "ftx/analysis.h"
 #include "ftx/error.h"
+#include "ftx/graph.h"
 #include "ftx/tracedat.h"
 #include "analysis-local.h"
 
@@ -43,6 +44,8 @@ struct hrun {
 	const struct ftx_analysis_opts *o;
 	const struct ftx_hist_opts *h;
 	struct ftx_tracedat *td;
+	struct ftx_analysis_reader rd;
+	struct ftx_recfmt rf;
 	struct tep_handle *tep;
 	struct hist *hists;	/* one, or one per task */
 	int ev_id, ev2_id;
@@ -631,7 +634,9 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 	r->tep = ftx_tracedat_tep(r->td);
 	if (setup(r))
 		goto out;
-	while ((ret = ftx_tracedat_next(r->td, &rec)) == 1) {
+	ftx_recfmt_init(&r->rf, r->tep);
+	ftx_analysis_read_start(&r->rd, r->td);
+	while ((ret = ftx_analysis_next(&r->rd, &rec)) == 1) {
 		int type, pid;
 
 		if (!ftx_analysis_wanted(o, r->tep, rec))
@@ -641,10 +646,10 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 			/* a start before the loss may pair with the wrong end */
 			drop_starts(r);
 		}
-		type = tep_data_type(r->tep, rec);
+		type = ftx_recfmt_type(&r->rf, rec->data);
 		if (type != r->ev_id && type != r->ev2_id)
 			continue;
-		pid = tep_data_pid(r->tep, rec);
+		pid = ftx_recfmt_pid(&r->rf, rec->data);
 		switch (ho->spec.kind) {
 		case FTX_HIST_FIELD:
 			ret = add_value(r, pid, signed_value(r->field, num(r->field, rec->data),
@@ -666,11 +671,13 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 		if (ret)
 			goto out;
 	}
+	ftx_analysis_read_stop(&r->rd);
 	if (ret < 0)
 		goto out;
 	drop_starts(r);
 	ret = print_all(r, out, counted);
 out:
+	ftx_analysis_read_stop(&r->rd);
 	for (h = r->hists; h; h = next) {
 		next = h->next;
 		free(h->lin);

@@ -1267,6 +1267,46 @@ static int cpus_usable(void)
 	return CPU_COUNT(&set) >= 2 ? 2 : 1;
 }
 
+/* The reader thread for other readers of records (the analysis commands) */
+struct ftx_record_pipe {
+	struct pipe p;
+};
+
+struct ftx_record_pipe *ftx_record_pipe_start(struct ftx_tracedat *td)
+{
+	struct ftx_record_pipe *rp;
+
+	/* instances: read serially, as report reads them */
+	if (cpus_usable() < 2 || ftx_tracedat_nr_buffers(td))
+		return NULL;
+	rp = malloc(sizeof(*rp));
+	if (!rp)
+		return NULL;
+	if (pipe_start(&rp->p, td, NULL)) {
+		free(rp);
+		return NULL;
+	}
+	return rp;
+}
+
+int ftx_record_pipe_next(struct ftx_record_pipe *rp, struct tep_record **rec)
+{
+	return pipe_next(&rp->p, rec);
+}
+
+int ftx_record_pipe_load_kallsyms(struct ftx_record_pipe *rp)
+{
+	return pipe_load_kallsyms(&rp->p);
+}
+
+void ftx_record_pipe_stop(struct ftx_record_pipe *rp)
+{
+	if (!rp)
+		return;
+	pipe_stop(&rp->p);
+	free(rp);
+}
+
 /* ---------------------------------------------------------------- the run */
 
 struct run {
