@@ -110,17 +110,20 @@ struct ftx_fieldpos ftx_fieldpos_of(const struct tep_format_field *f)
 
 void ftx_recfmt_init(struct ftx_recfmt *rf, struct tep_handle *tep)
 {
-	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	struct tep_event *first = tep_get_first_event(tep);
 	struct tep_format_field *t = NULL, *p = NULL, *fl = NULL;
 
 	memset(rf, 0, sizeof(*rf));
 	rf->tep = tep;
 	rf->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
-	/* libtraceevent reads the common fields where its first event (lowest id) has them */
-	if (evs && evs[0]) {
-		t = tep_find_common_field(evs[0], "common_type");
-		p = tep_find_common_field(evs[0], "common_pid");
-		fl = tep_find_common_field(evs[0], "common_flags");
+	/*
+	 * libtraceevent reads the common fields where its first event (lowest id)
+	 * has them; not tep_list_events(), whose cached list outlives events added later
+	 */
+	if (first) {
+		t = tep_find_common_field(first, "common_type");
+		p = tep_find_common_field(first, "common_pid");
+		fl = tep_find_common_field(first, "common_flags");
 	}
 	if (!t || !p || !fl)
 		return;
