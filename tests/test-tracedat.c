@@ -299,6 +299,72 @@ START_TEST(test_libtraceevent_fault)
 }
 END_TEST
 
+/*
+ * FTX_TRACEDAT_LAZY_FORMATS: fewer events parsed at open (at least one),
+ * the same largest id, and each event asked for by id is the event the eager
+ * reader holds (name, system, print fmt, flags, fields), until all are there.
+ */
+static void lazy_same(const char *path, unsigned int flags, bool lazy)
+{
+	struct ftx_tracedat *e = ftx_tracedat_open(path, flags);
+	struct ftx_tracedat *l = ftx_tracedat_open(path, flags | FTX_TRACEDAT_LAZY_FORMATS);
+	struct tep_handle *et, *lt;
+	int i, n;
+
+	ck_assert_msg(e && l, "%s: %s", path, ftx_error());
+	et = ftx_tracedat_tep(e);
+	lt = ftx_tracedat_tep(l);
+	n = tep_get_events_count(et);
+	ck_assert_int_gt(n, 1);
+	ck_assert_int_ge(tep_get_events_count(lt), 1);
+	if (lazy)
+		ck_assert_int_lt(tep_get_events_count(lt), n);
+	else	/* a format kept for the canary: all parsed at open, in file order */
+		ck_assert_int_eq(tep_get_events_count(lt), n);
+	ck_assert_int_eq(ftx_tracedat_max_event_id(l), ftx_tracedat_max_event_id(e));
+	ck_assert_int_eq(ftx_tracedat_load_event(l, 1 << 21), 0);
+	for (i = 0; i < n; i++) {
+		struct tep_event *a = tep_get_event(et, i), *b;
+
+		ck_assert_int_eq(ftx_tracedat_load_event(l, a->id), 0);
+		b = tep_find_event(lt, a->id);
+		ck_assert_msg(b, "%s: event %d not loaded", path, a->id);
+		ck_assert_str_eq(b->name, a->name);
+		ck_assert_str_eq(b->system, a->system);
+		ck_assert_int_eq(b->flags, a->flags);
+		ck_assert_int_eq(b->format.nr_fields, a->format.nr_fields);
+		ck_assert_int_eq(b->format.nr_common, a->format.nr_common);
+		ck_assert_int_eq(!b->print_fmt.format, !a->print_fmt.format);
+		if (a->print_fmt.format)
+			ck_assert_str_eq(b->print_fmt.format, a->print_fmt.format);
+		ck_assert_int_eq(!b->handler, !a->handler);
+		ck_assert_ptr_eq(tep_find_event_by_name(lt, a->system, a->name), b);
+	}
+	ck_assert_int_eq(tep_get_events_count(lt), n);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(tep_get_event(lt, i)->id, tep_get_event(et, i)->id);
+	ck_assert_int_eq(ftx_tracedat_load_events(l, NULL, NULL), 0);
+	ck_assert_int_eq(tep_get_events_count(lt), n);
+	ftx_tracedat_close(e);
+	ftx_tracedat_close(l);
+}
+
+START_TEST(test_lazy_formats)
+{
+	static const struct { const char *path; bool lazy; } files[] = {
+		{ V6, true }, { V7, true }, { "fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat", true },
+		{ "fixtures/linux-5.10-arm64/sched_comm_first.v7.dat", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		lazy_same(files[i].path, FTX_TRACEDAT_NO_PLUGINS, files[i].lazy);
+		/* plugins: their handlers reach late parses too */
+		lazy_same(files[i].path, 0, files[i].lazy);
+	}
+}
+END_TEST
+
 Suite *tracedat_suite(void)
 {
 	Suite *s = suite_create("tracedat");
@@ -308,6 +374,7 @@ Suite *tracedat_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_iterate_v7);
 	tcase_add_test(tc, test_borrowed_lifetime);
+	tcase_add_test(tc, test_lazy_formats);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 300);
 	tcase_add_test(bad, test_bad_magic_version);

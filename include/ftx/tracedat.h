@@ -38,6 +38,15 @@ struct ftx_tracedat;
  * that needs function names.
  */
 #define FTX_TRACEDAT_LAZY_KALLSYMS	(1u << 1)
+/*
+ * Give an event's format to libtraceevent only when asked for
+ * (ftx_tracedat_load_event(), ftx_tracedat_load_events()): the tep_handle
+ * then holds only the events asked for so far (and at least one). Formats
+ * are still read and checked at open; one whose later parse could differ
+ * (an id or name twice, other common fields, a print fmt calling functions
+ * a plugin may provide, an odd text) is parsed at open as without the flag.
+ */
+#define FTX_TRACEDAT_LAZY_FORMATS	(1u << 2)
 
 /**
  * ftx_tracedat_open - open a trace.dat file and parse its headers
@@ -122,6 +131,25 @@ void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n);
 
 /** ftx_tracedat_tep - the tep_handle built from the file (owned by the reader) */
 struct tep_handle *ftx_tracedat_tep(struct ftx_tracedat *td);
+
+/**
+ * ftx_tracedat_load_event - parse the format of event @id now if it was left
+ * for later (FTX_TRACEDAT_LAZY_FORMATS); nothing if it was parsed or the file
+ * has none. It touches the formats and the tep_handle's event list only, so
+ * it may run while another thread iterates the same reader.
+ * Returns 0, or -1 when libtraceevent's parser faulted on it (reason set).
+ */
+int ftx_tracedat_load_event(struct ftx_tracedat *td, int id);
+
+/**
+ * ftx_tracedat_load_events - as ftx_tracedat_load_event(), for every format
+ * left for later whose system and name @match accepts (@match NULL: all)
+ */
+int ftx_tracedat_load_events(struct ftx_tracedat *td,
+			     bool (*match)(const char *sys, const char *name, void *arg), void *arg);
+
+/** ftx_tracedat_max_event_id - the largest event id of the file's formats, parsed or not; -1: none */
+int ftx_tracedat_max_event_id(struct ftx_tracedat *td);
 
 /** ftx_tracedat_cpus - the "cpus=N" count trace-cmd reports for the file */
 int ftx_tracedat_cpus(struct ftx_tracedat *td);

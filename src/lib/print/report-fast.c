@@ -84,6 +84,7 @@ struct ftx_fast {
 	bool swap;
 	int maxid;
 	struct fev *ev;			/* indexed by event id */
+	uint8_t *compiled;		/* ev[id] compiled (on its first record) */
 	struct trace_seq seq;
 	struct ftx_strbuf tmp;
 	bool probing;			/* libtraceevent prints this record too */
@@ -402,35 +403,72 @@ static void compile_event(struct ftx_fast *fast, struct tep_event *ev, struct fe
 
 struct ftx_fast *ftx_fast_alloc(struct tep_handle *tep)
 {
-	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
 	struct ftx_fast *fast;
-	int i;
+	int i, n = tep_get_events_count(tep);
 
 	/* the number printing below assumes a 64-bit kernel long, as here */
-	if (!evs || tep_get_long_size(tep) != 8 || sizeof(long) != 8)
+	if (tep_get_long_size(tep) != 8 || sizeof(long) != 8)
 		return NULL;
 	fast = calloc(1, sizeof(*fast));
 	if (!fast)
 		return NULL;
 	fast->tep = tep;
 	fast->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
-	for (i = 0; evs[i]; i++)
-		if (evs[i]->id > fast->maxid)
-			fast->maxid = evs[i]->id;
+	for (i = 0; i < n; i++)
+		if (tep_get_event(tep, i)->id > fast->maxid)
+			fast->maxid = tep_get_event(tep, i)->id;
 	if (fast->maxid > (1 << 20)) {
 		free(fast);
 		return NULL;
 	}
 	fast->ev = calloc(fast->maxid + 1, sizeof(*fast->ev));
-	if (!fast->ev) {
+	fast->compiled = calloc(fast->maxid + 1, 1);
+	if (!fast->ev || !fast->compiled) {
+		free(fast->ev);
+		free(fast->compiled);
 		free(fast);
 		return NULL;
 	}
-	for (i = 0; evs[i]; i++)
-		if (evs[i]->id >= 0)
-			compile_event(fast, evs[i], &fast->ev[evs[i]->id]);
 	trace_seq_init(&fast->seq);
 	return fast;
+}
+
+int ftx_fast_grow(struct ftx_fast *fast, int maxid)
+{
+	struct fev *e;
+	uint8_t *c;
+
+	if (maxid <= fast->maxid)
+		return 0;
+	if (maxid > (1 << 20))
+		return -1;
+	e = realloc(fast->ev, (maxid + 1) * sizeof(*e));
+	if (!e)
+		return -1;
+	fast->ev = e;
+	c = realloc(fast->compiled, maxid + 1);
+	if (!c)
+		return -1;
+	fast->compiled = c;
+	memset(e + fast->maxid + 1, 0, (maxid - fast->maxid) * sizeof(*e));
+	memset(c + fast->maxid + 1, 0, maxid - fast->maxid);
+	fast->maxid = maxid;
+	return 0;
+}
+
+/* @ev's program, compiled on first use (NULL: out of range) */
+static struct fev *fev_of(struct ftx_fast *fast, struct tep_event *ev)
+{
+	struct fev *e;
+
+	if (ev->id < 0 || ev->id > fast->maxid)
+		return NULL;
+	e = &fast->ev[ev->id];
+	if (!fast->compiled[ev->id]) {
+		fast->compiled[ev->id] = 1;
+		compile_event(fast, ev, e);
+	}
+	return e;
 }
 
 void ftx_fast_free(struct ftx_fast *fast)
@@ -442,6 +480,7 @@ void ftx_fast_free(struct ftx_fast *fast)
 	for (i = 0; i <= fast->maxid; i++)
 		fev_clear(&fast->ev[i]);
 	free(fast->ev);
+	free(fast->compiled);
 	trace_seq_destroy(&fast->seq);
 	ftx_strbuf_release(&fast->tmp);
 	free(fast);
@@ -846,13 +885,10 @@ static int run_event(struct ftx_fast *fast, struct fev *e, struct tep_record *re
 int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
 		    struct ftx_strbuf *out)
 {
-	struct fev *e;
+	struct fev *e = fev_of(fast, ev);
 	int ret;
 
-	if (ev->id < 0 || ev->id > fast->maxid)
-		return 1;
-	e = &fast->ev[ev->id];
-	if (e->kind == EV_NONE)
+	if (!e || e->kind == EV_NONE)
 		return 1;
 	if (e->verified >= VERIFY)
 		return run_event(fast, e, rec, out);
@@ -889,13 +925,12 @@ unsigned long ftx_fast_comm_gen(const struct ftx_fast *fast)
 
 unsigned int ftx_fast_kinds(struct ftx_fast *fast, struct tep_event *ev)
 {
-	struct fev *e;
+	struct fev *e = fast ? fev_of(fast, ev) : NULL;
 	unsigned int k = 0;
 	int i;
 
-	if (!fast || ev->id < 0 || ev->id > fast->maxid)
+	if (!e)
 		return 0;
-	e = &fast->ev[ev->id];
 	if (e->kind == EV_SCHED_SWITCH)
 		return 1u << FTX_FAST_SCHED_SWITCH;
 	if (e->kind == EV_SCHED_WAKEUP)
@@ -908,7 +943,9 @@ unsigned int ftx_fast_kinds(struct ftx_fast *fast, struct tep_event *ev)
 int ftx_fast_run(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,
 		 struct ftx_strbuf *out)
 {
-	if (!fast || ev->id < 0 || ev->id > fast->maxid || fast->ev[ev->id].kind == EV_NONE)
+	struct fev *e = fast ? fev_of(fast, ev) : NULL;
+
+	if (!e || e->kind == EV_NONE)
 		return 1;
-	return run_event(fast, &fast->ev[ev->id], rec, out);
+	return run_event(fast, e, rec, out);
 }

@@ -79,6 +79,8 @@ struct ftx_fast;
 /* NULL when nothing can be sped up (the caller then always uses libtraceevent) */
 struct ftx_fast *ftx_fast_alloc(struct tep_handle *tep);
 void ftx_fast_free(struct ftx_fast *fast);
+/* Room for event ids up to @maxid (formats parsed later); 0 or -1 (ENOMEM, too large) */
+int ftx_fast_grow(struct ftx_fast *fast, int maxid);
 
 /* Append @rec's info text to @out; 0 done, 1 not handled (use libtraceevent), -1 ENOMEM */
 int ftx_fast_format(struct ftx_fast *fast, struct tep_event *ev, struct tep_record *rec,

@@ -10,8 +10,10 @@
  * trace-cmd's built-in printing (trace-ftrace.c in trace-cmd), including the
  * peek at the next record that collapses an entry and its exit into "func();".
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <regex.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +76,11 @@ struct ftx_report_fmt {
 	struct tep_event **by_id;
 	struct name_slot *names;
 	int maxid;
+	/* formats parsed when their id is first met (fmt_set_loader()) */
+	int (*load_ev)(void *ctx, int id);
+	void *load_ctx;
+	uint8_t *load_tried;
+	int load_max;
 	long long ts_offset;		/* --ts-offset */
 	unsigned long long last_ts;	/* --ts-diff: the last record's time, 0: none yet */
 	/* the timestamp's seconds, as printed last (" %5llu.") */
@@ -152,29 +159,34 @@ static inline void sb_s64_left(struct ftx_strbuf *sb, long long v, int width)
 /* ---------------------------------------------------------------- formatter */
 
 /* An id -> event table and the common_type/common_pid layout (all events share it) */
+/*
+ * (tep_get_event() in id order, not tep_list_events(): that list is cached
+ * and goes stale when a format is parsed later, FTX_TRACEDAT_LAZY_FORMATS)
+ */
 static void fmt_index_events(struct ftx_report_fmt *f)
 {
-	struct tep_event **evs = tep_list_events(f->tep, TEP_EVENT_SORT_ID);
+	int i, n = tep_get_events_count(f->tep);
+	struct tep_event *ev0 = tep_get_event(f->tep, 0);
 	struct tep_format_field *t, *p;
-	int i;
 
-	if (!evs || !evs[0])
+	if (!n || !ev0)
 		return;
-	t = tep_find_common_field(evs[0], "common_type");
-	p = tep_find_common_field(evs[0], "common_pid");
+	t = tep_find_common_field(ev0, "common_type");
+	p = tep_find_common_field(ev0, "common_pid");
 	if (!t || !p || (t->size != 1 && t->size != 2 && t->size != 4) || p->size != 4)
 		return;
-	for (i = 0; evs[i]; i++) {
-		struct tep_format_field *t2 = tep_find_common_field(evs[i], "common_type");
-		struct tep_format_field *p2 = tep_find_common_field(evs[i], "common_pid");
+	for (i = 0; i < n; i++) {
+		struct tep_event *ev = tep_get_event(f->tep, i);
+		struct tep_format_field *t2 = tep_find_common_field(ev, "common_type");
+		struct tep_format_field *p2 = tep_find_common_field(ev, "common_pid");
 
 		if (!t2 || !p2 || t2->offset != t->offset || t2->size != t->size ||
 		    p2->offset != p->offset || p2->size != p->size)
 			return;
-		if (evs[i]->id < 0 || evs[i]->id > (1 << 20))
+		if (ev->id < 0 || ev->id > (1 << 20))
 			return;
-		if (evs[i]->id > f->maxid)
-			f->maxid = evs[i]->id;
+		if (ev->id > f->maxid)
+			f->maxid = ev->id;
 	}
 	f->by_id = calloc(f->maxid + 1, sizeof(*f->by_id));
 	f->names = calloc(f->maxid + 1, sizeof(*f->names));
@@ -185,15 +197,18 @@ static void fmt_index_events(struct ftx_report_fmt *f)
 		f->names = NULL;
 		return;
 	}
-	for (i = 0; evs[i]; i++)
-		f->by_id[evs[i]->id] = evs[i];
+	for (i = 0; i < n; i++) {
+		struct tep_event *ev = tep_get_event(f->tep, i);
+
+		f->by_id[ev->id] = ev;
+	}
 	f->type_off = t->offset;
 	f->type_size = t->size;
 	f->pid_off = p->offset;
 	f->pid_size = p->size;
 	/* the latency key: every common field but the type and the pid, 8 bytes at most */
 	{
-		struct tep_format_field **cf = tep_event_common_fields(evs[0]);
+		struct tep_format_field **cf = tep_event_common_fields(ev0);
 		int total = 0, k;
 
 		f->nlat = 0;
@@ -271,6 +286,46 @@ struct ftx_report_fmt *ftx_report_fmt_alloc(struct tep_handle *tep, unsigned int
 	return f;
 }
 
+/*
+ * Formats left for later (FTX_TRACEDAT_LAZY_FORMATS): @load(@ctx, id) parses
+ * one when a record of it is first met; ids up to @maxid. All of the file's
+ * formats share the common fields of those parsed (the reader made sure).
+ */
+static int fmt_set_loader(struct ftx_report_fmt *f, int (*load)(void *ctx, int id), void *ctx,
+			  int maxid)
+{
+	if (maxid < 0 || maxid > (1 << 20))
+		return 0;
+	f->load_tried = calloc(maxid + 1, 1);
+	if (!f->load_tried)
+		goto nomem;
+	if (f->by_id && maxid > f->maxid) {
+		struct tep_event **b = realloc(f->by_id, (maxid + 1) * sizeof(*b));
+		struct name_slot *n;
+
+		if (!b)
+			goto nomem;
+		f->by_id = b;
+		n = realloc(f->names, (maxid + 1) * sizeof(*n));
+		if (!n)
+			goto nomem;
+		f->names = n;
+		memset(b + f->maxid + 1, 0, (maxid - f->maxid) * sizeof(*b));
+		memset(n + f->maxid + 1, 0, (maxid - f->maxid) * sizeof(*n));
+		f->maxid = maxid;
+	}
+	if (f->fast && ftx_fast_grow(f->fast, maxid))
+		goto nomem;
+	f->load_ev = load;
+	f->load_ctx = ctx;
+	f->load_max = maxid;
+	return 0;
+nomem:
+	errno = ENOMEM;
+	ftx_error_set("out of memory");
+	return -1;
+}
+
 void ftx_report_fmt_free(struct ftx_report_fmt *f)
 {
 	if (!f)
@@ -279,6 +334,7 @@ void ftx_report_fmt_free(struct ftx_report_fmt *f)
 	ftx_fast_free(f->fast);
 	free(f->by_id);
 	free(f->names);
+	free(f->load_tried);
 	free(f);
 }
 
@@ -720,6 +776,15 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 		type = tep_data_type(f->tep, rec);
 		ev = tep_find_event(f->tep, type);
 		pid = tep_data_pid(f->tep, rec);
+	}
+	if (!ev && f->load_ev && type >= 0 && type <= f->load_max && !f->load_tried[type]) {
+		/* the first record of its event: its format is parsed now */
+		f->load_tried[type] = 1;
+		if (f->load_ev(f->load_ctx, type))
+			return -1;
+		ev = tep_find_event(f->tep, type);
+		if (ev && f->by_id && type <= f->maxid)
+			f->by_id[type] = ev;
 	}
 	if (!ev) {
 		/* trace-cmd 3.1.6: libtraceevent's placeholder for every field it prints */
@@ -1468,28 +1533,28 @@ static bool run_match(struct run *r, struct tep_record *rec)
 /* r->may_match from the compiled filters; none (every record tried) when it cannot be built */
 static void run_index_filters(struct run *r, struct tep_handle *tep)
 {
-	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
-	int i, k, max = -1;
+	int i, k, n = tep_get_events_count(tep), max;
 
 	if (!r->npos)
 		return;		/* -v filters alone: every record goes to them */
 	for (k = 0; k < r->nfilters; k++)
 		if (!r->neg[k] && !r->filters[k]->filters)
 			return;		/* a filter without events passes everything */
-	for (i = 0; evs && evs[i]; i++)
-		if (evs[i]->id > max)
-			max = evs[i]->id;
+	/* formats not parsed yet: no filter names them (run_add_filter() parsed those) */
+	max = ftx_tracedat_max_event_id(r->td);
 	if (max < 0 || max > (1 << 20))
 		return;
 	r->may_match = calloc(max + 1, sizeof(*r->may_match));
 	if (!r->may_match)
 		return;
 	r->may_max = max;
-	for (i = 0; evs[i]; i++)
-		for (k = 0; k < r->nfilters && !r->may_match[evs[i]->id]; k++)
-			if (!r->neg[k] && evs[i]->id >= 0 &&
-			    tep_event_filtered(r->filters[k], evs[i]->id))
-				r->may_match[evs[i]->id] = true;
+	for (i = 0; i < n; i++) {
+		int id = tep_get_event(tep, i)->id;
+
+		for (k = 0; k < r->nfilters && id >= 0 && !r->may_match[id]; k++)
+			if (!r->neg[k] && tep_event_filtered(r->filters[k], id))
+				r->may_match[id] = true;
+	}
 	/* stack traces may follow a shown record: run_match() decides */
 	if (r->kstack_id >= 0 && r->kstack_id <= max)
 		r->may_match[r->kstack_id] = true;
@@ -1497,11 +1562,90 @@ static void run_index_filters(struct run *r, struct tep_handle *tep)
 		r->may_match[r->ustack_id] = true;
 }
 
+/* The events a filter's event list may name, compiled as libtraceevent compiles them */
+struct ev_pats {
+	regex_t *re;
+	int n;
+};
+
+static bool ev_pats_match(const char *sys, const char *name, void *arg)
+{
+	const struct ev_pats *p = arg;
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (!regexec(&p->re[i], sys, 0, NULL, 0) || !regexec(&p->re[i], name, 0, NULL, 0))
+			return true;
+	return false;
+}
+
+/*
+ * Formats left for later: libtraceevent's filter looks for its events among
+ * those parsed, so parse every one the filter's event list could name first.
+ * libtraceevent takes the part before the first ':', events split at ',',
+ * "system/event" at '/', each "^NAME$" as a case-blind regular expression
+ * matched against the system and the name; here any such part matching
+ * either is enough (more than needed, never less). A list that does not
+ * compile parses them all.
+ */
+static int run_load_filter_events(struct run *r, const char *in)
+{
+	char why[256], *s = ftx_filter_prepare(in, why, sizeof(why)), *p, *end, *tok;
+	struct ev_pats pats = { 0 };
+	bool all = false;
+	int i, ret;
+
+	if (!s)
+		return 0;	/* refused: ftx_filter_compile() says why */
+	end = strchr(s, ':');
+	if (end)
+		*end = 0;
+	pats.re = calloc(strlen(s) / 2 + 2, sizeof(*pats.re));
+	if (!pats.re) {
+		free(s);
+		errno = ENOMEM;
+		ftx_error_set("out of memory");
+		return -1;
+	}
+	for (p = s; !all && p; p = end) {
+		size_t n;
+		char *re;
+
+		end = p + strcspn(p, ",/");
+		end = *end ? end + 1 : NULL;
+		while (isspace((unsigned char)*p))
+			p++;
+		tok = p;
+		n = end ? (size_t)(end - 1 - tok) : strlen(tok);
+		while (n && isspace((unsigned char)tok[n - 1]))
+			n--;
+		if (!n)
+			continue;
+		if (asprintf(&re, "^%.*s$", (int)n, tok) < 0) {
+			all = true;
+			break;
+		}
+		if (regcomp(&pats.re[pats.n], re, REG_ICASE | REG_NOSUB))
+			all = true;
+		else
+			pats.n++;
+		free(re);
+	}
+	ret = ftx_tracedat_load_events(r->td, all ? NULL : ev_pats_match, &pats);
+	for (i = 0; i < pats.n; i++)
+		regfree(&pats.re[i]);
+	free(pats.re);
+	free(s);
+	return ret;
+}
+
 static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in, bool neg)
 {
 	struct tep_event_filter *flt, **n;
 	bool *ng;
 
+	if (run_load_filter_events(r, in))
+		return -1;
 	flt = ftx_filter_compile(tep, in);
 	if (!flt) {
 		if (errno == EINVAL)
@@ -1561,12 +1705,12 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 			   int npids)
 {
 	static const char *const names[] = { "common_pid", "pid", "next_pid" };
-	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
-	int i, k, max = -1;
+	int i, k, n = tep_get_events_count(tep), max = -1;
 
-	for (i = 0; evs && evs[i]; i++)
-		if (evs[i]->id > max)
-			max = evs[i]->id;
+	/* every format is parsed: the pid filters name every event */
+	for (i = 0; i < n; i++)
+		if (tep_get_event(tep, i)->id > max)
+			max = tep_get_event(tep, i)->id;
 	if (max < 0 || max > (1 << 20))
 		return;
 	r->pid.pids = calloc(npids, sizeof(*r->pid.pids));
@@ -1582,16 +1726,17 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 		ftx_parse_uint(pids[k], &r->pid.pids[k]);	/* checked by run_add_pid_filter() */
 	r->pid.n = npids;
 	r->pid.max = max;
-	for (i = 0; evs[i]; i++) {
+	for (i = 0; i < n; i++) {
+		struct tep_event *ev = tep_get_event(tep, i);
 		struct pid_fields *pf;
 
-		if (evs[i]->id < 0)
+		if (ev->id < 0)
 			continue;
-		pf = &r->pid.f[evs[i]->id];
+		pf = &r->pid.f[ev->id];
 		pf->exact = true;
 		/* a name that is no field compares false in libtraceevent's filter */
 		for (k = 0; k < 3; k++) {
-			struct tep_format_field *fl = tep_find_any_field(evs[i], names[k]);
+			struct tep_format_field *fl = tep_find_any_field(ev, names[k]);
 
 			if (!fl)
 				continue;
@@ -1608,7 +1753,7 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 			pf->n++;
 		}
 		/* stack traces may follow a shown record: run_match() decides */
-		if (evs[i]->id == r->kstack_id || evs[i]->id == r->ustack_id)
+		if (ev->id == r->kstack_id || ev->id == r->ustack_id)
 			pf->exact = false;
 	}
 }
@@ -1640,12 +1785,15 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 	}
 
 	/* ftx addition: what the file holds, counted per event */
-	evs = tep_list_events(tep, TEP_EVENT_SORT_SYSTEM);
+	if (ftx_tracedat_load_events(td, NULL, NULL))
+		return -1;
+	evs = tep_list_events_copy(tep, TEP_EVENT_SORT_SYSTEM);
 	for (i = 0; evs && evs[i]; i++)
 		if (evs[i]->id > maxid)
 			maxid = evs[i]->id;
 	counts = calloc(maxid + 1, sizeof(*counts));
 	if (!counts) {
+		free(evs);
 		errno = ENOMEM;
 		ftx_error_set("out of memory");
 		return -1;
@@ -1661,6 +1809,7 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 		total++;
 	}
 	if (ret < 0) {
+		free(evs);
 		free(counts);
 		return -1;
 	}
@@ -1675,6 +1824,7 @@ static int run_stat(struct run *r, const struct ftx_report_opts *o)
 	for (i = 0; !ret && i < ftx_tracedat_cpus(td); i++)
 		ret = run_printf(r, "  CPU%d: %llu events lost on %llu pages\n", i,
 				 ftx_tracedat_lost_events(td, i), ftx_tracedat_lost_pages(td, i));
+	free(evs);
 	free(counts);
 	(void)o;
 	return ret;
@@ -1834,12 +1984,12 @@ static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct f
 					     const struct ftx_report_fmt *f, struct pipe_drop *d)
 {
 	struct tep_handle *tep = ftx_tracedat_tep(r->td);
-	struct tep_event **evs = tep_list_events(tep, TEP_EVENT_SORT_ID);
+	struct tep_event *ev0 = tep_get_event(tep, 0);
 	struct tep_format_field *type;
 
-	if (!evs || !evs[0])
+	if (!ev0)
 		return NULL;
-	type = tep_find_common_field(evs[0], "common_type");
+	type = tep_find_common_field(ev0, "common_type");
 	if (!type || type->offset < 0 || (type->size != 1 && type->size != 2 && type->size != 4))
 		return NULL;
 	memset(d, 0, sizeof(*d));
@@ -1854,6 +2004,25 @@ static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct f
 	d->fg_ent = f->id_fg_ent;
 	d->on = d->cpus || d->may_match || d->pid;
 	return d->on ? d : NULL;
+}
+
+/* The events the report looks up by name (stack traces, function printing, -w) */
+static bool named_event(const char *sys, const char *name, void *arg)
+{
+	const struct ftx_report_opts *o = arg;
+
+	if (!strcmp(sys, "ftrace"))
+		return !strcmp(name, "kernel_stack") || !strcmp(name, "user_stack") ||
+		       !strcmp(name, "function") || !strcmp(name, "funcgraph_entry") ||
+		       !strcmp(name, "funcgraph_exit");
+	return o->wakeup && !strcmp(sys, "sched") &&
+	       (!strcmp(name, "sched_wakeup") || !strcmp(name, "sched_switch") ||
+		!strcmp(name, "sched_wakeup_new"));
+}
+
+static int load_event(void *ctx, int id)
+{
+	return ftx_tracedat_load_event(ctx, id);
 }
 
 int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, void *ctx)
@@ -1874,11 +2043,14 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (plugin_opts_add(o))
 		return -1;
 	r.td = ftx_tracedat_open(o->input ? o->input : "trace.dat",
-				 FTX_TRACEDAT_LAZY_KALLSYMS |
+				 FTX_TRACEDAT_LAZY_KALLSYMS | FTX_TRACEDAT_LAZY_FORMATS |
 				 (o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0));
 	if (!r.td)
 		return -1;
 	tep = ftx_tracedat_tep(r.td);
+	/* the events looked up by name below; the rest as their records come */
+	if (ftx_tracedat_load_events(r.td, named_event, (void *)o))
+		goto out;
 	/*
 	 * --cpu hides the other CPUs' records but, as trace-cmd's, the
 	 * function_graph lookahead still sees them: an event of another CPU
@@ -1926,7 +2098,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (ftx_tracedat_options_each(r.td, has_traceclock, NULL) > 0)
 		flags |= FTX_REPORT_TRACE_CLOCK;
 	f = ftx_report_fmt_alloc(tep, flags);
-	if (!f)
+	if (!f || fmt_set_loader(f, load_event, r.td, ftx_tracedat_max_event_id(r.td)))
 		goto out;
 	ftx_report_fmt_set_ts_offset(f, o->ts_offset);
 	if (o->wakeup) {

@@ -70,9 +70,7 @@ static void guard_off(struct guard *g)
 		sigaction(guard_sigs[i], &g->old[i], NULL);
 }
 
-/* Run @fn(@pc) guarded; a fault fails the reader at @off */
-int td_guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
-	       void (*fn)(struct parse_call *), struct parse_call *pc)
+int td_guard_call(void (*fn)(struct parse_call *), struct parse_call *pc)
 {
 	struct guard g;
 	int sig;
@@ -82,6 +80,15 @@ int td_guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
 	if (!sig)
 		fn(pc);
 	guard_off(&g);
+	return sig;
+}
+
+/* Run @fn(@pc) guarded; a fault fails the reader at @off */
+int td_guarded(struct ftx_tracedat *td, uint64_t off, const char *what,
+	       void (*fn)(struct parse_call *), struct parse_call *pc)
+{
+	int sig = td_guard_call(fn, pc);
+
 	if (!sig)
 		return 0;
 	td->tep_poisoned = true;

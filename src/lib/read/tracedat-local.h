@@ -164,6 +164,25 @@ struct ftx_tracedat {
 		uint64_t off;
 	} *deferred;
 	size_t ndeferred;
+	/*
+	 * FTX_TRACEDAT_LAZY_FORMATS: formats not parsed yet, from their text
+	 * (tracedat-lazy.c); in file order until td_lazy_finish(), then by id
+	 */
+	struct td_lazy {
+		int id;
+		bool done;
+		char *sys, *name;
+		char *buf;		/* the format text, freed once parsed */
+		size_t size;
+		uint64_t off;
+	} *lazy;
+	size_t nlazy, lazy_cap;
+	bool lazy_off;			/* every format parsed at once from now on */
+	char *lazy_common;		/* the common fields' text every lazy format shares */
+	size_t lazy_common_len;
+	uint8_t *lazy_seen;		/* ids met so far (bit per id) */
+	size_t lazy_seen_len;
+	int lazy_max_id;
 
 	struct tep_record slot[2];
 	int slot_i;
@@ -198,7 +217,24 @@ int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t 
 /* Parse the headers of @td (name, fd/mem, fsize, flags set); NULL: closed */
 struct ftx_tracedat *td_open(struct ftx_tracedat *td);
 
+/* tracedat-lazy.c */
+
+/*
+ * A checked, plain format met while reading the formats: kept for later
+ * (0, @buf taken), or to be parsed now (1: its print fmt calls functions a
+ * plugin may provide, or laziness is off), or -1 failed
+ */
+int td_lazy_add(struct ftx_tracedat *td, const char *sys, char *buf, size_t size, uint64_t off);
+/* Parse every format kept, in file order, and keep none from now on */
+int td_lazy_flush(struct ftx_tracedat *td);
+/* After the formats: the index made final (or flushed where it cannot be) */
+int td_lazy_finish(struct ftx_tracedat *td);
+void td_lazy_free(struct ftx_tracedat *td);
+
 /* tracedat-guard.c */
+
+/* Run @fn(@pc) with faults caught: 0, or the signal that stopped it */
+int td_guard_call(void (*fn)(struct parse_call *), struct parse_call *pc);
 
 /* Run @fn(@pc) with faults caught: a fault fails the reader at @off; 0 or -1 */
 int td_guarded(struct ftx_tracedat *td, uint64_t off, const char *what,

@@ -701,6 +701,11 @@ static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, 
 	} else if (ftx_format_check(buf, size, td->page_size, why, sizeof(why))) {
 		ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
 	} else {
+		if (!tried && !td->canary && (td->flags & FTX_TRACEDAT_LAZY_FORMATS)) {
+			ret = td_lazy_add(td, system, buf, size, off);
+			if (ret <= 0)
+				return ret;	/* kept (or freed on failure) */
+		}
 		ret = td_guarded(td, off, "event format", call_event, &pc);
 	}
 	free(buf);
@@ -1555,6 +1560,8 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td)
 	} else if (parse_v6(td, &c)) {
 		goto fail;
 	}
+	if (td_lazy_finish(td))
+		goto fail;
 	if (td->canary) {
 		free(ver);
 		free(cname);
@@ -1691,6 +1698,7 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 	if (!td)
 		return;
 	td_canary_stop(td);
+	td_lazy_free(td);
 	for (k = 0; k < td->ndeferred; k++) {
 		free(td->deferred[k].sys);
 		free(td->deferred[k].buf);
