@@ -321,7 +321,8 @@ int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t 
 
 /*
  * Open the v7 section whose header is at @off: check its id, and set @c to
- * its body (decompressed into *@owned when compressed).
+ * its body (decompressed into *@owned when compressed). @c NULL: the header
+ * checks alone.
  */
 static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want_id,
 			struct cur *c, uint8_t **owned, const char *what)
@@ -330,7 +331,8 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 	uint64_t id, flags, desc, size, csize, usize;
 	uint8_t *src, *dst;
 
-	*owned = NULL;
+	if (owned)
+		*owned = NULL;
 	if (cur_num(&h, 2, &id, what) || cur_num(&h, 2, &flags, what) ||
 	    cur_num(&h, 4, &desc, what) || cur_num(&h, 8, &size, what))
 		return -1;
@@ -341,7 +343,8 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 		return td_fail(td, off, "%s: section size %llu is beyond the end of the file",
 			       what, (unsigned long long)size);
 	if (!(flags & 1)) {
-		*c = (struct cur){ .td = td, .pos = h.pos, .end = h.pos + size };
+		if (c)
+			*c = (struct cur){ .td = td, .pos = h.pos, .end = h.pos + size };
 		return 0;
 	}
 	if (cur_num(&h, 4, &csize, what) || cur_num(&h, 4, &usize, what))
@@ -357,6 +360,8 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 		return td_fail(td, off, "%s: %llu bytes compressed claim %llu uncompressed, "
 			       "more than a section can hold", what, (unsigned long long)csize,
 			       (unsigned long long)usize);
+	if (!c)
+		return 0;
 	src = malloc(csize ? csize : 1);
 	dst = malloc(usize ? usize : 1);
 	if (!src || !dst) {
@@ -1279,6 +1284,18 @@ static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 		if (!off) {
 			if (secs[i].required)
 				return td_fail(td, opt_off, "no %s section", secs[i].what);
+			continue;
+		}
+		if (secs[i].id == OPT_KALLSYMS && (td->flags & FTX_TRACEDAT_LAZY_KALLSYMS)) {
+			/*
+			 * Its header checked, its body (MBs, compressed) left for
+			 * ftx_tracedat_load_kallsyms(): decompressing it here only
+			 * to skip it was most of an open's time
+			 */
+			if (section_open(td, off, secs[i].id, NULL, NULL, secs[i].what))
+				return -1;
+			td->ksyms_pending = true;
+			td->ksyms_in_section = true;
 			continue;
 		}
 		if (section_open(td, off, secs[i].id, &c, &owned, secs[i].what))
