@@ -27,17 +27,21 @@
 #include "ftx/graph.h"
 #include "ftx/tracedat.h"
 #include "analysis-local.h"
+#include "../print/report-fast.h"
 
 #define IDLE_TID	(1 << 22)	/* above PID_MAX_LIMIT: the idle task of CPU n is IDLE_TID + n */
 #define TID_HASH	4096
 #define NAME_CACHE	4096
 
 /* One event's text, built without stdio's format parsing (X events are most of the output) */
+#define NB_CAP		(1 << 16)
+#define NB_SLACK	32	/* put_short() copies this much, whatever the length */
+
 struct nbuf {
 	FILE *out;
 	size_t n;
 	bool wrote;		/* to the stream since its error was last checked */
-	char b[1 << 16];
+	char b[NB_CAP + NB_SLACK];
 };
 
 /* Every write to the stream (the rare direct ones too) follows one of these */
@@ -50,8 +54,8 @@ static void nb_flush(struct nbuf *nb)
 
 static inline void put(struct nbuf *nb, const char *s, size_t len)
 {
-	while (nb->n + len > sizeof(nb->b)) {
-		size_t room = sizeof(nb->b) - nb->n;
+	while (nb->n + len > NB_CAP) {
+		size_t room = NB_CAP - nb->n;
 
 		memcpy(nb->b + nb->n, s, room);
 		nb->n += room;
@@ -65,6 +69,33 @@ static inline void put(struct nbuf *nb, const char *s, size_t len)
 
 #define PUT(nb, lit) put(nb, lit, sizeof(lit) - 1)
 
+/* @s has NB_SLACK readable bytes after its @len (pad_text()): one fixed-size copy */
+static inline void put_short(struct nbuf *nb, const char *s, size_t len)
+{
+	if (len > NB_SLACK || nb->n + len > NB_CAP) {
+		put(nb, s, len);
+		return;
+	}
+	memcpy(nb->b + nb->n, s, NB_SLACK);
+	nb->n += len;
+}
+
+/* @text (@len bytes and a NUL, malloc'ed) with NB_SLACK zeros after it, for put_short() */
+static char *pad_text(char *text, size_t len)
+{
+	char *t;
+
+	if (!text)
+		return NULL;
+	t = realloc(text, len + 1 + NB_SLACK);
+	if (!t) {
+		free(text);
+		return NULL;
+	}
+	memset(t + len, 0, 1 + NB_SLACK);
+	return t;
+}
+
 static const char digits2[] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -72,23 +103,12 @@ static const char digits2[] =
 
 static inline void put_u(struct nbuf *nb, unsigned long long v)
 {
-	char t[24];
-	int i = sizeof(t);
+	int n = ftx_dec_len(v);
 
-	while (v >= 100) {
-		unsigned int d = (unsigned int)(v % 100) * 2;
-
-		v /= 100;
-		t[--i] = digits2[d + 1];
-		t[--i] = digits2[d];
-	}
-	if (v >= 10) {
-		t[--i] = digits2[v * 2 + 1];
-		t[--i] = digits2[v * 2];
-	} else {
-		t[--i] = '0' + v;
-	}
-	put(nb, t + i, sizeof(t) - i);
+	if (nb->n + 20 > NB_CAP)
+		nb_flush(nb);
+	ftx_dec_put(nb->b + nb->n, v, n);
+	nb->n += n;
 }
 
 static inline void put_i(struct nbuf *nb, long long v)
@@ -104,10 +124,21 @@ static inline void put_i(struct nbuf *nb, long long v)
 /* ns as microseconds with three decimals */
 static inline void put_us(struct nbuf *nb, unsigned long long ns)
 {
-	char f[4] = { '.', '0' + ns / 100 % 10, '0' + ns / 10 % 10, '0' + ns % 10 };
+	unsigned long long us = ns / 1000;
+	unsigned int frac = (unsigned int)(ns - us * 1000);
+	int n = ftx_dec_len(us);
+	char *p;
 
-	put_u(nb, ns / 1000);
-	put(nb, f, 4);
+	if (nb->n + 24 > NB_CAP)
+		nb_flush(nb);
+	p = nb->b + nb->n;
+	ftx_dec_put(p, us, n);
+	p += n;
+	p[0] = '.';
+	p[1] = digits2[frac / 10 * 2];		/* frac / 100 */
+	p[2] = digits2[frac / 10 * 2 + 1];	/* frac / 10 % 10 */
+	p[3] = '0' + frac % 10;
+	nb->n += n + 4;
 }
 
 /* A string's bytes as a JSON string, up to @max bytes or a NUL */
@@ -287,6 +318,9 @@ static const struct name_slot *json_name(struct chrome *c, unsigned long long ad
 		free(text);
 		return NULL;
 	}
+	text = pad_text(text, len);
+	if (!text)
+		return NULL;
 	free(ns->json);
 	ns->addr = addr;
 	ns->json = text;
@@ -305,7 +339,7 @@ static void x_event(struct chrome *c, int pid, int cpu, unsigned long long func,
 	sep(c);
 	PUT(nb, "{\"ph\":\"X\",\"name\":");
 	if (name)
-		put(nb, name->json, name->len);
+		put_short(nb, name->json, name->len);
 	else
 		PUT(nb, "\"?\"");
 	if (cut)
@@ -384,7 +418,7 @@ static char *dup_json(const char *pre, const char *s, const char *post, size_t *
 		free(text);
 		return NULL;
 	}
-	return text;
+	return pad_text(text, *len);
 }
 
 static void ev_cache_free(struct ev_cache *e)
@@ -459,7 +493,7 @@ static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *
 	struct nbuf *nb = &c->nb;
 	unsigned long long v = 0;
 
-	put(nb, ef->key, ef->keylen);
+	put_short(nb, ef->key, ef->keylen);
 	if (f->flags & TEP_FIELD_IS_STRING) {
 		unsigned int off = f->offset, len = f->size;
 
@@ -604,7 +638,7 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 		e = ev_cache(c, ev);
 	if (!e)
 		return -1;
-	put(nb, e->head, e->headlen);
+	put(nb, e->head, e->headlen);	/* mostly longer than NB_SLACK */
 	put_i(nb, tid_of(pid, rec->cpu));
 	PUT(nb, ",\"ts\":");
 	put_us(nb, rec->ts);
