@@ -13,6 +13,7 @@
 
 #include "ftx/error.h"
 #include "ftx/graph.h"
+#include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "report-fast.h"
 
@@ -66,6 +67,7 @@ struct ftx_graph {
 	char *ob;
 	size_t on;
 	int werr;		/* errno of the first failed write */
+	bool wrote;		/* to the stream since its error flag was last read */
 	struct name_slot *names;
 	struct comm_slot *comms;
 	unsigned int comm_gen;
@@ -225,6 +227,7 @@ static void out_flush(struct ftx_graph *g)
 	errno = 0;
 	if (fwrite(g->ob, 1, g->on, g->out) != g->on && !g->werr)
 		g->werr = errno ? errno : EIO;
+	g->wrote = true;
 	g->on = 0;
 }
 
@@ -236,6 +239,7 @@ static inline void oput(struct ftx_graph *g, const char *s, size_t n)
 			errno = 0;
 			if (fwrite(s, 1, n, g->out) != n && !g->werr)
 				g->werr = errno ? errno : EIO;
+			g->wrote = true;
 			return;
 		}
 	}
@@ -807,9 +811,17 @@ static int out_failed(struct ftx_graph *g)
 	return -1;
 }
 
+/* ferror() takes the stream's lock: read only after a write */
 static bool out_error(struct ftx_graph *g)
 {
-	return g->out && (g->werr || ferror(g->out));
+	if (!g->out)
+		return false;
+	if (g->wrote) {
+		g->wrote = false;
+		if (ferror(g->out) && !g->werr)
+			g->werr = EIO;
+	}
+	return g->werr != 0;
 }
 
 int ftx_graph_add(struct ftx_graph *g, struct tep_record *rec)
@@ -933,17 +945,22 @@ static int has_fgraph(struct ftx_tracedat *td)
 int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus, int ncpus,
 		     const struct ftx_graph_opts *opts, FILE *out)
 {
+	struct ftx_record_pipe *pipe;
 	struct ftx_tracedat *td;
 	struct tep_record *rec;
 	struct ftx_graph *g;
 	int ret;
 
-	td = ftx_tracedat_open(input, td_flags);
+	/* the first look needs no symbols: they are read once, by the second */
+	td = ftx_tracedat_open(input, td_flags | FTX_TRACEDAT_LAZY_KALLSYMS);
 	if (!td)
 		return -1;
 	if (cpus)
 		ftx_tracedat_set_cpus(td, cpus, ncpus);
 	ret = has_fgraph(td);
+	/* a file the second open would refuse for its symbols says so, as before */
+	if (ret == 0 && ftx_tracedat_load_kallsyms(td))
+		ret = -1;
 	if (ret <= 0) {
 		if (ret == 0) {
 			errno = ENOENT;
@@ -965,7 +982,9 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 		ftx_tracedat_close(td);
 		return -1;
 	}
-	while ((ret = ftx_tracedat_next(td, &rec)) == 1) {
+	/* read and merged in a thread of their own when a second CPU is free */
+	pipe = ftx_record_pipe_start(td);
+	while ((ret = pipe ? ftx_record_pipe_next(pipe, &rec) : ftx_tracedat_next(td, &rec)) == 1) {
 		if (rec->missed_events &&
 		    ftx_graph_lost(g, rec->cpu, rec->missed_events > 0 ? rec->missed_events : 0)) {
 			ftx_error_set("error writing output: %s", strerror(errno));
@@ -979,6 +998,7 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 			break;
 		}
 	}
+	ftx_record_pipe_stop(pipe);
 	if (ret == 0 && ftx_graph_finish(g)) {
 		ftx_error_set("error writing output: %s", strerror(errno));
 		ret = -1;
