@@ -365,6 +365,79 @@ START_TEST(test_lazy_formats)
 }
 END_TEST
 
+/* The whole stream of @buf: a hash of its records, then the end (0, or -1 and the reason) */
+static void stream_of(const uint8_t *buf, size_t len, int ahead, unsigned long long *hash,
+		      unsigned long long *n, char *end, size_t end_len)
+{
+	struct ftx_tracedat *td = ftx_tracedat_open_mem(buf, len, "pf.dat", FTX_TRACEDAT_NO_PLUGINS);
+	struct tep_record *rec;
+	int r, i;
+
+	*hash = 1469598103934665603ull;
+	*n = 0;
+	if (!td) {
+		snprintf(end, end_len, "open: %s", ftx_error());
+		return;
+	}
+	if (ahead)
+		ck_assert_int_eq(ftx_tracedat_prefetch(td, ahead), 0);
+	while ((r = ftx_tracedat_next(td, &rec)) > 0) {
+		*hash = (*hash ^ rec->ts ^ ((unsigned long long)rec->cpu << 56) ^
+			 ((unsigned long long)rec->size << 40)) * 1099511628211ull;
+		for (i = 0; i < rec->size; i++)
+			*hash = (*hash ^ ((const uint8_t *)rec->data)[i]) * 1099511628211ull;
+		(*n)++;
+	}
+	snprintf(end, end_len, "%d %s", r, r ? ftx_error() : "");
+	ftx_tracedat_close(td);
+}
+
+/*
+ * ftx_tracedat_prefetch(): the same records, and on damaged chunks the same
+ * error at the same point, as the serial reading (flips in the data, cuts)
+ */
+static void prefetch_same(const char *path, unsigned int seed, int rounds)
+{
+	size_t len, pos;
+	uint8_t *buf = load(path, &len), *work = malloc(len);
+	unsigned long long h0, h1, n0, n1;
+	char e0[512], e1[512];
+	int i, a, failed = 0;
+
+	ck_assert_ptr_nonnull(work);
+	srandom(seed);
+	for (i = 0; i < rounds; i++) {
+		size_t wlen = len;
+
+		memcpy(work, buf, len);
+		if (i % 4 == 3) {
+			wlen = len / 2 + random() % (len / 2);	/* cut in the data */
+		} else if (i) {
+			pos = len / 4 + random() % (len - len / 4);
+			work[pos] ^= 1u << (random() % 8);
+		}
+		stream_of(work, wlen, 0, &h0, &n0, e0, sizeof(e0));
+		for (a = 1; a <= 4; a += 3) {
+			stream_of(work, wlen, a, &h1, &n1, e1, sizeof(e1));
+			ck_assert_msg(h0 == h1 && n0 == n1, "%s round %d ahead %d: %llu records, %llu prefetched",
+				      path, i, a, n0, n1);
+			ck_assert_str_eq(e1, e0);
+		}
+		failed += e0[0] == '-';
+	}
+	ck_assert_msg(failed > 0, "%s: no damage reached the reading", path);
+	free(work);
+	free(buf);
+}
+
+START_TEST(test_prefetch)
+{
+	prefetch_same(V7, 7, 40);
+	prefetch_same("fixtures/synth/be32-zstd.v7.dat", 8, 40);
+	prefetch_same("fixtures/synth/le64-zlib.v7.dat", 9, 40);
+}
+END_TEST
+
 Suite *tracedat_suite(void)
 {
 	Suite *s = suite_create("tracedat");
@@ -375,6 +448,7 @@ Suite *tracedat_suite(void)
 	tcase_add_test(tc, test_iterate_v7);
 	tcase_add_test(tc, test_borrowed_lifetime);
 	tcase_add_test(tc, test_lazy_formats);
+	tcase_add_test(tc, test_prefetch);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 300);
 	tcase_add_test(bad, test_bad_magic_version);

@@ -113,6 +113,20 @@ int ftx_tracedat_peek_same(struct ftx_tracedat *td, const struct tep_record *lik
 int ftx_tracedat_record_page(struct ftx_tracedat *td, const void **page, uint64_t *seq);
 
 /**
+ * ftx_tracedat_prefetch - decompress ahead in a thread of the reader's own
+ * @td: reader, before the first ftx_tracedat_next() (and after
+ *	ftx_tracedat_set_cpus())
+ * @ahead: chunks kept ready per CPU (fewer with many CPUs: 32 in all at most,
+ *	one per CPU at least, so memory stays flat)
+ *
+ * For compressed (version 7) data: each CPU's next chunks are decompressed
+ * while the caller reads; records, errors and their order stay those of the
+ * serial reading. Nothing for uncompressed files, or when no thread can be
+ * made. Returns 0, or -1 with the reason set (out of memory).
+ */
+int ftx_tracedat_prefetch(struct ftx_tracedat *td, int ahead);
+
+/**
  * ftx_tracedat_record_instance - the instance a record of this reader comes
  * from: NULL for the top one, else its name (borrowed)
  */

@@ -2117,6 +2117,9 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			name_w = n;
 	}
 	threads = o->threads ? o->threads : cpus_usable();
+	/* compressed chunks decompressed in a third thread, a few per CPU ahead */
+	if (threads > 1 && ftx_tracedat_prefetch(r.td, 4))
+		goto out;
 	/* instances: the lookahead looks within one, so those files are read serially */
 	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) &&
 	    !pipe_start(&pipe, r.td, run_pipe_drop(&r, o, f, &drop))) {

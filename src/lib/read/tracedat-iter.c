@@ -9,9 +9,11 @@
  * (compressed v7).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ftx/error.h"
 #include "ftx/ringbuf.h"
 #include "tracedat-local.h"
 
@@ -32,30 +34,315 @@ static uint64_t tsc_to_ns(uint64_t ts, uint32_t mult, uint32_t shift)
 	return (mid << (32 - shift)) | (lo >> shift);
 }
 
-static int blk_reserve(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t len)
+static int buf_reserve(struct ftx_tracedat *td, uint8_t **buf, size_t *cap, size_t len)
 {
 	uint8_t *n;
 
-	if (c->blk_cap[b] >= len + BLOCK_PAD)
+	if (*cap >= len + BLOCK_PAD)
 		return 0;
-	n = realloc(c->blk[b], len + BLOCK_PAD);
+	n = realloc(*buf, len + BLOCK_PAD);
 	if (!n)
 		return td_nomem(td);
-	c->blk[b] = n;
-	c->blk_cap[b] = len + BLOCK_PAD;
+	*buf = n;
+	*cap = len + BLOCK_PAD;
+	return 0;
+}
+
+static int blk_reserve(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t len)
+{
+	return buf_reserve(td, &c->blk[b], &c->blk_cap[b], len);
+}
+
+/* Where a compressed CPU's reading is: the reader's own, or the prefetch thread's */
+struct zpos {
+	uint64_t pos;
+	uint32_t chunks_left;
+	bool started;
+};
+
+/* Scratch of one decompressing thread */
+struct zscratch {
+	uint8_t **zbuf;
+	size_t *zcap;
+	void **zctx;
+};
+
+/*
+ * Read and decompress @c's next chunk at @z into *@dst (BLOCK_PAD more bytes
+ * reserved): *@len its bytes, *@at its header's offset. 0, 1 no more, -1 error.
+ */
+static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zpos *z,
+		      const struct zscratch *zs, uint8_t **dst, size_t *dcap, size_t *len,
+		      uint64_t *at_out)
+{
+	/* the size in the BUFFER option leaves out the chunk count */
+	uint64_t end = c->off + c->size + 4;
+	uint64_t csize, usize, at;
+	uint8_t hdr[8];
+
+	if (end > td->fsize)
+		end = td->fsize;
+	if (!z->started) {
+		if (end - c->off < 4)
+			return td_fail(td, c->off, "CPU %d: compressed data too short", c->cpu);
+		if (td_pread(td, z->pos, hdr, 4))
+			return -1;
+		z->chunks_left = td_num(td, hdr, 4);
+		z->pos += 4;
+		z->started = true;
+	}
+	if (!z->chunks_left)
+		return 1;
+	at = z->pos;
+	if (end - z->pos < 8)
+		return td_fail(td, at, "CPU %d: truncated chunk header", c->cpu);
+	if (td_pread(td, z->pos, hdr, 8))
+		return -1;
+	csize = td_num(td, hdr, 4);
+	usize = td_num(td, hdr + 4, 4);
+	z->pos += 8;
+	if (csize > end - z->pos)
+		return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
+			       c->cpu, (unsigned long long)csize);
+	if (usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size)
+		return td_fail(td, at, "CPU %d: chunk of %llu bytes, more than %u pages "
+			       "(trace-cmd writes 10)", c->cpu, (unsigned long long)usize,
+			       CHUNK_PAGES_MAX);
+	if (*zs->zcap < csize) {
+		uint8_t *n = realloc(*zs->zbuf, csize);
+
+		if (!n)
+			return td_nomem(td);
+		*zs->zbuf = n;
+		*zs->zcap = csize;
+	}
+	if (buf_reserve(td, dst, dcap, usize) || td_pread(td, z->pos, *zs->zbuf, csize) ||
+	    td_decompress_ctx(td, zs->zctx, at, *zs->zbuf, csize, *dst, usize))
+		return -1;
+	if (usize % td->page_size)
+		return td_fail(td, at, "CPU %d: chunk of %llu bytes, not a whole number of "
+			       "%u-byte pages", c->cpu, (unsigned long long)usize, td->page_size);
+	z->pos += csize;
+	z->chunks_left--;
+	*at_out = at;
+	*len = usize;
+	return 0;
+}
+
+/* ---------------------------------------------------------------- prefetch */
+
+/*
+ * The prefetch thread (ftx_tracedat_prefetch()): it decompresses each
+ * compressed CPU's next chunks, a few ahead, into slots the reading thread
+ * takes in order, swapping its spent block for the slot's. A failure is kept
+ * in its slot (the message as td_fail() made it) and given out when the
+ * reading reaches it: what the serial reader says, at the same point.
+ */
+#define PREFETCH_SLOTS	32
+
+struct zslot {
+	uint8_t *buf;
+	size_t cap, len;
+	uint64_t at;
+	int r;				/* read_chunk()'s return */
+	int err;
+	char *msg;			/* r < 0: ftx_error()'s text (NULL: out of memory) */
+};
+
+struct td_prefetch {
+	struct ftx_tracedat *td;
+	pthread_t thread;
+	pthread_mutex_t mtx;
+	pthread_cond_t cond;
+	bool stop;
+	int ahead, n;
+	struct pf_cpu {
+		struct zpos z;
+		bool done;		/* its last slot ends it (no more data, or a failure) */
+		int head, count;
+		struct zslot *q;	/* ahead slots, a ring */
+	} *pc;
+	uint8_t *zbuf;
+	size_t zcap;
+	void *zctx;
+};
+
+static void *prefetch_main(void *arg)
+{
+	struct td_prefetch *pf = arg;
+	struct ftx_tracedat *td = pf->td;
+	struct zscratch zs = { &pf->zbuf, &pf->zcap, &pf->zctx };
+
+	td_in_prefetch = true;
+	pthread_mutex_lock(&pf->mtx);
+	while (!pf->stop) {
+		struct pf_cpu *p = NULL;
+		struct zslot *s;
+		int i, r;
+
+		/* the CPU with the fewest chunks ready */
+		for (i = 0; i < pf->n; i++) {
+			struct pf_cpu *q = &pf->pc[i];
+
+			if (q->q && !q->done && q->count < pf->ahead && td->cpu[i].selected &&
+			    (!p || q->count < p->count))
+				p = q;
+		}
+		if (!p) {
+			pthread_cond_wait(&pf->cond, &pf->mtx);
+			continue;
+		}
+		i = p - pf->pc;
+		s = &p->q[(p->head + p->count) % pf->ahead];
+		pthread_mutex_unlock(&pf->mtx);
+		r = read_chunk(td, &td->cpu[i], &p->z, &zs, &s->buf, &s->cap, &s->len, &s->at);
+		s->r = r;
+		if (r < 0) {
+			s->err = errno;
+			s->msg = strdup(ftx_error());
+		}
+		pthread_mutex_lock(&pf->mtx);
+		p->count++;
+		if (r)
+			p->done = true;
+		pthread_cond_broadcast(&pf->cond);
+	}
+	pthread_mutex_unlock(&pf->mtx);
+	return NULL;
+}
+
+int ftx_tracedat_prefetch(struct ftx_tracedat *td, int ahead)
+{
+	struct td_prefetch *pf;
+	int i, n = 0;
+
+	if (td->pf || ahead < 1 || td->failed)
+		return 0;
+	for (i = 0; i < td->nall; i++)
+		n += td->cpu[i].compressed && td->cpu[i].selected && !td->cpu[i].started;
+	if (!n)
+		return 0;
+	/* PREFETCH_SLOTS slots in all at most (one per CPU at least): memory stays flat */
+	if (ahead > PREFETCH_SLOTS / n)
+		ahead = PREFETCH_SLOTS / n > 1 ? PREFETCH_SLOTS / n : 1;
+	pf = calloc(1, sizeof(*pf));
+	if (!pf)
+		return td_nomem(td);
+	pf->td = td;
+	pf->ahead = ahead;
+	pf->n = td->nall;
+	pf->pc = calloc(pf->n, sizeof(*pf->pc));
+	if (!pf->pc)
+		goto nomem;
+	for (i = 0; i < pf->n; i++) {
+		struct td_cpu *c = &td->cpu[i];
+
+		if (!c->compressed || c->started || c->done)
+			continue;
+		pf->pc[i].q = calloc(ahead, sizeof(*pf->pc[i].q));
+		if (!pf->pc[i].q)
+			goto nomem;
+		pf->pc[i].z = (struct zpos){ .pos = c->pos };
+	}
+	if (pthread_mutex_init(&pf->mtx, NULL))
+		goto nomem;
+	if (pthread_cond_init(&pf->cond, NULL)) {
+		pthread_mutex_destroy(&pf->mtx);
+		goto nomem;
+	}
+	if (pthread_create(&pf->thread, NULL, prefetch_main, pf)) {
+		pthread_cond_destroy(&pf->cond);
+		pthread_mutex_destroy(&pf->mtx);
+		goto nomem;
+	}
+	td->pf = pf;
+	return 0;
+nomem:
+	for (i = 0; pf->pc && i < pf->n; i++)
+		free(pf->pc[i].q);
+	free(pf->pc);
+	free(pf);
+	return 0;	/* the serial reading does it */
+}
+
+void td_prefetch_stop(struct ftx_tracedat *td)
+{
+	struct td_prefetch *pf = td->pf;
+	int i, k;
+
+	if (!pf)
+		return;
+	pthread_mutex_lock(&pf->mtx);
+	pf->stop = true;
+	pthread_cond_broadcast(&pf->cond);
+	pthread_mutex_unlock(&pf->mtx);
+	pthread_join(pf->thread, NULL);
+	pthread_cond_destroy(&pf->cond);
+	pthread_mutex_destroy(&pf->mtx);
+	for (i = 0; i < pf->n; i++) {
+		for (k = 0; pf->pc[i].q && k < pf->ahead; k++) {
+			free(pf->pc[i].q[k].buf);
+			free(pf->pc[i].q[k].msg);
+		}
+		free(pf->pc[i].q);
+	}
+	free(pf->pc);
+	free(pf->zbuf);
+	td_zctx_free(pf->zctx);
+	free(pf);
+	td->pf = NULL;
+}
+
+/* The prefetched chunk of @c into block @b: as read_chunk() */
+static int take_chunk(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t *len)
+{
+	struct td_prefetch *pf = td->pf;
+	struct pf_cpu *p = &pf->pc[c - td->cpu];
+	struct zslot *s;
+	uint8_t *buf;
+	size_t cap;
+
+	pthread_mutex_lock(&pf->mtx);
+	while (!p->count)
+		pthread_cond_wait(&pf->cond, &pf->mtx);
+	s = &p->q[p->head];
+	pthread_mutex_unlock(&pf->mtx);
+	if (s->r) {
+		/* the last slot: stays, so the next call says the same */
+		if (s->r > 0)
+			return 1;
+		if (s->msg)
+			ftx_error_set("%s", s->msg);
+		else
+			ftx_error_set("%s: out of memory", td->name);
+		td->failed = true;
+		errno = s->err;
+		return -1;
+	}
+	buf = c->blk[b];
+	cap = c->blk_cap[b];
+	c->blk[b] = s->buf;
+	c->blk_cap[b] = s->cap;
+	s->buf = buf;
+	s->cap = cap;
+	*len = s->len;
+	c->blk_foff = s->at;
+	pthread_mutex_lock(&pf->mtx);
+	p->head = (p->head + 1) % pf->ahead;
+	p->count--;
+	pthread_cond_broadcast(&pf->cond);
+	pthread_mutex_unlock(&pf->mtx);
 	return 0;
 }
 
 /* Fill the other block with the next pages of @c; 0 ok, 1 no more data, -1 error */
 static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 {
-	/* compressed: the size in the BUFFER option leaves out the chunk count */
-	uint64_t end = c->off + c->size + (c->compressed ? 4 : 0);
-	int b = c->cur ^ 1;
+	int b = c->cur ^ 1, r;
 	size_t len;
 
 	if (!c->compressed) {
-		uint64_t left = end - c->pos;
+		uint64_t end = c->off + c->size, left = end - c->pos;
 
 		len = left > BLOCK_BYTES ? BLOCK_BYTES : left;
 		len -= len % td->page_size;
@@ -67,57 +354,22 @@ static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 			return -1;
 		c->blk_foff = c->pos;
 		c->pos += len;
+	} else if (td->pf && td->pf->pc[c - td->cpu].q) {
+		r = take_chunk(td, c, b, &len);
+		if (r)
+			return r;
 	} else {
-		uint64_t csize, usize, at;
-		uint8_t hdr[8];
+		struct zpos z = { c->pos, c->chunks_left, c->started };
+		struct zscratch zs = { &td->zbuf, &td->zbuf_cap, &td->zctx };
+		uint64_t at;
 
-		if (end > td->fsize)
-			end = td->fsize;
-		if (!c->started) {
-			if (end - c->off < 4)
-				return td_fail(td, c->off, "CPU %d: compressed data too short", c->cpu);
-			if (td_pread(td, c->pos, hdr, 4))
-				return -1;
-			c->chunks_left = td_num(td, hdr, 4);
-			c->pos += 4;
-			c->started = true;
-		}
-		if (!c->chunks_left)
-			return 1;
-		at = c->pos;
-		if (end - c->pos < 8)
-			return td_fail(td, at, "CPU %d: truncated chunk header", c->cpu);
-		if (td_pread(td, c->pos, hdr, 8))
-			return -1;
-		csize = td_num(td, hdr, 4);
-		usize = td_num(td, hdr + 4, 4);
-		c->pos += 8;
-		if (csize > end - c->pos)
-			return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
-				       c->cpu, (unsigned long long)csize);
-		if (usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size)
-			return td_fail(td, at, "CPU %d: chunk of %llu bytes, more than %u pages "
-				       "(trace-cmd writes 10)", c->cpu, (unsigned long long)usize,
-				       CHUNK_PAGES_MAX);
-		if (td->zbuf_cap < csize) {
-			uint8_t *z = realloc(td->zbuf, csize);
-
-			if (!z)
-				return td_nomem(td);
-			td->zbuf = z;
-			td->zbuf_cap = csize;
-		}
-		if (blk_reserve(td, c, b, usize) || td_pread(td, c->pos, td->zbuf, csize) ||
-		    td_decompress(td, at, td->zbuf, csize, c->blk[b], usize))
-			return -1;
-		if (usize % td->page_size)
-			return td_fail(td, at, "CPU %d: chunk of %llu bytes, not a whole number of "
-				       "%u-byte pages", c->cpu, (unsigned long long)usize,
-				       td->page_size);
-		c->pos += csize;
-		c->chunks_left--;
+		r = read_chunk(td, c, &z, &zs, &c->blk[b], &c->blk_cap[b], &len, &at);
+		c->pos = z.pos;
+		c->chunks_left = z.chunks_left;
+		c->started = z.started;
+		if (r)
+			return r;
 		c->blk_foff = at;
-		len = usize;
 	}
 	memset(c->blk[b] + len, 0, BLOCK_PAD);
 	c->cur = b;

@@ -184,6 +184,8 @@ struct ftx_tracedat {
 	size_t lazy_seen_len;
 	int lazy_max_id;
 
+	struct td_prefetch *pf;		/* compressed chunks decompressed ahead (tracedat-iter.c) */
+
 	struct tep_record slot[2];
 	int slot_i;
 	int pending;			/* CPU index whose head was returned, -1 none */
@@ -214,8 +216,19 @@ uint64_t td_num(struct ftx_tracedat *td, const void *p, int size);
 /* Decompress @slen bytes at @src into exactly @dlen bytes; @at names the place */
 int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
 		  void *dst, size_t dlen);
+/* The same with the zstd context *@zctx (made on first use; td_zctx_free()) */
+int td_decompress_ctx(struct ftx_tracedat *td, void **zctx, uint64_t at, const void *src,
+		      size_t slen, void *dst, size_t dlen);
+void td_zctx_free(void *zctx);
+/* Set in the prefetch thread: td_fail() and td_nomem() leave td->failed alone there */
+extern __thread bool td_in_prefetch;
 /* Parse the headers of @td (name, fd/mem, fsize, flags set); NULL: closed */
 struct ftx_tracedat *td_open(struct ftx_tracedat *td);
+
+/* tracedat-iter.c */
+
+/* Stop and free the prefetch thread, if any */
+void td_prefetch_stop(struct ftx_tracedat *td);
 
 /* tracedat-lazy.c */
 

@@ -70,6 +70,9 @@ static void keep_poisoned(struct tep_handle *tep)
 
 /* ---------------------------------------------------------------- errors */
 
+/* the prefetch thread: its failures are handed to the reader's thread (tracedat-iter.c) */
+__thread bool td_in_prefetch;
+
 int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 {
 	char msg[FTX_ERROR_MAX];
@@ -79,7 +82,8 @@ int td_fail(struct ftx_tracedat *td, uint64_t off, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ftx_error_set("%s: offset %llu: %s", td->name, (unsigned long long)off, msg);
-	td->failed = true;
+	if (!td_in_prefetch)
+		td->failed = true;
 	errno = EINVAL;
 	return -1;
 }
@@ -88,7 +92,8 @@ int td_nomem(struct ftx_tracedat *td)
 {
 	ftx_error_set("%s: out of memory", td->name);
 	errno = ENOMEM;
-	td->failed = true;
+	if (!td_in_prefetch)
+		td->failed = true;
 	return -1;
 }
 
@@ -289,16 +294,27 @@ static int cur_expect(struct cur *c, const char *magic, size_t len, const char *
 int td_decompress(struct ftx_tracedat *td, uint64_t at, const void *src, size_t slen,
 		  void *dst, size_t dlen)
 {
+	return td_decompress_ctx(td, &td->zctx, at, src, slen, dst, dlen);
+}
+
+void td_zctx_free(void *zctx)
+{
+	ZSTD_freeDCtx(zctx);
+}
+
+int td_decompress_ctx(struct ftx_tracedat *td, void **zctx, uint64_t at, const void *src,
+		      size_t slen, void *dst, size_t dlen)
+{
 	if (td->comp == COMP_ZSTD) {
 		size_t r;
 
-		/* one context for the file: ZSTD_decompress() makes and frees one per chunk */
-		if (!td->zctx) {
-			td->zctx = ZSTD_createDCtx();
-			if (!td->zctx)
+		/* one context per file and thread: ZSTD_decompress() makes one per chunk */
+		if (!*zctx) {
+			*zctx = ZSTD_createDCtx();
+			if (!*zctx)
 				return td_nomem(td);
 		}
-		r = ZSTD_decompressDCtx(td->zctx, dst, dlen, src, slen);
+		r = ZSTD_decompressDCtx(*zctx, dst, dlen, src, slen);
 
 		if (ZSTD_isError(r))
 			return td_fail(td, at, "zstd: %s", ZSTD_getErrorName(r));
@@ -1715,6 +1731,7 @@ void ftx_tracedat_close(struct ftx_tracedat *td)
 	if (!td)
 		return;
 	td_canary_stop(td);
+	td_prefetch_stop(td);
 	td_lazy_free(td);
 	for (k = 0; k < td->ndeferred; k++) {
 		free(td->deferred[k].sys);
