@@ -547,7 +547,25 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 	}
 	if ((op->conv == 'x' || op->conv == 'X') && !op->alt && !op->left) {
 		/* the common "%lx" / "%8x" / "%08lx": straight into the buffer (room reserved) */
-		const char *dig = op->conv == 'x' ? lower : upper;
+		static const char pairs_l[] =
+		"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+		"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+		"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+		"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+		"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+		"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+		"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+		"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+		static const char pairs_u[] =
+		"000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+		"202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+		"404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+		"606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+		"808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+		"A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+		"C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+		"E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+		const char *pairs = op->conv == 'x' ? pairs_l : pairs_u;
 		char *q;
 
 		n = val ? (64 - __builtin_clzll(val) + 3) / 4 : 1;
@@ -555,11 +573,19 @@ static void put_num(struct ftx_strbuf *sb, const struct op *op, unsigned long lo
 			memset(sb->buf + sb->len, op->zero ? '0' : ' ', op->width - n);
 			sb->len += op->width - n;
 		}
+		/* two digits a step, from the last */
 		q = sb->buf + sb->len + n;
-		do {
-			*--q = dig[val & 15];
-			val >>= 4;
-		} while (val);
+		while (val > 0xff) {
+			q -= 2;
+			memcpy(q, pairs + 2 * (val & 0xff), 2);
+			val >>= 8;
+		}
+		if (val > 0xf) {
+			q -= 2;
+			memcpy(q, pairs + 2 * val, 2);
+		} else {
+			*--q = pairs[2 * val + 1];
+		}
 		sb->len += n;
 		return;
 	} else if (op->conv == 'x' || op->conv == 'X') {
