@@ -692,7 +692,9 @@ static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, 
 	 * ends past a page is a damaged file: libtraceevent would read its
 	 * records out of bounds.
 	 */
-	bool odd = ftx_format_check(buf, size, 0, why, sizeof(why)) != 0;
+	bool bad = ftx_format_check(buf, size, td->page_size, why, sizeof(why)) != 0;
+	/* (the page check alone failing leaves its reason in @why) */
+	bool odd = bad && ftx_format_check(buf, size, 0, why, sizeof(why)) != 0;
 
 	if (odd && !tried && !td->canary)
 		return defer(td, system, buf, size, off);
@@ -719,7 +721,7 @@ static int apply_format(struct ftx_tracedat *td, const char *system, char *buf, 
 			if (!pc.ret)
 				ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
 		}
-	} else if (ftx_format_check(buf, size, td->page_size, why, sizeof(why))) {
+	} else if (bad) {
 		ret = td_fail(td, off, "corrupt %s event format (%s)", system, why);
 	} else {
 		if (!tried && !td->canary && (td->flags & FTX_TRACEDAT_LAZY_FORMATS)) {
