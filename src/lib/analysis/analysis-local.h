@@ -7,7 +7,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <traceevent/event-parse.h>
+
 #include "ftx/analysis.h"
+#include "ftx/graph.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
 
@@ -32,17 +35,39 @@ struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o);
 struct ftx_analysis_reader {
 	struct ftx_tracedat *td;
 	struct ftx_record_pipe *pipe;	/* NULL: read serially */
+	struct ftx_recfmt rf;
+	unsigned char *tried;		/* per event id: its format was asked for (lazy formats) */
+	int maxid;
 };
 
-/* Start reading @td (serially when no thread can) */
-void ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td);
+/*
+ * Start reading @td, in a thread when @thread and a second CPU is free (a
+ * consumer doing little per record loses more to the page copies and the
+ * handover than it gains). 0, or -1 (ENOMEM) with nothing started.
+ */
+int ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td, bool thread);
 
 /* Stop the thread, if one reads; @td stays open */
 void ftx_analysis_read_stop(struct ftx_analysis_reader *r);
 
+/* The format of event @type, met for the first time; 1, or -1 (reason set) */
+int ftx_analysis_load_event(struct ftx_analysis_reader *r, int type);
+
+/*
+ * As ftx_tracedat_next(); the event of a record is known to libtraceevent
+ * (its format parsed, when the file's are parsed as needed) when it comes
+ */
 static inline int ftx_analysis_next(struct ftx_analysis_reader *r, struct tep_record **rec)
 {
-	return r->pipe ? ftx_record_pipe_next(r->pipe, rec) : ftx_tracedat_next(r->td, rec);
+	int ret = r->pipe ? ftx_record_pipe_next(r->pipe, rec) : ftx_tracedat_next(r->td, rec);
+	int type;
+
+	if (ret != 1)
+		return ret;
+	type = ftx_recfmt_type(&r->rf, (*rec)->data);
+	if (type >= 0 && type <= r->maxid && !r->tried[type])
+		return ftx_analysis_load_event(r, type);
+	return 1;
 }
 
 /* ftx_tracedat_load_kallsyms(), also while the thread reads */

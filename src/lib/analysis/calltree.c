@@ -487,16 +487,44 @@ bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *t
 	return false;
 }
 
-void ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td)
+int ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *td, bool thread)
 {
+	memset(r, 0, sizeof(*r));
 	r->td = td;
-	r->pipe = ftx_record_pipe_start(td);
+	r->maxid = ftx_tracedat_max_event_id(td);
+	if (r->maxid > 1 << 20)
+		r->maxid = 1 << 20;
+	if (r->maxid >= 0) {
+		r->tried = calloc(r->maxid + 1, 1);
+		if (!r->tried)
+			return -1;
+	}
+	ftx_recfmt_init(&r->rf, ftx_tracedat_tep(td));
+	r->pipe = thread ? ftx_record_pipe_start(td) : NULL;
+	return 0;
 }
 
 void ftx_analysis_read_stop(struct ftx_analysis_reader *r)
 {
 	ftx_record_pipe_stop(r->pipe);
 	r->pipe = NULL;
+	free(r->tried);
+	r->tried = NULL;
+	r->maxid = -1;
+}
+
+int ftx_analysis_load_event(struct ftx_analysis_reader *r, int type)
+{
+	r->tried[type] = 1;
+	return ftx_tracedat_load_event(r->td, type) ? -1 : 1;
+}
+
+/* The function tracer's events, looked up by name: parsed at once */
+static bool ftrace_event(const char *sys, const char *name, void *arg)
+{
+	(void)name;
+	(void)arg;
+	return !strcmp(sys, "ftrace");
 }
 
 struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o)
@@ -508,9 +536,15 @@ struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o)
 		ftx_error_set("the time window ends before it starts");
 		return NULL;
 	}
-	td = ftx_tracedat_open(o->input, o->td_flags | FTX_TRACEDAT_LAZY_KALLSYMS);
+	/* formats as their records come (a file holds hundreds, an analysis meets a few) */
+	td = ftx_tracedat_open(o->input, o->td_flags | FTX_TRACEDAT_LAZY_KALLSYMS |
+			       FTX_TRACEDAT_LAZY_FORMATS);
 	if (!td)
 		return NULL;
+	if (ftx_tracedat_load_events(td, ftrace_event, NULL)) {
+		ftx_tracedat_close(td);
+		return NULL;
+	}
 	if (o->cpus)
 		ftx_tracedat_set_cpus(td, o->cpus, o->ncpus);
 	return td;
@@ -579,7 +613,8 @@ struct ftx_calltree *ftx_calltree_build(const struct ftx_analysis_opts *o)
 			goto fail;
 		ftx_graph_set_hooks(ct->graph, &ct->hooks, ct);
 	}
-	ftx_analysis_read_start(&ct->rd, ct->td);
+	if (ftx_analysis_read_start(&ct->rd, ct->td, true))
+		goto fail;
 	while ((ret = ftx_analysis_next(&ct->rd, &rec)) == 1) {
 		if (!ftx_analysis_wanted(&ct->o, ct->tep, rec))
 			continue;

@@ -723,7 +723,8 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 	fputs("{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":", out);
 	json_str(out, ftx_analysis_describe(c->td, o->input), 512);
 	fputs("}}", out);
-	ftx_analysis_read_start(&c->rd, c->td);
+	if (ftx_analysis_read_start(&c->rd, c->td, true))
+		goto fail;
 	while ((ret = ftx_analysis_next(&c->rd, &rec)) == 1) {
 		if (!ftx_analysis_wanted(o, c->tep, rec))
 			continue;

@@ -167,10 +167,25 @@ static struct tep_format_field *find_field(struct tep_event *ev, const char *nam
 	return f;
 }
 
+/* The events the spec names, looked up by name (all of a name when no system is given) */
+static bool spec_event(const char *sys, const char *name, void *arg)
+{
+	const struct ftx_hist_spec *sp = arg;
+
+	if (sp->kind == FTX_HIST_DURATION)
+		return false;	/* funcgraph_exit: ftrace's, parsed at open */
+	return (!strcmp(name, sp->event) && (!*sp->system || !strcmp(sys, sp->system))) ||
+	       (sp->kind == FTX_HIST_LATENCY && !strcmp(name, sp->event2) &&
+		(!*sp->system2 || !strcmp(sys, sp->system2)));
+}
+
 static int setup(struct hrun *r)
 {
 	const struct ftx_hist_spec *sp = &r->h->spec;
 	struct tep_event *ev, *ev2;
+
+	if (ftx_tracedat_load_events(r->td, spec_event, (void *)sp))
+		return -1;
 
 	switch (sp->kind) {
 	case FTX_HIST_FIELD:
@@ -635,7 +650,9 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 	if (setup(r))
 		goto out;
 	ftx_recfmt_init(&r->rf, r->tep);
-	ftx_analysis_read_start(&r->rd, r->td);
+	/* a value or two per record: the reader thread would cost more than it saves */
+	if (ftx_analysis_read_start(&r->rd, r->td, false))
+		goto out;
 	while ((ret = ftx_analysis_next(&r->rd, &rec)) == 1) {
 		int type, pid;
 
