@@ -51,6 +51,32 @@ echo "ftx's own syscall events: $with filtered, $without with --no-filter"
 grep -q "recording until sleep exits (Ctrl-C stops it sooner)" "$tmp/msg" ||
 	die "start message: $(cat "$tmp/msg")"
 
+# 2b. system-wide: another task's events all there (dd's 20000 one-byte reads and
+# writes, each a sys_enter and a sys_exit; 8 MB per CPU hold them undrained), and
+# none of the recorder's threads
+"$FTX" record -e raw_syscalls -b 8192 -o "$tmp/sw.dat" 2> "$tmp/sw.err" &
+rec=$!
+wait_grep "$tmp/sw.err" 'recording; Ctrl-C' $rec || die "system-wide record: $(cat "$tmp/sw.err")"
+tids=$(ls "/proc/$rec/task" | tr '\n' ' ')
+dd if=/dev/zero of=/dev/null bs=1 count=20000 2> /dev/null &
+ddpid=$!
+wait $ddpid
+kill -INT $rec
+wait $rec || die "system-wide record failed: $(cat "$tmp/sw.err")"
+awk '$1 == "total" && $4 != 0 { bad = 1 } END { exit bad }' "$tmp/sw.err" ||
+	die "system-wide record lost events: $(grep '^total' "$tmp/sw.err")"
+"$FTX" report -i "$tmp/sw.dat" | awk -v dd="$ddpid" -v tids=" $tids" '
+	{ n = split($1, a, "-"); p = a[n] }
+	index(tids, " " p " ") { own++ }
+	p == dd && /sys_(enter|exit): +NR [01] / { split($0, b, "NR "); c[$4 " " substr(b[2], 1, 1)]++ }
+	END {
+		printf "system-wide: ftx threads %d events; dd: %d/%d read, %d/%d write enter/exit\n", own,
+			c["sys_enter: 0"], c["sys_exit: 0"], c["sys_enter: 1"], c["sys_exit: 1"]
+		exit !(own == 0 && c["sys_enter: 0"] >= 20000 && c["sys_exit: 0"] >= 20000 &&
+		       c["sys_enter: 1"] >= 20000 && c["sys_exit: 1"] >= 20000)
+	}' > "$tmp/sw.count" || die "$(cat "$tmp/sw.count")"
+echo "ok: $(cat "$tmp/sw.count")"
+
 # 3. -T: a kernel_stack after the events, printed as trace-cmd prints it
 "$FTX" record -q -T -e sched:sched_process_exec -o "$tmp/T.dat" -- true || die "record -T failed"
 "$FTX" report -i "$tmp/T.dat" > "$tmp/ftx.txt"
