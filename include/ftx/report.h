@@ -165,6 +165,9 @@ int ftx_report_fuzz_one(const uint8_t *data, size_t size);
  */
 struct ftx_record_pipe;
 
+/** ftx_record_pipe_cpus_spare - whether a second CPU is there to run a reader's thread */
+bool ftx_record_pipe_cpus_spare(void);
+
 /**
  * ftx_record_pipe_start - start reading @td's records in a thread
  *

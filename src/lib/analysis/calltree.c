@@ -500,6 +500,12 @@ int ftx_analysis_read_start(struct ftx_analysis_reader *r, struct ftx_tracedat *
 			return -1;
 	}
 	ftx_recfmt_init(&r->rf, ftx_tracedat_tep(td));
+	/* compressed chunks decompressed in a thread of their own, a few per CPU ahead, as report */
+	if (ftx_record_pipe_cpus_spare() && ftx_tracedat_prefetch(td, 4)) {
+		free(r->tried);
+		r->tried = NULL;
+		return -1;
+	}
 	r->pipe = thread ? ftx_record_pipe_start(td) : NULL;
 	return 0;
 }

@@ -982,7 +982,15 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 		ftx_tracedat_close(td);
 		return -1;
 	}
-	/* read and merged in a thread of their own when a second CPU is free */
+	/*
+	 * read and merged in a thread of their own when a second CPU is free,
+	 * compressed chunks decompressed ahead in another, as report
+	 */
+	if (ftx_record_pipe_cpus_spare() && ftx_tracedat_prefetch(td, 4)) {
+		ftx_graph_free(g);
+		ftx_tracedat_close(td);
+		return -1;
+	}
 	pipe = ftx_record_pipe_start(td);
 	while ((ret = pipe ? ftx_record_pipe_next(pipe, &rec) : ftx_tracedat_next(td, &rec)) == 1) {
 		if (rec->missed_events &&

@@ -1337,6 +1337,11 @@ struct ftx_record_pipe {
 	struct pipe p;
 };
 
+bool ftx_record_pipe_cpus_spare(void)
+{
+	return cpus_usable() > 1;
+}
+
 struct ftx_record_pipe *ftx_record_pipe_start(struct ftx_tracedat *td)
 {
 	struct ftx_record_pipe *rp;
