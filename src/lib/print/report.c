@@ -909,17 +909,16 @@ struct pid_index {
 	int max;
 	unsigned long long *pids;
 	int n;
+	bool swap;		/* the file's byte order is not the host's */
 };
 
 /*
  * false: no field the --pid filters compare holds one of the pids (the value
  * as libtraceevent's filter reads it: sign-extended for signed fields), so
- * none of them matches; true: tep_filter_match() decides. Only
- * tep_read_number(), which reads no state that changes: the reader thread
- * calls it too.
+ * none of them matches; true: tep_filter_match() decides. It reads the
+ * record's bytes alone: the reader thread calls it too.
  */
-static bool pid_may_match(const struct pid_index *pi, struct tep_handle *tep,
-			  const struct tep_record *rec, int type)
+static bool pid_may_match(const struct pid_index *pi, const struct tep_record *rec, int type)
 {
 	const struct pid_fields *pf;
 	int i, k;
@@ -932,7 +931,7 @@ static bool pid_may_match(const struct pid_index *pi, struct tep_handle *tep,
 
 		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
 			return true;
-		v = tep_read_number(tep, (const char *)rec->data + pf->f[i].off, pf->f[i].size);
+		v = ftx_read_uint((const char *)rec->data + pf->f[i].off, pf->f[i].size, pi->swap);
 		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
 			v |= ~0ull << (pf->f[i].size * 8);
 		for (k = 0; k < pi->n; k++)
@@ -1006,8 +1005,8 @@ struct pipe {
 		const bool *may_match;
 		int may_max;
 		const struct pid_index *pid;
-		struct tep_handle *tep;		/* tep_read_number() only */
 		unsigned int type_off, type_size;
+		bool swap;			/* the file's byte order is not the host's */
 	} drop;
 };
 
@@ -1018,15 +1017,14 @@ static bool pipe_drops(struct pipe_drop *d, const struct tep_record *rec)
 
 	d->keep_next = false;
 	if (rec->size >= 8 && d->type_off + d->type_size <= (unsigned int)rec->size)
-		type = tep_read_number(d->tep, (const char *)rec->data + d->type_off,
-				       d->type_size);
+		type = ftx_read_uint((const char *)rec->data + d->type_off, d->type_size, d->swap);
 	if (!keep) {
 		if (d->cpus && (rec->cpu < 0 || rec->cpu >= d->ncpus || !d->cpus[rec->cpu]))
 			return true;
 		/* as run_match(): records too short for an event id go through */
 		if (type >= 0 && d->may_match && type <= d->may_max && !d->may_match[type])
 			return true;
-		if (type >= 0 && d->pid && !pid_may_match(d->pid, d->tep, rec, type))
+		if (type >= 0 && d->pid && !pid_may_match(d->pid, rec, type))
 			return true;
 	}
 	d->keep_next = type >= 0 && type == d->fg_ent;
@@ -1508,7 +1506,7 @@ static bool run_match(struct run *r, struct tep_record *rec)
 	if (r->nfilters) {
 		bool may = r->npos &&
 			   !(r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type]) &&
-			   !(r->pid.f && !pid_may_match(&r->pid, tep, rec, type));
+			   !(r->pid.f && !pid_may_match(&r->pid, rec, type));
 
 		for (i = 0; may && i < r->nfilters && !found; i++) {
 			if (r->neg[i])
@@ -1730,6 +1728,7 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 	for (k = 0; k < npids; k++)
 		ftx_parse_uint(pids[k], &r->pid.pids[k]);	/* checked by run_add_pid_filter() */
 	r->pid.n = npids;
+	r->pid.swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	r->pid.max = max;
 	for (i = 0; i < n; i++) {
 		struct tep_event *ev = tep_get_event(tep, i);
@@ -2003,9 +2002,9 @@ static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct f
 	d->may_match = r->may_match;
 	d->may_max = r->may_max;
 	d->pid = r->pid.f ? &r->pid : NULL;
-	d->tep = tep;
 	d->type_off = type->offset;
 	d->type_size = type->size;
+	d->swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
 	d->fg_ent = f->id_fg_ent;
 	d->on = d->cpus || d->may_match || d->pid;
 	return d->on ? d : NULL;
