@@ -153,8 +153,11 @@ struct td_prefetch {
 	struct ftx_tracedat *td;
 	pthread_t thread;
 	pthread_mutex_t mtx;
-	pthread_cond_t cond;
+	pthread_cond_t cond;		/* the prefetch thread waits for room on it */
+	pthread_cond_t ready;		/* the reading thread waits for a chunk on it */
 	bool stop;
+	bool idle;			/* the prefetch thread waits (no room) */
+	bool wanting;			/* the reading thread waits */
 	int ahead, n;
 	struct pf_cpu {
 		struct zpos z;
@@ -189,7 +192,9 @@ static void *prefetch_main(void *arg)
 				p = q;
 		}
 		if (!p) {
+			pf->idle = true;
 			pthread_cond_wait(&pf->cond, &pf->mtx);
+			pf->idle = false;
 			continue;
 		}
 		i = p - pf->pc;
@@ -205,7 +210,8 @@ static void *prefetch_main(void *arg)
 		p->count++;
 		if (r)
 			p->done = true;
-		pthread_cond_broadcast(&pf->cond);
+		if (pf->wanting)
+			pthread_cond_signal(&pf->ready);
 	}
 	pthread_mutex_unlock(&pf->mtx);
 	return NULL;
@@ -250,7 +256,13 @@ int ftx_tracedat_prefetch(struct ftx_tracedat *td, int ahead)
 		pthread_mutex_destroy(&pf->mtx);
 		goto nomem;
 	}
+	if (pthread_cond_init(&pf->ready, NULL)) {
+		pthread_cond_destroy(&pf->cond);
+		pthread_mutex_destroy(&pf->mtx);
+		goto nomem;
+	}
 	if (pthread_create(&pf->thread, NULL, prefetch_main, pf)) {
+		pthread_cond_destroy(&pf->ready);
 		pthread_cond_destroy(&pf->cond);
 		pthread_mutex_destroy(&pf->mtx);
 		goto nomem;
@@ -277,6 +289,7 @@ void td_prefetch_stop(struct ftx_tracedat *td)
 	pthread_cond_broadcast(&pf->cond);
 	pthread_mutex_unlock(&pf->mtx);
 	pthread_join(pf->thread, NULL);
+	pthread_cond_destroy(&pf->ready);
 	pthread_cond_destroy(&pf->cond);
 	pthread_mutex_destroy(&pf->mtx);
 	for (i = 0; i < pf->n; i++) {
@@ -303,8 +316,14 @@ static int take_chunk(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t *
 	size_t cap;
 
 	pthread_mutex_lock(&pf->mtx);
-	while (!p->count)
-		pthread_cond_wait(&pf->cond, &pf->mtx);
+	while (!p->count) {
+		pf->wanting = true;
+		/* it may be waiting for room the reading freed without waking it */
+		if (pf->idle)
+			pthread_cond_signal(&pf->cond);
+		pthread_cond_wait(&pf->ready, &pf->mtx);
+		pf->wanting = false;
+	}
 	s = &p->q[p->head];
 	pthread_mutex_unlock(&pf->mtx);
 	if (s->r) {
@@ -330,7 +349,9 @@ static int take_chunk(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t *
 	pthread_mutex_lock(&pf->mtx);
 	p->head = (p->head + 1) % pf->ahead;
 	p->count--;
-	pthread_cond_broadcast(&pf->cond);
+	/* woken when half the room is free, so it fills several chunks a wake */
+	if (pf->idle && p->count <= pf->ahead / 2)
+		pthread_cond_signal(&pf->cond);
 	pthread_mutex_unlock(&pf->mtx);
 	return 0;
 }
