@@ -20,7 +20,8 @@
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
-# section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone.
+# section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
+# BENCH_REPORT_ONLY=1 section 1 alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -138,6 +139,8 @@ echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 
 echo "   scaling: ftx 1 CPU / 2 CPUs; CPU-s: least user+system seconds, trace-cmd's / ftx's on"
 echo "   2 CPUs (both threads); load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
+# BENCH_REPORT_ONLY=1: section 1 alone
+[ -z "${BENCH_REPORT_ONLY:-}" ] || exit 0
 
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with
 # timestamps moved on (scripts/trace-grow.py): time must grow linearly, peak
