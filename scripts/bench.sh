@@ -21,7 +21,7 @@
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
 # section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
-# BENCH_REPORT_ONLY=1 section 1 alone.
+# BENCH_REPORT_ONLY=1 sections 1 and 1b alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -139,8 +139,6 @@ echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 
 echo "   scaling: ftx 1 CPU / 2 CPUs; CPU-s: least user+system seconds, trace-cmd's / ftx's on"
 echo "   2 CPUs (both threads); load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-# BENCH_REPORT_ONLY=1: section 1 alone
-[ -z "${BENCH_REPORT_ONLY:-}" ] || exit 0
 
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with
 # timestamps moved on (scripts/trace-grow.py): time must grow linearly, peak
@@ -165,6 +163,8 @@ else
 	echo "SKIP: growth: could not make the grown files from $big"
 fi
 echo
+# BENCH_REPORT_ONLY=1: sections 1 and 1b alone
+[ -z "${BENCH_REPORT_ONLY:-}" ] || exit 0
 
 # Analyses against report on the same file (output to /dev/null): the 757K
 # sched file and a function_graph trace of >= 5M calls grown from the arm64
