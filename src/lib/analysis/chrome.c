@@ -193,6 +193,8 @@ struct name_slot {
 
 struct tid {
 	int tid;
+	int declen;
+	char dec[16 + NB_SLACK];	/* the tid in decimal, for put_short() */
 	struct tid *next;
 };
 
@@ -207,6 +209,10 @@ struct chrome {
 	int func_id, print_id;
 	struct tep_format_field *f_ip, *f_parent, *f_buf;
 	struct tid *tids[TID_HASH];
+	struct tid *last;		/* of the event before */
+	unsigned long long ts_ms;	/* the record time's milliseconds in ts_dec */
+	int ts_len;
+	char ts_dec[24 + NB_SLACK];
 	unsigned long long calls;
 	unsigned long long *lost;	/* per CPU, cumulative */
 	int nlost;
@@ -255,23 +261,27 @@ static void sep(struct chrome *c)
 	c->first = false;
 }
 
-/* The thread's name, the first time it appears */
-static void thread(struct chrome *c, int pid, int cpu)
+/* The thread's name, the first time it appears; its entry (NULL: out of memory) */
+static const struct tid *thread(struct chrome *c, int pid, int cpu)
 {
 	int tid = tid_of(pid, cpu);
 	unsigned int h = (unsigned int)tid % TID_HASH;
 	char buf[300];
 	struct tid *t;
 
+	if (c->last && c->last->tid == tid)
+		return c->last;
 	for (t = c->tids[h]; t; t = t->next)
 		if (t->tid == tid)
-			return;
-	t = malloc(sizeof(*t));
+			return c->last = t;
+	t = calloc(1, sizeof(*t));
 	if (!t)
-		return;	/* the name only: the events still come */
+		return NULL;	/* the name only: the events still come */
 	t->tid = tid;
+	t->declen = snprintf(t->dec, 16, "%d", tid);
 	t->next = c->tids[h];
 	c->tids[h] = t;
+	c->last = t;
 	if (pid)
 		ftx_analysis_name(c->tep, FTX_CNODE_TASK, (unsigned int)pid, buf, sizeof(buf));
 	else
@@ -288,6 +298,40 @@ static void thread(struct chrome *c, int pid, int cpu)
 	PUT(&c->nb, ",\"args\":{\"sort_index\":");
 	put_i(&c->nb, tid);
 	PUT(&c->nb, "}}");
+	return t;
+}
+
+/* A record time as put_us() writes it: the milliseconds' digits kept from the time before */
+static inline void put_ts(struct chrome *c, unsigned long long ns)
+{
+	unsigned long long ms = ns / 1000000;
+	unsigned int sub = (unsigned int)(ns - ms * 1000000);	/* ns below the ms */
+	struct nbuf *nb = &c->nb;
+	char *p;
+
+	if (!ms) {
+		put_us(nb, ns);
+		return;
+	}
+	if (ms != c->ts_ms || !c->ts_len) {
+		c->ts_ms = ms;
+		c->ts_len = ftx_dec_len(ms);
+		ftx_dec_put(c->ts_dec, ms, c->ts_len);
+	}
+	put_short(nb, c->ts_dec, c->ts_len);
+	if (nb->n + 8 > NB_CAP)
+		nb_flush(nb);
+	p = nb->b + nb->n;
+	ftx_dec_put(p, sub / 1000 + 1000, 4);	/* three digits after a 1 */
+	p[0] = p[1];
+	p[1] = p[2];
+	p[2] = p[3];
+	p[3] = '.';
+	ftx_dec_put(p + 4, sub % 1000 + 1000, 4);
+	p[4] = p[5];
+	p[5] = p[6];
+	p[6] = p[7];
+	nb->n += 7;
 }
 
 static const char *fname(struct chrome *c, unsigned long long addr, char *buf, size_t len)
@@ -334,8 +378,8 @@ static void x_event(struct chrome *c, int pid, int cpu, unsigned long long func,
 {
 	const struct name_slot *name = json_name(c, func);
 	struct nbuf *nb = &c->nb;
+	const struct tid *t = thread(c, pid, cpu);
 
-	thread(c, pid, cpu);
 	sep(c);
 	PUT(nb, "{\"ph\":\"X\",\"name\":");
 	if (name)
@@ -346,9 +390,12 @@ static void x_event(struct chrome *c, int pid, int cpu, unsigned long long func,
 		PUT(nb, ",\"cat\":\"function,cut\",\"pid\":1,\"tid\":");
 	else
 		PUT(nb, ",\"cat\":\"function\",\"pid\":1,\"tid\":");
-	put_i(nb, tid_of(pid, cpu));
+	if (t)
+		put_short(nb, t->dec, t->declen);
+	else
+		put_i(nb, tid_of(pid, cpu));
 	PUT(nb, ",\"ts\":");
-	put_us(nb, ts);
+	put_ts(c, ts);
 	PUT(nb, ",\"dur\":");
 	put_us(nb, end > ts ? end - ts : 0);
 	if (c->no_args) {
@@ -612,11 +659,12 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 	struct ev_cache *e = type >= 0 && type < c->nevs ? c->evs[type] : NULL;
 	struct tep_event *ev = e ? e->ev : tep_find_event(c->tep, type);
 	struct nbuf *nb = &c->nb;
+	const struct tid *t;
 	char buf[256];
 
 	if (!ev)
 		return 0;
-	thread(c, pid, rec->cpu);
+	t = thread(c, pid, rec->cpu);
 	sep(c);
 	if (ev->id == c->func_id && c->f_ip) {
 		unsigned long long ip = 0, parent = 0;
@@ -639,9 +687,12 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 	if (!e)
 		return -1;
 	put(nb, e->head, e->headlen);	/* mostly longer than NB_SLACK */
-	put_i(nb, tid_of(pid, rec->cpu));
+	if (t)
+		put_short(nb, t->dec, t->declen);
+	else
+		put_i(nb, tid_of(pid, rec->cpu));
 	PUT(nb, ",\"ts\":");
-	put_us(nb, rec->ts);
+	put_ts(c, rec->ts);
 	PUT(nb, ",\"args\":{");
 	for (int i = 0; i < e->nfields; i++)
 		put_field(c, &e->fields[i], rec);
