@@ -21,7 +21,7 @@
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
 # section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
-# BENCH_REPORT_ONLY=1 sections 1 and 1b alone.
+# BENCH_REPORT_ONLY=1 sections 1 and 1b alone, BENCH_ONLY=1c section 1c alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -106,9 +106,10 @@ elif [ "$(id -u)" = 0 ]; then
 else
 	echo "   SKIP the large file: no $big and not root to record one"
 fi
-printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %11s %10s %8s\n' file options events trace-cmd-s \
-	ftx-1cpu ftx-2cpu speedup 1cpu-x scaling CPU-s:tc/ftx tc-RSS ftx-RSS
+[ "${BENCH_ONLY:-}" = 1c ] || printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %11s %10s %8s\n' \
+	file options events trace-cmd-s ftx-1cpu ftx-2cpu speedup 1cpu-x scaling CPU-s:tc/ftx tc-RSS ftx-RSS
 for f in "${files[@]}"; do
+	[ "${BENCH_ONLY:-}" = 1c ] && break
 	fpid=$("$FTX" report -i "$f" | awk 'NR == 2 { sub(/.*-/, "", $1); print $1; exit }')
 	if [ "$f" = "${files[-1]}" ]; then
 		opts=("" "-l" "-t" "--cpu 0" "-F sched_switch" "--pid $fpid")
@@ -145,7 +146,9 @@ echo
 # RSS not at all.
 echo "== 1b. growth: the same events x1, x4, x16 (best of 3, output to /dev/null; events: report's lines)"
 big=${files[${#files[@]}-1]}
-if "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&1 &&
+if [ "${BENCH_ONLY:-}" = 1c ]; then
+	echo "SKIP: BENCH_ONLY=1c"
+elif "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&1 &&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 4 "$work/g4.dat" &&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 16 "$work/g16.dat"; then
 	printf '%-28s %5s %10s %9s %11s %9s\n' command x events seconds s/M-events peak-RSS
@@ -169,12 +172,16 @@ echo
 # Analyses against report on the same file (output to /dev/null): the 757K
 # sched file and a function_graph trace of >= 5M calls grown from the arm64
 # fixture's own pages (scripts/trace-grow.py); peak RSS must not grow with it.
-echo "== 1c. analysis vs ftx report on the same file (best of 3, output to /dev/null)"
+# Interleaved rounds (every command once a round), the minimum wall of each, as
+# in section 1: the machine's other load hits them alike.
+arounds=${BENCH_ANALYSIS_ROUNDS:-5}
+echo "== 1c. analysis vs ftx report on the same file ($arounds interleaved rounds, minimum wall"
+echo "   of each, output to /dev/null); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 fg=$top/tests/fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat
 if python3 "$top/scripts/trace-grow.py" "$fg" 1300 "$work/fg.dat" &&
    python3 "$top/scripts/trace-grow.py" "$fg" 325 "$work/fg-mid.dat" &&
    python3 "$top/scripts/trace-grow.py" "$fg" 80 "$work/fg-small.dat"; then
-	printf '%-22s %-46s %8s %8s %8s %9s\n' file command seconds ratio s/M peak-RSS
+	printf '%-22s %-46s %8s %8s %8s %7s %9s\n' file command seconds ratio s/M CPU-s peak-RSS
 	for f in "${files[-1]}" "$work/fg-small.dat" "$work/fg-mid.dat" "$work/fg.dat"; do
 		case $f in
 		*/fg-small.dat) n=$((80 * 3994)) ;;
@@ -190,22 +197,30 @@ if python3 "$top/scripts/trace-grow.py" "$fg" 1300 "$work/fg.dat" &&
 			cmds=("report" "report --graph" "profile" "graph" "flame -o /dev/null" "flame --folded"
 			      "hist duration:kmem_cache_alloc" "export --chrome /dev/null")
 		fi
-		rt=
+		best=() bcpu=() rss=()
+		for r in $(seq "$arounds"); do
+			for cmd in "${cmds[@]}"; do
+				# shellcheck disable=SC2086
+				keep "$cmd" "$FTX" $cmd -i "$f" || exit 1
+			done
+		done
+		rt=${best[report]}
 		for cmd in "${cmds[@]}"; do
-			# shellcheck disable=SC2086
-			read -r t m < <(measure "$FTX" $cmd -i "$f") || exit 1
-			[ -n "$rt" ] || rt=$t
-			printf '%-22s %-46s %8s %7.2fx %8.3f %6s KB\n' "$(basename "$f" .dat)" "$cmd" "$t" \
-				"$(echo "$t / ($rt + 0.0001)" | bc -l)" "$(echo "$t * 1000000 / $n" | bc -l)" "$m"
+			t=${best[$cmd]}
+			printf '%-22s %-46s %8.3f %7.2fx %8.3f %7.2f %6s KB\n' "$(basename "$f" .dat)" "$cmd" \
+				"$t" "$(echo "$t / ($rt + 0.0001)" | bc -l)" "$(echo "$t * 1000000 / $n" | bc -l)" \
+				"${bcpu[$cmd]}" "${rss[$cmd]}"
 		done
 	done
 	echo "(ratio: the command's time over report's; s/M: seconds per million events (the sched"
-	echo "file) or calls (fg: $(( 1300 * 3994 )) calls, fg-mid $(( 325 * 3994 )), fg-small $(( 80 * 3994 ))))"
+	echo "file) or calls (fg: $(( 1300 * 3994 )) calls, fg-mid $(( 325 * 3994 )), fg-small $(( 80 * 3994 )));"
+	echo "CPU-s: least user+system seconds, all threads; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 	rm -f "$work"/fg*.dat
 else
 	echo "SKIP: analysis: could not grow $fg"
 fi
 echo
+[ "${BENCH_ONLY:-}" = 1c ] && exit 0
 fi
 
 if [ "$(id -u)" != 0 ]; then

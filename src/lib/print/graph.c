@@ -942,21 +942,49 @@ static int has_fgraph(struct ftx_tracedat *td)
 	return ret;
 }
 
+/* The function tracer's events, looked up by name: parsed at open */
+static bool ftrace_event(const char *sys, const char *name, void *arg)
+{
+	(void)name;
+	(void)arg;
+	return !strcmp(sys, "ftrace");
+}
+
+/*
+ * @input with the formats of other events parsed as their first record comes
+ * (FTX_TRACEDAT_LAZY_FORMATS: a file holds hundreds, a graph meets a few)
+ */
+static struct ftx_tracedat *graph_open(const char *input, unsigned int flags, const bool *cpus,
+				       int ncpus)
+{
+	struct ftx_tracedat *td = ftx_tracedat_open(input, flags | FTX_TRACEDAT_LAZY_FORMATS);
+
+	if (!td)
+		return NULL;
+	if (ftx_tracedat_load_events(td, ftrace_event, NULL)) {
+		ftx_tracedat_close(td);
+		return NULL;
+	}
+	if (cpus)
+		ftx_tracedat_set_cpus(td, cpus, ncpus);
+	return td;
+}
+
 int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus, int ncpus,
 		     const struct ftx_graph_opts *opts, FILE *out)
 {
 	struct ftx_record_pipe *pipe;
 	struct ftx_tracedat *td;
 	struct tep_record *rec;
+	struct ftx_recfmt rf;
+	unsigned char *tried;
 	struct ftx_graph *g;
-	int ret;
+	int ret, maxid;
 
 	/* the first look needs no symbols: they are read once, by the second */
-	td = ftx_tracedat_open(input, td_flags | FTX_TRACEDAT_LAZY_KALLSYMS);
+	td = graph_open(input, td_flags | FTX_TRACEDAT_LAZY_KALLSYMS, cpus, ncpus);
 	if (!td)
 		return -1;
-	if (cpus)
-		ftx_tracedat_set_cpus(td, cpus, ncpus);
 	ret = has_fgraph(td);
 	/* a file the second open would refuse for its symbols says so, as before */
 	if (ret == 0 && ftx_tracedat_load_kallsyms(td))
@@ -972,27 +1000,42 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 		return -1;
 	}
 	ftx_tracedat_close(td);
-	td = ftx_tracedat_open(input, td_flags);
+	td = graph_open(input, td_flags, cpus, ncpus);
 	if (!td)
 		return -1;
-	if (cpus)
-		ftx_tracedat_set_cpus(td, cpus, ncpus);
-	g = ftx_graph_alloc(ftx_tracedat_tep(td), opts, out);
+	maxid = ftx_tracedat_max_event_id(td);
+	if (maxid > 1 << 20)
+		maxid = 1 << 20;
+	tried = calloc(maxid >= 0 ? maxid + 1 : 1, 1);
+	g = tried ? ftx_graph_alloc(ftx_tracedat_tep(td), opts, out) : NULL;
 	if (!g) {
+		free(tried);
 		ftx_tracedat_close(td);
 		return -1;
 	}
+	ftx_recfmt_init(&rf, ftx_tracedat_tep(td));
 	/*
 	 * read and merged in a thread of their own when a second CPU is free,
 	 * compressed chunks decompressed ahead in another, as report
 	 */
 	if (ftx_record_pipe_cpus_spare() && ftx_tracedat_prefetch(td, 4)) {
 		ftx_graph_free(g);
+		free(tried);
 		ftx_tracedat_close(td);
 		return -1;
 	}
 	pipe = ftx_record_pipe_start(td);
 	while ((ret = pipe ? ftx_record_pipe_next(pipe, &rec) : ftx_tracedat_next(td, &rec)) == 1) {
+		int type = ftx_recfmt_type(&rf, rec->data);
+
+		/* the first record of its event: its format is parsed now */
+		if (type >= 0 && type <= maxid && !tried[type]) {
+			tried[type] = 1;
+			if (ftx_tracedat_load_event(td, type)) {
+				ret = -1;
+				break;
+			}
+		}
 		if (rec->missed_events &&
 		    ftx_graph_lost(g, rec->cpu, rec->missed_events > 0 ? rec->missed_events : 0)) {
 			ftx_error_set("error writing output: %s", strerror(errno));
@@ -1007,6 +1050,7 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 		}
 	}
 	ftx_record_pipe_stop(pipe);
+	free(tried);
 	if (ret == 0 && ftx_graph_finish(g)) {
 		ftx_error_set("error writing output: %s", strerror(errno));
 		ret = -1;
