@@ -37,6 +37,8 @@
 #   (reason in ./skip), anything else fails. A line "# vm-requires: record report"
 #   skips the scenario when 'ftx help <command>' fails in the guest; a line
 #   "# vm-timeout: N" gives it N seconds (default 300), then SIGTERM and a failure.
+#   A line "# vm-bench" marks a benchmark (make bench): it runs only when named with
+#   --scenario, in build/vm/<kernel>.bench (a test run's results stay).
 # Checker contract (host side, bash, cwd = the same directory, now on the host):
 #   env FTX (host build), TRACE_CMD, FTX_VM_KERNEL, FTX_VM_ARCH; exit 0 pass,
 #   77 skip (reason on the last output line), anything else fails.
@@ -467,7 +469,7 @@ run_kernel() {
 	local name=$1 arch=$2 meta=$3 triplet=$4 tmo=$5 suite=${6:--} broken=${7:-} pkg kdir ftx
 	local err s t otc= otcname=
 	local t0=$SECONDS
-	wd=$vm/$name${broken:+.broken-$broken}
+	wd=$vm/$name${broken:+.broken-$broken}$wdtag
 	mkdir -p "$wd" && results=$wd/results && : > "$results"
 	command -v "$(qemu_of "$arch")" >/dev/null ||
 		{ kernel_cannot "$name" "$(qemu_of "$arch") not installed (scripts/deps.sh --vm)"; return; }
@@ -521,11 +523,16 @@ run_kernel() {
 }
 
 scenarios=()
+wdtag=
 for f in "$here"/scenarios/*.sh; do
 	[ -e "$f" ] || continue
 	s=$(basename "$f" .sh)
 	if [ ${#only_scenarios[@]} -gt 0 ] && [[ " ${only_scenarios[*]} " != *" $s "* ]]; then
 		continue
+	fi
+	if grep -qx '# vm-bench' "$f"; then
+		[ ${#only_scenarios[@]} -gt 0 ] || continue
+		wdtag=.bench
 	fi
 	scenarios+=("$s")
 done
