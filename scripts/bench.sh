@@ -6,22 +6,27 @@
 #     interleaved rounds (minimum wall of each), ftx on 1 and 2 CPUs, with the
 #     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace).
 #  2. recording cost like for like: for each case (raw_syscalls with ftx's -F -c
-#     pid filter, raw_syscalls system-wide, sched+irq system-wide) the workload
-#     alone, under a bare instance with the same events and filter that nobody
-#     reads (the floor), and under ftx record, in interleaved rounds; perf
-#     record of the same tracepoints for the first case; file bytes per event
-#     next to trace-cmd's writing of the same events (trace-cmd convert).
+#     pid filter, raw_syscalls system-wide, also with --no-filter and against a
+#     floor with a notrace pid, sched+irq system-wide on one CPU) the workload
+#     alone (its spread over the rounds shown), under a bare instance with the
+#     same events and filter that nobody reads (the floor), and under ftx
+#     record, in interleaved rounds; perf record of the same tracepoints for the
+#     first case; file bytes per event next to trace-cmd's writing of the same
+#     events (trace-cmd convert).
 #     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
 #     1c. the analysis commands against report on it and on function_graph traces
 #     of 0.3M, 1.3M and 5.2M calls grown from a fixture's pages.
 #     2b. --subbuf-size 4/16/64 KB against floors with the same sub-buffers.
 #     2c. the drain threads pinned to their CPUs against left to the scheduler.
+#     2d. function_graph in the VM test bed's amd64-6.1 guest against a bare
+#         function_graph there (tests/vm/scenarios/bench-fgraph.sh).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
 # section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
 # BENCH_REPORT_ONLY=1 sections 1 and 1b alone, BENCH_ONLY=1c section 1c alone.
+# BENCH_VM_LOCK=/tmp/ftx-vm.lock holds that one over 2d; BENCH_SKIP_VM=1 skips it.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -235,8 +240,12 @@ gcc -O2 -pthread -o "$work/storm" "$top/scripts/syscall-storm.c" || exit 1
 # the 2nd word of its first line, as the storm does.
 wl_storm=$work/wl-storm wl_pipe=$work/wl-pipe
 printf '#!/bin/sh\nexec %s -n %s\n' "$work/storm" "$calls" > "$wl_storm"
-printf '#!/bin/sh\n/usr/bin/time -f "x %%e" -o %s perf bench sched pipe -l %s >/dev/null 2>&1 &&\n\tcat %s\n' \
-	"$work/pipetime" "${BENCH_PIPE_LOOPS:-100000}" "$work/pipetime" > "$wl_pipe"
+# sched pipe with both its tasks on the last CPU: a ping-pong across two CPUs
+# swung 0.4-3.4 s here with the machine's other load (where and when each
+# wake-up lands); on one CPU each loop is two context switches there, and perf's
+# own "Total time" (ms) is the wall
+printf '#!/bin/sh\ntaskset -c %s perf bench sched pipe -l %s 2>&1 | awk '"'"'/Total time/ { print "x", $3 }'"'"'\n' \
+	"$(($(nproc) - 1))" "${BENCH_PIPE_LOOPS:-300000}" > "$wl_pipe"
 chmod +x "$wl_storm" "$wl_pipe"
 # bare instance, nobody reading it: the floor. $1 = pid (filter like ftx -F -c) | all
 run_bare() {
@@ -255,23 +264,28 @@ run_bare() {
 			exec "$@"' sh "$wl" > "$work/out" 2>&1 ||
 			{ echo "bare run failed" >&2; return 1; }
 	else
+		# BARE_NOTRACE: a pid in set_event_notrace_pid, as ftx puts its threads
+		# there: the kernel's pid check on every event, without ftx
+		[ -n "${BARE_NOTRACE:-}" ] && echo $$ > "$inst/set_event_notrace_pid"
 		echo 1 > "$inst/tracing_on"
 		"$wl" > "$work/out" 2>&1 || { echo "bare run failed" >&2; return 1; }
 	fi
 	echo 0 > "$inst/tracing_on"
 	echo 0 > "$inst/events/enable"
 	echo > "$inst/set_event_pid"
+	echo > "$inst/set_event_notrace_pid"
 	rmdir "$inst"
 	inst=
 	awk 'NR == 1 { print $2 }' "$work/out" > "$work/wall"
 }
 # FTX_TMPDIR: ftx's --tmpdir (the per-CPU temp files off the output's disk);
-# FTX_SUBBUF: its --subbuf-size
+# FTX_SUBBUF: its --subbuf-size; FTX_NOFILTER: --no-filter
 run_ftx() {
 	local mode=$1 wl=$2 e args=() cpu
 	shift 2
 	for e in "$@"; do args+=(-e "${e/\//:}"); done
 	[ "$mode" = pid ] && args+=(-F -c)
+	[ -n "${FTX_NOFILTER:-}" ] && args+=(--no-filter)
 	[ -n "${FTX_TMPDIR:-}" ] && args+=(--tmpdir "$FTX_TMPDIR")
 	[ -n "${FTX_SUBBUF:-}" ] && args+=(--subbuf-size "$FTX_SUBBUF")
 	# %O: blocks the recording wrote to storage (temp files + trace.dat), %I read back
@@ -331,10 +345,11 @@ min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else
 # One case: rounds of (alone, bare, ftx[, perf]) interleaved, the minimum wall of
 # each; slowdown = wall / alone; ftx's cost = its slowdown / the floor's.
 bench_case() {
-	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline
+	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline amax= w
 	shift 4
 	for r in $(seq "$rounds"); do
-		run_alone "$mode" "$wl" || return 1; a=$(min "$a" "$(cat "$work/wall")")
+		run_alone "$mode" "$wl" || return 1; w=$(cat "$work/wall"); a=$(min "$a" "$w")
+		[ -n "$amax" ] && [ "$(echo "$w < $amax" | bc)" = 1 ] || amax=$w
 		run_bare "$mode" "$wl" "$@" || return 1; b=$(min "$b" "$(cat "$work/wall")")
 		run_ftx "$mode" "$wl" "$@" || return 1
 		if [ "$f" != "$(min "$f" "$(cat "$work/wall")")" ]; then
@@ -349,8 +364,8 @@ bench_case() {
 	done
 	read -r fev flost fcpu fin fout fsize <<< "$ftxline"
 	read -r bf b7 b6 < <(bytes_per_event)
-	printf '%-40s %7.3f %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
-		"$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
+	printf '%-40s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
+		"$(echo "($amax - $a) * 100 / $a" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
 		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" \
 		"$bf" "$b7" "$b6"
 	if [ "$withperf" = 1 ]; then
@@ -371,8 +386,8 @@ echo "   the pages once into temp files, once into the file; copy_file_range in 
 echo "   the missed-events marks read from the page cache, no second pass), file MB: trace.dat"
 echo "   B/ev: file bytes per event of ftx's file / trace-cmd's writing of the same events"
 echo "   (trace-cmd convert of ftx's file) as v7 zstd / as v6 (trace-cmd 3.1.6 record's default)"
-printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s floor ftx cost events lost rec-CPU \
-	"disk-MB" file "B/ev ftx/tc7/tc6"
+printf '%-40s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx cost events \
+	lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
 bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls ||
 	exit 1
 # the temp files in RAM (--tmpdir, as on a board with an SD card): the pages reach
@@ -380,6 +395,13 @@ bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls
 FTX_TMPDIR=/dev/shm bench_case "raw_syscalls, -F -c, --tmpdir /dev/shm" pid "$wl_storm" 0 \
 	raw_syscalls || exit 1
 bench_case "raw_syscalls, system-wide" all "$wl_storm" 0 raw_syscalls || exit 1
+# what that costs, apart: ftx's threads left in the trace (no pid filter at all,
+# as the floor), and the floor given a pid in set_event_notrace_pid as ftx's
+# threads are (the kernel then checks every event's task: measured here 6-10%)
+FTX_NOFILTER=1 bench_case "raw_syscalls, system-wide, --no-filter" all "$wl_storm" 0 raw_syscalls ||
+	exit 1
+BARE_NOTRACE=1 bench_case "raw_syscalls, system-wide; floor: notrace pid" all "$wl_storm" 0 \
+	raw_syscalls || exit 1
 bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
 echo
 tracefs_unlock
@@ -437,8 +459,8 @@ tracefs_lock
 if [ -r "$T/buffer_subbuf_size_kb" ]; then
 	echo "== 2b. sub-buffer size (ftx --subbuf-size KB; the floor's instance gets the same"
 	echo "   buffer_subbuf_size_kb), raw_syscalls system-wide, $rounds interleaved rounds each"
-	printf '%-40s %7s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s floor ftx cost events \
-		lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
+	printf '%-40s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx \
+		cost events lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
 	for sb in ${BENCH_SUBBUF_KB:-4 16 64}; do
 		FTX_SUBBUF=$sb BARE_SUBBUF=$sb bench_case "raw_syscalls, system-wide, subbuf $sb KB" all \
 			"$wl_storm" 0 raw_syscalls || exit 1
@@ -478,6 +500,48 @@ fi
 echo "   (cost: the slowdown over the floor's; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 tracefs_unlock
+
+# 2d. function_graph, which this host's kernel lacks, in the VM test bed's
+# amd64-6.1 guest (tests/vm/scenarios/bench-fgraph.sh): rounds of the workload
+# alone, under a bare function_graph that nobody reads, under ftx record and
+# under ftx record --no-filter, interleaved in one boot
+echo "== 2d. function_graph in a guest (VM test bed, amd64-6.1 under qemu TCG; -g vfs_read of"
+echo "   busybox dd's 100000 one-byte reads; 5 interleaved rounds, minimum wall of each; floor: the"
+echo "   tracer at the top level with the same buffer, nobody reading; temp files in the guest's RAM)"
+if [ -n "${BENCH_SKIP_VM:-}" ]; then
+	echo "   SKIP: BENCH_SKIP_VM is set"
+else
+	vmres=$top/build/vm/amd64-6.1.bench/share/bench-fgraph
+	vm_lock() { [ -z "${BENCH_VM_LOCK:-}" ] || { exec 8> "$BENCH_VM_LOCK"; flock 8; }; }
+	vm_unlock() { [ -z "${BENCH_VM_LOCK:-}" ] || flock -u 8; }
+	vm_lock
+	rm -f "$vmres/bench.txt"
+	FTX=$FTX FTX_VM_APPEND="${FTX_VM_APPEND:-}" "$top/tests/vm/run.sh" --if-possible \
+		--kernel amd64-6.1 --scenario bench-fgraph > "$work/vm.out" 2>&1
+	vm_unlock
+	if [ ! -s "$vmres/bench.txt" ]; then
+		echo "   SKIP: no result from the guest:"
+		grep -E '^(SKIP|FAIL)' "$work/vm.out" | head -5 | sed 's/^/   /'
+	else
+		printf '%-34s %7s %8s %8s %10s %7s\n' case seconds slowdown cost events lost
+		awk '
+		function keep(k, v) { if (!(k in best) || v < best[k]) best[k] = v }
+		$3 != "" { keep($2, $3); if ($2 != "alone" && $2 != "floor" && $3 == best[$2]) { ev[$2] = $4; lo[$2] = $5 } }
+		END {
+			a = best["alone"]; f = best["floor"]
+			if (a <= 0) { print "   SKIP: the workload took no measurable time"; exit }
+			printf "%-34s %7.2f %7.2fx %8s %10s %7s\n", "alone", a, 1, "-", "-", "-"
+			printf "%-34s %7.2f %7.2fx %8s %10s %7s\n", "floor (bare function_graph)", f, f / a, "-", "-", "-"
+			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record", best["ftx"], best["ftx"] / a, best["ftx"] / f, ev["ftx"], lo["ftx"]
+			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record --no-filter", best["nofilter"], best["nofilter"] / a, best["nofilter"] / f, ev["nofilter"], lo["nofilter"]
+		}' "$vmres/bench.txt"
+		echo "   every run (s): $(awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $2, $3 }' "$vmres/bench.txt")"
+		echo "   (qemu runs this guest's two vCPUs in one host thread: what the drain spends on one"
+		echo "   is taken from the workload on the other, as on a one-CPU machine, and the tracer's"
+		echo "   hook runs on every kernel function the drain calls as well; timed by /proc/uptime)"
+	fi
+fi
+echo
 
 tracefs_lock
 echo "== 3. ftx record/stream at paced rates (scripts/bench-record.sh)"
