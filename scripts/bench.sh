@@ -535,7 +535,7 @@ else
 			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record", best["ftx"], best["ftx"] / a, best["ftx"] / f, ev["ftx"], lo["ftx"]
 			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record --no-filter", best["nofilter"], best["nofilter"] / a, best["nofilter"] / f, ev["nofilter"], lo["nofilter"]
 		}' "$vmres/bench.txt"
-		echo "   every run (s): $(awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $2, $3 }' "$vmres/bench.txt")"
+		echo "   every run (s): $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3 }' "$vmres/bench.txt")"
 		echo "   (qemu runs this guest's two vCPUs in one host thread: what the drain spends on one"
 		echo "   is taken from the workload on the other, as on a one-CPU machine, and the tracer's"
 		echo "   hook runs on every kernel function the drain calls as well; timed by /proc/uptime)"
