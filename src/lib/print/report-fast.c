@@ -674,7 +674,7 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 		case OP_CHARS:
 			s = (const char *)data + op->off;
 			n = strnlen(s, op->size);
-			if (ftx_strbuf_reserve(sb, n + op->width))
+			if (ftx_sb_room(sb, n + op->width))
 				return -1;
 			put_str(sb, op, s, n);
 			break;
@@ -699,7 +699,7 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 			n = strnlen(s, size - off);
 			if (n == (size_t)(size - off))
 				return 1;	/* runs past the record: libtraceevent reads on */
-			if (ftx_strbuf_reserve(sb, n + op->width))
+			if (ftx_sb_room(sb, n + op->width))
 				return -1;
 			put_str(sb, op, s, n);
 			break;
@@ -720,7 +720,7 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 				break;
 			}
 			n = strlen(op->syms[k].str);
-			if (ftx_strbuf_reserve(sb, n + op->width))
+			if (ftx_sb_room(sb, n + op->width))
 				return -1;
 			put_str(sb, op, op->syms[k].str, n);
 			break;
@@ -729,7 +729,7 @@ static int run_ops(struct ftx_fast *fast, struct fev *e, struct tep_record *rec,
 			v = rd(fast, data + op->off, op->size) & op->mask;
 			s = v ? op->yes : op->no;
 			n = strlen(s);
-			if (ftx_strbuf_reserve(sb, n + op->width))
+			if (ftx_sb_room(sb, n + op->width))
 				return -1;
 			put_str(sb, op, s, n);
 			break;
@@ -771,7 +771,7 @@ static int put_comm(struct ftx_fast *fast, struct tep_format_field *f, struct te
 	const char *s = (const char *)rec->data + f->offset;
 	size_t n = strnlen(s, f->size);
 
-	if (ftx_strbuf_reserve(sb, n + 2))
+	if (ftx_sb_room(sb, n + 2))
 		return -1;
 	put(sb, s, n);
 	sb->buf[sb->len] = 0;
@@ -813,7 +813,7 @@ static int run_sched_switch(struct ftx_fast *fast, struct fev *e, struct tep_rec
 	v = fval(fast, e->f_pid, rec);
 	if (e->f_comm && put_comm(fast, e->f_comm, rec, (int)v, sb))
 		return -1;
-	if (put_dec(sb, v) || ftx_strbuf_reserve(sb, 64))
+	if (put_dec(sb, v) || ftx_sb_room(sb, 64))
 		return -1;
 	sb->buf[sb->len++] = ' ';
 	if (e->f_prio) {
@@ -824,7 +824,7 @@ static int run_sched_switch(struct ftx_fast *fast, struct fev *e, struct tep_rec
 		put(sb, "] ", 2);
 	}
 	if (e->f_state) {
-		if (ftx_strbuf_reserve(sb, 16))
+		if (ftx_sb_room(sb, 16))
 			return -1;
 		st = (int)fval(fast, e->f_state, rec);
 		for (i = 0; i < (int)sizeof(states) - 1; i++) {
@@ -838,7 +838,7 @@ static int run_sched_switch(struct ftx_fast *fast, struct fev *e, struct tep_rec
 		if (!found)
 			sb->buf[sb->len++] = 'R';
 	}
-	if (ftx_strbuf_reserve(sb, 8))
+	if (ftx_sb_room(sb, 8))
 		return -1;
 	put(sb, " ==> ", 5);
 	v = fval(fast, e->f_npid, rec);
@@ -869,7 +869,7 @@ static int run_sched_wakeup(struct ftx_fast *fast, struct fev *e, struct tep_rec
 	v = fval(fast, e->f_pid, rec);
 	if (e->f_comm && put_comm(fast, e->f_comm, rec, (int)v, sb))
 		return -1;
-	if (put_dec(sb, v) || ftx_strbuf_reserve(sb, 96))
+	if (put_dec(sb, v) || ftx_sb_room(sb, 96))
 		return -1;
 	if (e->f_prio)
 		sb->len += sprintf(sb->buf + sb->len, " [%lld]",

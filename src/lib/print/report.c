@@ -885,7 +885,7 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	}
 	if (ret)
 		return -1;
-	if (ftx_strbuf_reserve(sb, 1))
+	if (ftx_sb_room(sb, 1))
 		return -1;
 	/* trace-cmd drops one trailing newline of the whole line */
 	if (sb->buf[sb->len - 1] == '\n')
