@@ -432,9 +432,9 @@ static void prefetch_same(const char *path, unsigned int seed, int rounds)
 
 START_TEST(test_prefetch)
 {
-	prefetch_same(V7, 7, 40);
+	prefetch_same(V7, 7, 24);
 	prefetch_same("fixtures/synth/be32-zstd.v7.dat", 8, 40);
-	prefetch_same("fixtures/synth/le64-zlib.v7.dat", 9, 40);
+	prefetch_same("fixtures/synth/le64-zlib.v7.dat", 9, 24);
 }
 END_TEST
 
