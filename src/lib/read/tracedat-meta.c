@@ -363,6 +363,10 @@ static int section_open(struct ftx_tracedat *td, uint64_t off, unsigned int want
 			*c = (struct cur){ .td = td, .pos = h.pos, .end = h.pos + size };
 		return 0;
 	}
+	/* the two sizes are part of the body: a shorter one would wrap size - 8 */
+	if (size < 8)
+		return td_fail(td, off, "%s: compressed section of %llu bytes, too short for its sizes",
+			       what, (unsigned long long)size);
 	if (cur_num(&h, 4, &csize, what) || cur_num(&h, 4, &usize, what))
 		return -1;
 	if (csize > size - 8)
