@@ -7,7 +7,7 @@
 #     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace).
 #  2. recording cost like for like: for each case (raw_syscalls with ftx's -F -c
 #     pid filter, raw_syscalls system-wide, also with --no-filter and against a
-#     floor with a notrace pid, sched+irq system-wide on one CPU) the workload
+#     floor with a notrace pid, sched+irq system-wide on one CPU, the same three ways) the workload
 #     alone (its spread over the rounds shown), under a bare instance with the
 #     same events and filter that nobody reads (the floor), and under ftx
 #     record, in interleaved rounds; perf record of the same tracepoints for the
@@ -403,6 +403,11 @@ FTX_NOFILTER=1 bench_case "raw_syscalls, system-wide, --no-filter" all "$wl_stor
 BARE_NOTRACE=1 bench_case "raw_syscalls, system-wide; floor: notrace pid" all "$wl_storm" 0 \
 	raw_syscalls || exit 1
 bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
+# the same two views of the self-filter for a context-switch-heavy workload
+FTX_NOFILTER=1 bench_case "sched+irq, system-wide, --no-filter" all "$wl_pipe" 0 sched irq ||
+	exit 1
+BARE_NOTRACE=1 bench_case "sched+irq, system-wide; floor: notrace pid" all "$wl_pipe" 0 \
+	sched irq || exit 1
 echo
 tracefs_unlock
 
