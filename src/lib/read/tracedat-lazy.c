@@ -65,22 +65,14 @@ static bool calls_builtins_only(const char *t)
 
 	if (!p)
 		return false;
-	for (p += 13; *p != '"'; p++) {
-		if (!*p)
-			return false;
-		if (*p == '\\' && !*++p)
-			return false;
-	}
+	p = td_skip_quoted(p + 12);
+	if (!p)
+		return false;
 	for (p++; *p; p++) {
 		if (*p == '"' || *p == '\'') {
-			char quote = *p;
-
-			for (p++; *p != quote; p++) {
-				if (!*p)
-					return false;
-				if (*p == '\\' && !*++p)
-					return false;
-			}
+			p = td_skip_quoted(p);
+			if (!p)
+				return false;
 		} else if (ident(*p)) {
 			size_t n;
 

@@ -259,4 +259,21 @@ int td_canary_wait(struct ftx_tracedat *td);
 /* Kill and reap a child still running (reader closed early) */
 void td_canary_stop(struct ftx_tracedat *td);
 
+/*
+ * @p at a C string or char literal's opening quote in format text: the
+ * closing quote (backslash escapes skipped), NULL when the text ends first.
+ */
+static inline const char *td_skip_quoted(const char *p)
+{
+	char quote = *p;
+
+	for (p++; *p != quote; p++) {
+		if (!*p)
+			return NULL;
+		if (*p == '\\' && !*++p)
+			return NULL;
+	}
+	return p;
+}
+
 #endif /* FTX_TRACEDAT_LOCAL_H */

@@ -633,23 +633,15 @@ static bool format_is_plain(const char *t)
 	}
 	if (strncmp(p, "print fmt: \"", 12))
 		return false;
-	for (p += 12; *p != '"'; p++) {
-		if (!*p)
-			return false;
-		if (*p == '\\' && !*++p)
-			return false;
-	}
+	p = td_skip_quoted(p + 11);
+	if (!p)
+		return false;
 	/* the arguments: C expressions over REC->field, helpers, literals */
 	for (p++; *p; p++) {
 		if (*p == '"' || *p == '\'') {
-			char quote = *p;
-
-			for (p++; *p != quote; p++) {
-				if (!*p)
-					return false;
-				if (*p == '\\' && !*++p)
-					return false;
-			}
+			p = td_skip_quoted(p);
+			if (!p)
+				return false;
 		} else if (*p == '(' || *p == '[' || *p == '{') {
 			if (depth == (int)sizeof(stack))
 				return false;
