@@ -5,28 +5,33 @@
 #  1. report speed: ftx report vs trace-cmd report, output to /dev/null, in
 #     interleaved rounds (minimum wall of each), ftx on 1 and 2 CPUs, with the
 #     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace).
-#  2. recording cost like for like: for each case (raw_syscalls with ftx's -F -c
-#     pid filter, raw_syscalls system-wide, also with --no-filter and against a
-#     floor with a notrace pid, sched+irq system-wide on one CPU, the same three ways) the workload
-#     alone (its spread over the rounds shown), under a bare instance with the
-#     same events and filter that nobody reads (the floor), and under ftx
-#     record, in interleaved rounds; perf record of the same tracepoints for the
-#     first case; file bytes per event next to trace-cmd's writing of the same
-#     events (trace-cmd convert).
+#  2. recording cost like for like: each ftx run against a floor (a bare instance
+#     with the same events that nobody reads) traced the same way: ftx -F -c
+#     against the command's pid in set_event_pid (raw_syscalls, also with
+#     --tmpdir /dev/shm); system-wide (raw_syscalls; sched+irq on one CPU) ftx's
+#     default, which puts its threads in set_event_notrace_pid, against a floor
+#     with a pid there and --no-filter against a bare floor, the price of the
+#     kernel's pid check (the one floor over the other) printed apart; the
+#     workload alone (its spread over the rounds shown), in interleaved rounds;
+#     perf record of the same tracepoints for the first case; file bytes per
+#     event next to trace-cmd's writing of the same events (trace-cmd convert).
 #     1b. growth: the largest of those files x1, x4, x16 (scripts/trace-grow.py).
 #     1c. the analysis commands against report on it and on function_graph traces
 #     of 0.3M, 1.3M and 5.2M calls grown from a fixture's pages.
 #     2b. --subbuf-size 4/16/64 KB against floors with the same sub-buffers.
 #     2c. the drain threads pinned to their CPUs against left to the scheduler.
-#     2d. function_graph in the VM test bed's amd64-6.1 guest against a bare
-#         function_graph there (tests/vm/scenarios/bench-fgraph.sh).
+#     2d. function_graph in the VM test bed's arm64-6.1 guest (two vCPUs in two
+#         host threads) against a bare function_graph there, with and without a
+#         notrace pid (tests/vm/scenarios/bench-fgraph.sh).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
 # section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
 # BENCH_REPORT_ONLY=1 sections 1 and 1b alone, BENCH_ONLY=1c section 1c alone.
-# BENCH_VM_LOCK=/tmp/ftx-vm.lock holds that one over 2d; BENCH_SKIP_VM=1 skips it.
+# BENCH_VM_LOCK=/tmp/ftx-vm.lock holds that one over 2d; BENCH_SKIP_VM=1 skips it,
+# BENCH_VM_KERNEL=NAME runs it on another guest. With BENCH_SKIP_REPORT=1,
+# BENCH_ONLY=2 runs sections 2, 2b and 2c alone, BENCH_ONLY=2d that one alone.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 FTX=${FTX:-$top/build/ftx}
@@ -309,12 +314,12 @@ ftx_result() {
 # cannot run here under lockdown, 'Can't enable ftrace'), v7 zstd and v6:
 # "ftx tc-v7 tc-v6"
 bytes_per_event() {
-	local n fb t7 t6
-	n=$("$FTX" report -i "$work/ftx.dat" | grep -vc '^cpus=')
-	fb=$(stat -c %s "$work/ftx.dat")
-	trace-cmd convert -i "$work/ftx.dat" -o "$work/tc7.dat" --file-version 7 \
+	local n fb t7 t6 dat=${1:-$work/ftx.dat}
+	n=$("$FTX" report -i "$dat" | grep -vc '^cpus=')
+	fb=$(stat -c %s "$dat")
+	trace-cmd convert -i "$dat" -o "$work/tc7.dat" --file-version 7 \
 		--compression zstd > /dev/null 2>&1 && t7=$(stat -c %s "$work/tc7.dat") || t7=0
-	trace-cmd convert -i "$work/ftx.dat" -o "$work/tc6.dat" --file-version 6 \
+	trace-cmd convert -i "$dat" -o "$work/tc6.dat" --file-version 6 \
 		--compression none > /dev/null 2>&1 && t6=$(stat -c %s "$work/tc6.dat") || t6=0
 	rm -f "$work/tc7.dat" "$work/tc6.dat"
 	printf '%.1f %.1f %.1f\n' "$(echo "$fb / ($n + 1)" | bc -l)" "$(echo "$t7 / ($n + 1)" | bc -l)" \
@@ -342,32 +347,41 @@ run_perf() {
 }
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 
-# One case: rounds of (alone, bare, ftx[, perf]) interleaved, the minimum wall of
-# each; slowdown = wall / alone; ftx's cost = its slowdown / the floor's.
+# One table row: label, alone's minimum and maximum, the floor's and ftx's minimum
+# wall, ftx's "events lost rec-CPU disk-in disk-out file-MB", its file
+row() {
+	local label=$1 a=$2 amax=$3 b=$4 f=$5 line=$6 dat=$7 fev flost fcpu fin fout fsize bf b7 b6
+	read -r fev flost fcpu fin fout fsize <<< "$line"
+	read -r bf b7 b6 < <(bytes_per_event "$dat")
+	last_cost=$(printf '%.2f' "$(echo "$f / $b" | bc -l)") last_cpu=$fcpu
+	printf '%-60s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
+		"$(echo "($amax - $a) * 100 / $a" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
+		"$last_cost" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" "$bf" "$b7" "$b6"
+}
+# keep the minimum of a variable: lower VAR VALUE; true when VALUE is the new minimum
+lower() {
+	[ -z "${!1}" ] || [ "$(echo "$2 < ${!1}" | bc)" = 1 ] || return 1
+	printf -v "$1" '%s' "$2"
+}
+
+# A -F -c case: rounds of (alone, floor with the same set_event_pid, ftx -F -c[,
+# perf]) interleaved, the minimum wall of each; slowdown = wall / alone; ftx's
+# cost = its slowdown / the floor's.
 bench_case() {
 	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline amax= w
 	shift 4
 	for r in $(seq "$rounds"); do
-		run_alone "$mode" "$wl" || return 1; w=$(cat "$work/wall"); a=$(min "$a" "$w")
+		run_alone "$mode" "$wl" || return 1; w=$(cat "$work/wall"); lower a "$w"
 		[ -n "$amax" ] && [ "$(echo "$w < $amax" | bc)" = 1 ] || amax=$w
-		run_bare "$mode" "$wl" "$@" || return 1; b=$(min "$b" "$(cat "$work/wall")")
+		run_bare "$mode" "$wl" "$@" || return 1; lower b "$(cat "$work/wall")"
 		run_ftx "$mode" "$wl" "$@" || return 1
-		if [ "$f" != "$(min "$f" "$(cat "$work/wall")")" ]; then
-			f=$(cat "$work/wall"); ftxline=$(cat "$work/ftxres")
-		fi
+		lower f "$(cat "$work/wall")" && ftxline=$(cat "$work/ftxres")
 		if [ "$withperf" = 1 ]; then
 			run_perf || return 1
-			if [ "$p" != "$(min "$p" "$(cat "$work/wall")")" ]; then
-				p=$(cat "$work/wall"); perfline=$(cat "$work/perfres")
-			fi
+			lower p "$(cat "$work/wall")" && perfline=$(cat "$work/perfres")
 		fi
 	done
-	read -r fev flost fcpu fin fout fsize <<< "$ftxline"
-	read -r bf b7 b6 < <(bytes_per_event)
-	printf '%-40s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
-		"$(echo "($amax - $a) * 100 / $a" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
-		"$(echo "($f / $a) / ($b / $a)" | bc -l)" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" \
-		"$bf" "$b7" "$b6"
+	row "$label" "$a" "$amax" "$b" "$f" "$ftxline" "$work/ftx.dat"
 	if [ "$withperf" = 1 ]; then
 		read -r pev plost pcpu <<< "$perfline"
 		printf '   perf record %.2fx (%s events, %s lost, %ss CPU)' \
@@ -376,38 +390,67 @@ bench_case() {
 	echo
 }
 
+# A system-wide case, each ftx against the floor that traces the same way: rounds
+# of (alone, bare floor, floor with a pid in set_event_notrace_pid, ftx, ftx
+# --no-filter) interleaved. ftx's default self-filter puts its threads in
+# set_event_notrace_pid (as trace-cmd does): any pid list there makes the kernel
+# check every event's task, ftx's or not, so ftx is set against the floor with
+# such a list, --no-filter against the bare one, and the pid check's own price
+# (the one floor over the other) is printed apart: the kernel's, not ftx's.
+# Labels: $1 the case; BARE_SUBBUF/FTX_SUBBUF as for bench_case.
+pid_check=
+bench_sys() {
+	local label=$1 wl=$2 r a= amax= b= n= f= g= w fl gl
+	shift 2
+	for r in $(seq "$rounds"); do
+		run_alone all "$wl" || return 1; w=$(cat "$work/wall"); lower a "$w"
+		[ -n "$amax" ] && [ "$(echo "$w < $amax" | bc)" = 1 ] || amax=$w
+		run_bare all "$wl" "$@" || return 1; lower b "$(cat "$work/wall")"
+		BARE_NOTRACE=1 run_bare all "$wl" "$@" || return 1; lower n "$(cat "$work/wall")"
+		run_ftx all "$wl" "$@" || return 1
+		lower f "$(cat "$work/wall")" && fl=$(cat "$work/ftxres")
+		mv "$work/ftx.dat" "$work/ftx-default.dat"
+		FTX_NOFILTER=1 run_ftx all "$wl" "$@" || return 1
+		lower g "$(cat "$work/wall")" && gl=$(cat "$work/ftxres")
+	done
+	row "$label; floor: notrace pid" "$a" "$amax" "$n" "$f" "$fl" "$work/ftx-default.dat"; echo
+	row "$label, --no-filter; floor: bare" "$a" "$amax" "$b" "$g" "$gl" "$work/ftx.dat"; echo
+	rm -f "$work/ftx-default.dat"
+	pid_check=$(printf '%.2f' "$(echo "$n / $b" | bc -l)")
+	echo "   the kernel's pid check (any pid in set_event_notrace_pid: every event's task is"
+	echo "   checked): its floor ${pid_check}x the bare one's time; ftx's default pays it, --no-filter avoids it"
+}
+
 rounds=${BENCH_ROUNDS:-5}
+# BENCH_ONLY=2: sections 2, 2b, 2c alone; BENCH_ONLY=2d: 2d alone (both with
+# BENCH_SKIP_REPORT=1)
+if [ "${BENCH_ONLY:-}" != 2d ]; then
 tracefs_lock
 echo "== 2. recording cost against its floor, like for like ($kb KB per CPU, $rounds interleaved"
-echo "   rounds, minimum wall of each): floor = a bare instance with the same events and pid"
-echo "   filter that nobody reads; cost = ftx's slowdown / the floor's (1.00 = free)"
+echo "   rounds, minimum wall of each): floor = a bare instance with the same events that nobody"
+echo "   reads, traced the same way as ftx (named in the row): -F -c against a floor with the"
+echo "   command in set_event_pid, ftx's default self-filter (its threads in"
+echo "   set_event_notrace_pid, as trace-cmd's) against a floor with a pid there, --no-filter"
+echo "   against a bare one; cost = ftx's slowdown / the floor's (1.00 = free)"
 echo "   disk MB: what the recording read back / wrote to storage (temp files + trace.dat;"
 echo "   the pages once into temp files, once into the file; copy_file_range in the kernel,"
 echo "   the missed-events marks read from the page cache, no second pass), file MB: trace.dat"
 echo "   B/ev: file bytes per event of ftx's file / trace-cmd's writing of the same events"
 echo "   (trace-cmd convert of ftx's file) as v7 zstd / as v6 (trace-cmd 3.1.6 record's default)"
-printf '%-40s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx cost events \
-	lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
-bench_case "raw_syscalls, -F -c ($calls getppid)" pid "$wl_storm" 1 raw_syscalls ||
-	exit 1
+hdr() {
+	printf '%-60s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx \
+		cost events lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
+}
+hdr
+bench_case "raw_syscalls, -F -c; floor: event pid" pid "$wl_storm" 1 raw_syscalls || exit 1
 # the temp files in RAM (--tmpdir, as on a board with an SD card): the pages reach
 # the disk once
-FTX_TMPDIR=/dev/shm bench_case "raw_syscalls, -F -c, --tmpdir /dev/shm" pid "$wl_storm" 0 \
-	raw_syscalls || exit 1
-bench_case "raw_syscalls, system-wide" all "$wl_storm" 0 raw_syscalls || exit 1
-# what that costs, apart: ftx's threads left in the trace (no pid filter at all,
-# as the floor), and the floor given a pid in set_event_notrace_pid as ftx's
-# threads are (the kernel then checks every event's task: measured here 6-10%)
-FTX_NOFILTER=1 bench_case "raw_syscalls, system-wide, --no-filter" all "$wl_storm" 0 raw_syscalls ||
-	exit 1
-BARE_NOTRACE=1 bench_case "raw_syscalls, system-wide; floor: notrace pid" all "$wl_storm" 0 \
-	raw_syscalls || exit 1
-bench_case "sched+irq, system-wide (sched pipe)" all "$wl_pipe" 0 sched irq || exit 1
-# the same two views of the self-filter for a context-switch-heavy workload
-FTX_NOFILTER=1 bench_case "sched+irq, system-wide, --no-filter" all "$wl_pipe" 0 sched irq ||
-	exit 1
-BARE_NOTRACE=1 bench_case "sched+irq, system-wide; floor: notrace pid" all "$wl_pipe" 0 \
-	sched irq || exit 1
+FTX_TMPDIR=/dev/shm bench_case "raw_syscalls, -F -c --tmpdir /dev/shm; floor: event pid" \
+	pid "$wl_storm" 0 raw_syscalls || exit 1
+bench_sys "raw_syscalls, system-wide" "$wl_storm" raw_syscalls || exit 1
+bench_sys "sched+irq, system-wide" "$wl_pipe" sched irq || exit 1
+echo "   (workloads: $calls getppid calls; perf bench sched pipe, ${BENCH_PIPE_LOOPS:-300000} loops on one CPU;"
+echo "   load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 tracefs_unlock
 
@@ -459,17 +502,22 @@ run_ftx_bg() {
 }
 
 # 2b. what the drain gets from larger sub-buffers (fewer, bigger page swaps;
-# the floor gets the same size) and from pinned drain threads
+# the floor gets the same size and, as ftx's default self-filter, a notrace pid)
 tracefs_lock
 if [ -r "$T/buffer_subbuf_size_kb" ]; then
 	echo "== 2b. sub-buffer size (ftx --subbuf-size KB; the floor's instance gets the same"
-	echo "   buffer_subbuf_size_kb), raw_syscalls system-wide, $rounds interleaved rounds each"
-	printf '%-40s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx \
-		cost events lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
+	echo "   buffer_subbuf_size_kb and a notrace pid), raw_syscalls system-wide, $rounds interleaved"
+	echo "   rounds each"
+	hdr
+	sbk=$(($(getconf PAGESIZE) / 1024)) costs='' cpus=''
 	for sb in ${BENCH_SUBBUF_KB:-4 16 64}; do
-		FTX_SUBBUF=$sb BARE_SUBBUF=$sb bench_case "raw_syscalls, system-wide, subbuf $sb KB" all \
-			"$wl_storm" 0 raw_syscalls || exit 1
+		FTX_SUBBUF=$sb BARE_SUBBUF=$sb BARE_NOTRACE=1 bench_case \
+			"raw_syscalls, system-wide, subbuf $sb KB; floor: notrace pid" all "$wl_storm" 0 \
+			raw_syscalls || exit 1
+		costs+="${costs:+, }${last_cost}x at $sb KB" cpus+="${cpus:+/}$last_cpu"
 	done
+	echo "   what the size did: cost $costs; recorder CPU $cpus s"
+	echo "   (ftx's default: the kernel's size, $sbk KB here, unless --subbuf-size)"
 else
 	echo "== 2b. sub-buffer size: SKIP, this kernel has no buffer_subbuf_size_kb (6.8 and later)"
 fi
@@ -478,12 +526,12 @@ tracefs_unlock
 tracefs_lock
 echo "== 2c. drain threads pinned to their CPU or not: ftx record system-wide in the background"
 echo "   (started, then the workload, then SIGINT), raw_syscalls, $rounds interleaved rounds,"
-echo "   minimum wall of each; floor as in 2"
+echo "   minimum wall of each; floor: a bare instance with a notrace pid (ftx's self-filter, as in 2)"
 printf '%-28s %7s %8s %8s %10s %7s %7s\n' drain alone-s slowdown cost events lost rec-CPU
 a='' b='' fu='' fp='' lu='' lp=''
 for r in $(seq "$rounds"); do
 	run_alone all "$wl_storm" || exit 1; a=$(min "$a" "$(cat "$work/wall")")
-	run_bare all "$wl_storm" raw_syscalls || exit 1; b=$(min "$b" "$(cat "$work/wall")")
+	BARE_NOTRACE=1 run_bare all "$wl_storm" raw_syscalls || exit 1; b=$(min "$b" "$(cat "$work/wall")")
 	run_ftx_bg 0 "$wl_storm" raw_syscalls || break
 	if [ "$fu" != "$(min "$fu" "$(cat "$work/wall")")" ]; then
 		fu=$(cat "$work/wall"); lu=$(cat "$work/ftxres"); fi
@@ -494,59 +542,96 @@ done
 if [ -z "$fu" ] || [ -z "$fp" ]; then
 	echo "   SKIP: a background recording failed (above)"
 else
-printf '%-28s %7.3f %7.2fx %8s\n' "(floor: bare instance)" "$a" "$(echo "$b / $a" | bc -l)" "-"
+printf '%-28s %7.3f %7.2fx %8s\n' "(floor: notrace pid)" "$a" "$(echo "$b / $a" | bc -l)" "-"
 for k in u p; do
 	if [ $k = u ]; then t=$fu line=$lu name="left to the scheduler"; else t=$fp line=$lp name="each pinned to its CPU"; fi
 	read -r fev flost fcpu _ <<< "$line"
 	printf '%-28s %7.3f %7.2fx %7.2fx %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
 		"$(echo "$t / $b" | bc -l)" "$fev" "$flost" "$fcpu"
 done
+printf '   what pinning did: pinned %.2fx the time left to the scheduler (ftx pins nothing by default)\n' \
+	"$(echo "$fp / $fu" | bc -l)"
 fi
 echo "   (cost: the slowdown over the floor's; load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 tracefs_unlock
 
-# 2d. function_graph, which this host's kernel lacks, in the VM test bed's
-# amd64-6.1 guest (tests/vm/scenarios/bench-fgraph.sh): rounds of the workload
-# alone, under a bare function_graph that nobody reads, under ftx record and
-# under ftx record --no-filter, interleaved in one boot
-echo "== 2d. function_graph in a guest (VM test bed, amd64-6.1 under qemu TCG; -g vfs_read of"
-echo "   busybox dd's 100000 one-byte reads; 5 interleaved rounds, minimum wall of each; floor: the"
-echo "   tracer at the top level with the same buffer, nobody reading; temp files in the guest's RAM)"
+fi
+
+# 2d. function_graph, which this host's kernel lacks, in a VM test bed guest
+# (tests/vm/scenarios/bench-fgraph.sh): rounds of the workload alone, under a
+# bare function_graph that nobody reads, the same with a notrace pid, under ftx
+# record and under ftx record --no-filter, interleaved in one boot. The guest
+# must run its two vCPUs in two host threads: arm64-6.1 (qemu's multi-threaded
+# TCG; the bed runs x86 guests in one thread, where the drain's every cycle is
+# taken from the workload, as on a one-CPU machine). BENCH_VM_KERNEL names
+# another kernel of tests/vm/kernels.
+if [ "${BENCH_ONLY:-}" != 2 ]; then
+vmk=${BENCH_VM_KERNEL:-arm64-6.1}
+echo "== 2d. function_graph in a guest (VM test bed, $vmk under qemu TCG, 2 vCPUs in 2 host"
+echo "   threads; -g vfs_read of busybox dd's one-byte reads pinned to the last vCPU, the"
+echo "   drain free on the other; 5 interleaved rounds, minimum wall of each; floors: the tracer at"
+echo "   the top level with the same buffer, nobody reading, bare or with a pid in"
+echo "   set_ftrace_notrace_pid and set_event_notrace_pid as ftx's self-filter; temp files in the"
+echo "   guest's RAM; ctx-sw: the guest's context switches during the run, all CPUs)"
 if [ -n "${BENCH_SKIP_VM:-}" ]; then
 	echo "   SKIP: BENCH_SKIP_VM is set"
 else
-	vmres=$top/build/vm/amd64-6.1.bench/share/bench-fgraph
+	vmres=$top/build/vm/$vmk.bench/share/bench-fgraph
 	vm_lock() { [ -z "${BENCH_VM_LOCK:-}" ] || { exec 8> "$BENCH_VM_LOCK"; flock 8; }; }
 	vm_unlock() { [ -z "${BENCH_VM_LOCK:-}" ] || flock -u 8; }
 	vm_lock
 	rm -f "$vmres/bench.txt"
 	FTX=$FTX FTX_VM_APPEND="${FTX_VM_APPEND:-}" "$top/tests/vm/run.sh" --if-possible \
-		--kernel amd64-6.1 --scenario bench-fgraph > "$work/vm.out" 2>&1
+		--kernel "$vmk" --scenario bench-fgraph > "$work/vm.out" 2>&1
 	vm_unlock
 	if [ ! -s "$vmres/bench.txt" ]; then
 		echo "   SKIP: no result from the guest:"
 		grep -E '^(SKIP|FAIL)' "$work/vm.out" | head -5 | sed 's/^/   /'
 	else
-		printf '%-34s %7s %8s %8s %10s %7s\n' case seconds slowdown cost events lost
+		printf '%-40s %7s %6s %8s %8s %10s %7s %7s %8s\n' case seconds spread slowdown cost events \
+			lost rec-CPU ctx-sw
 		awk '
-		function keep(k, v) { if (!(k in best) || v < best[k]) best[k] = v }
-		$3 != "" { keep($2, $3); if ($2 != "alone" && $2 != "floor" && $3 == best[$2]) { ev[$2] = $4; lo[$2] = $5 } }
+		function keep(k, v) {
+			if (!(k in worst) || v > worst[k]) worst[k] = v
+			if (!(k in best) || v < best[k]) {
+				best[k] = v; ev[k] = $4; lo[k] = $5; cpu[k] = $6; cs[k] = $7
+			}
+		}
+		$3 != "" { keep($2, $3) }
+		function spread(k) { return (worst[k] - best[k]) * 100 / best[k] }
+		function line(name, k, f) {
+			printf "%-40s %7.2f %5.0f%% %7.2fx %8s %10s %7s %6s%s %8s\n", name, best[k], spread(k),
+				best[k] / a, f ? sprintf("%.2fx", best[k] / f) : "-", ev[k], lo[k], cpu[k],
+				cpu[k] == "-" ? "" : "s", cs[k]
+		}
 		END {
-			a = best["alone"]; f = best["floor"]
+			a = best["alone"]
 			if (a <= 0) { print "   SKIP: the workload took no measurable time"; exit }
-			printf "%-34s %7.2f %7.2fx %8s %10s %7s\n", "alone", a, 1, "-", "-", "-"
-			printf "%-34s %7.2f %7.2fx %8s %10s %7s\n", "floor (bare function_graph)", f, f / a, "-", "-", "-"
-			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record", best["ftx"], best["ftx"] / a, best["ftx"] / f, ev["ftx"], lo["ftx"]
-			printf "%-34s %7.2f %7.2fx %7.2fx %10s %7s\n", "ftx record --no-filter", best["nofilter"], best["nofilter"] / a, best["nofilter"] / f, ev["nofilter"], lo["nofilter"]
+			line("alone", "alone", 0)
+			line("floor: bare function_graph", "floor", 0)
+			line("floor: with a notrace pid", "floor-notrace", 0)
+			line("ftx record; floor: notrace pid", "ftx", best["floor-notrace"])
+			line("ftx record --no-filter; floor: bare", "nofilter", best["floor"])
+			printf "   the kernel'"'"'s pid check (function_graph and events): its floor %.2fx the bare one'"'"'s time\n",
+				best["floor-notrace"] / best["floor"]
+			fs = spread("floor") > spread("floor-notrace") ? spread("floor") : spread("floor-notrace")
+			c1 = best["ftx"] / best["floor-notrace"]; c2 = best["nofilter"] / best["floor"]
+			d = (c1 > c2 ? c1 : c2) - 1; if (d < 0) d = -d
+			if (fs > d * 100)
+				printf "   (spread: the slowest run over the fastest; the floors'"'"' own is %.0f%%, more than any\n   cost here differs from 1.00x: this guest cannot tell those costs apart)\n", fs
 		}' "$vmres/bench.txt"
-		echo "   every run (s): $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3 }' "$vmres/bench.txt")"
-		echo "   (qemu runs this guest's two vCPUs in one host thread: what the drain spends on one"
-		echo "   is taken from the workload on the other, as on a one-CPU machine, and the tracer's"
-		echo "   hook runs on every kernel function the drain calls as well; timed by /proc/uptime)"
+		echo "   dd's reads: $(cat "$vmres/count" 2>/dev/null); every run (s): $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3 }' "$vmres/bench.txt")"
+		for c in ftx nofilter; do
+			o=; [ $c = nofilter ] && o=" --no-filter"
+			[ -s "$vmres/pids-$c.txt" ] &&
+				echo "   pid lists during ftx record$o: $(tr '\n' ';' < "$vmres/pids-$c.txt")"
+		done
 	fi
 fi
 echo
+fi
+[ "${BENCH_ONLY:-}" = 2 ] || [ "${BENCH_ONLY:-}" = 2d ] && exit 0
 
 tracefs_lock
 echo "== 3. ftx record/stream at paced rates (scripts/bench-record.sh)"
