@@ -615,12 +615,14 @@ else
 			line("ftx record --no-filter; floor: bare", "nofilter", best["floor"])
 			printf "   the kernel'"'"'s pid check (function_graph and events): its floor %.2fx the bare one'"'"'s time\n",
 				best["floor-notrace"] / best["floor"]
-			fs = spread("floor") > spread("floor-notrace") ? spread("floor") : spread("floor-notrace")
+			fs = 0
+			for (k in best) if (k != "alone" && spread(k) > fs) fs = spread(k)
 			c1 = best["ftx"] / best["floor-notrace"]; c2 = best["nofilter"] / best["floor"]
 			d = (c1 > c2 ? c1 : c2) - 1; if (d < 0) d = -d
+			printf "   ftx'"'"'s threads: at most %ss of CPU (the whole recording, the file written after the\n   workload included) beside the %.2fs the workload ran: two host threads busy at once where\n   the floor keeps one; host load average: %s\n", cpu["ftx"], best["ftx"], load
 			if (fs > d * 100)
-				printf "   (spread: the slowest run over the fastest; the floors'"'"' own is %.0f%%, more than any\n   cost here differs from 1.00x: this guest cannot tell those costs apart)\n", fs
-		}' "$vmres/bench.txt"
+				printf "   (spread: the slowest run over the fastest, up to %.0f%% among the traced cases, more than\n   any cost here differs from 1.00x: this guest on this host cannot tell those costs apart)\n", fs
+		}' load="$(cut -d' ' -f1-3 /proc/loadavg)" "$vmres/bench.txt"
 		echo "   dd's reads: $(cat "$vmres/count" 2>/dev/null); every run (s): $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3 }' "$vmres/bench.txt")"
 		for c in ftx nofilter; do
 			o=; [ $c = nofilter ] && o=" --no-filter"
