@@ -76,9 +76,18 @@ static inline int ftx_analysis_load_kallsyms(struct ftx_analysis_reader *r)
 	return r->pipe ? ftx_record_pipe_load_kallsyms(r->pipe) : ftx_tracedat_load_kallsyms(r->td);
 }
 
-/* Whether @rec is inside @o's window and task selection */
-bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *tep,
-			 struct tep_record *rec);
+/* The test of ftx_analysis_wanted() when @o selects a window or tasks */
+bool ftx_analysis_wanted_slow(const struct ftx_analysis_opts *o, struct tep_handle *tep,
+			      struct tep_record *rec);
+
+/* Whether @rec is inside @o's window and task selection (inline: once per record) */
+static inline bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *tep,
+				       struct tep_record *rec)
+{
+	if (!o->from_set && !o->to_set && !o->npids)
+		return true;
+	return ftx_analysis_wanted_slow(o, tep, rec);
+}
 
 /* Name of a node key (see ftx_calltree_name) */
 const char *ftx_analysis_name(struct tep_handle *tep, enum ftx_cnode_kind kind,

@@ -469,8 +469,8 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 	return 0;
 }
 
-bool ftx_analysis_wanted(const struct ftx_analysis_opts *o, struct tep_handle *tep,
-			 struct tep_record *rec)
+bool ftx_analysis_wanted_slow(const struct ftx_analysis_opts *o, struct tep_handle *tep,
+			      struct tep_record *rec)
 {
 	int pid, i;
 

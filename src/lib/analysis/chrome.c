@@ -27,7 +27,6 @@
 #include "ftx/graph.h"
 #include "ftx/tracedat.h"
 #include "analysis-local.h"
-#include "../print/report-fast.h"
 
 #define IDLE_TID	(1 << 22)	/* above PID_MAX_LIMIT: the idle task of CPU n is IDLE_TID + n */
 #define TID_HASH	4096
@@ -41,6 +40,7 @@ struct nbuf {
 	FILE *out;
 	size_t n;
 	bool wrote;		/* to the stream since its error was last checked */
+	unsigned int gen;	/* writes so far */
 	char b[NB_CAP + NB_SLACK];
 };
 
@@ -50,6 +50,7 @@ static void nb_flush(struct nbuf *nb)
 	fwrite(nb->b, 1, nb->n, nb->out);
 	nb->n = 0;
 	nb->wrote = true;
+	nb->gen++;
 }
 
 static inline void put(struct nbuf *nb, const char *s, size_t len)
@@ -101,44 +102,159 @@ static const char digits2[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-static inline void put_u(struct nbuf *nb, unsigned long long v)
-{
-	int n = ftx_dec_len(v);
+/*
+ * Writing at a pointer into the buffer, its room checked once for a piece
+ * (ev_cache's room): literals copied 32 bytes a step (their allocations and
+ * the buffer have the slack), digits two a step, eight at a time with
+ * independent divisions.
+ */
+#define LIT_FAST	512	/* longer literals (long escaped names) go through put() */
 
-	if (nb->n + 20 > NB_CAP)
-		nb_flush(nb);
-	ftx_dec_put(nb->b + nb->n, v, n);
-	nb->n += n;
+static inline char *cp(char *p, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i += 32)
+		memcpy(p + i, s + i, 32);
+	return p + len;
 }
 
-static inline void put_i(struct nbuf *nb, long long v)
+/* @p if @n bytes fit after it, else the buffer written out and its start */
+static inline char *room(struct nbuf *nb, char *p, size_t n)
+{
+	if ((size_t)(p - nb->b) + n <= NB_CAP)
+		return p;
+	nb->n = p - nb->b;
+	nb_flush(nb);
+	return nb->b;
+}
+
+static inline char *lit(struct nbuf *nb, char *p, const char *s, size_t len)
+{
+	if (len <= LIT_FAST)
+		return cp(p, s, len);
+	nb->n = p - nb->b;
+	put(nb, s, len);
+	nb_flush(nb);		/* the room checked before is spent: all of it again */
+	return nb->b;
+}
+
+static const unsigned long long pow10s[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+	100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+	10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL, 10000000000000000000ULL,
+};
+
+/* Decimal digits of @v: from its bit length (log10(2) ~ 1233 / 4096), then one compare */
+static inline int dec_len(unsigned long long v)
+{
+	int t = (64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+
+	return t + (v >= pow10s[t]) + !v;
+}
+
+/* Exactly 8 digits of @v (< 10^8) */
+static inline void dec8(char *p, unsigned int v)
+{
+	unsigned int hi = v / 10000, lo = v % 10000;
+
+	memcpy(p, digits2 + hi / 100 * 2, 2);
+	memcpy(p + 2, digits2 + hi % 100 * 2, 2);
+	memcpy(p + 4, digits2 + lo / 100 * 2, 2);
+	memcpy(p + 6, digits2 + lo % 100 * 2, 2);
+}
+
+/* @v in decimal at @p (20 bytes at most); the end */
+static inline char *dec_u(char *p, unsigned long long v)
+{
+	unsigned int w;
+	char *e;
+	int n;
+
+	if (v < 10) {
+		*p = '0' + v;
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, digits2 + v * 2, 2);
+		return p + 2;
+	}
+	n = dec_len(v);
+	e = p + n;
+	while (v >= 100000000) {
+		unsigned long long q = v / 100000000;
+
+		e -= 8;
+		dec8(e, (unsigned int)(v - q * 100000000));
+		v = q;
+	}
+	w = (unsigned int)v;
+	while (w >= 100) {
+		e -= 2;
+		memcpy(e, digits2 + w % 100 * 2, 2);
+		w /= 100;
+	}
+	if (w >= 10)
+		memcpy(e - 2, digits2 + w * 2, 2);
+	else
+		e[-1] = '0' + w;
+	return p + n;
+}
+
+static inline char *dec_i(char *p, long long v)
 {
 	if (v < 0) {
-		PUT(nb, "-");
-		put_u(nb, -(unsigned long long)v);
-	} else {
-		put_u(nb, (unsigned long long)v);
+		*p++ = '-';
+		return dec_u(p, -(unsigned long long)v);
 	}
+	return dec_u(p, (unsigned long long)v);
 }
 
-/* ns as microseconds with three decimals */
-static inline void put_us(struct nbuf *nb, unsigned long long ns)
+/* "0x..." in quotes (20 bytes at most) */
+static inline char *hex_str(char *p, unsigned long long v)
+{
+	static const char hex[] = "0123456789abcdef";
+	int n = (64 - __builtin_clzll(v | 1) + 3) / 4;
+
+	memcpy(p, "\"0x", 3);
+	for (int i = n; i > 0; i--, v >>= 4)
+		p[2 + i] = hex[v & 15];
+	p[3 + n] = '"';
+	return p + 4 + n;
+}
+
+/* ns as microseconds with three decimals at @p (25 bytes at most) */
+static inline char *us_at(char *p, unsigned long long ns)
 {
 	unsigned long long us = ns / 1000;
 	unsigned int frac = (unsigned int)(ns - us * 1000);
-	int n = ftx_dec_len(us);
-	char *p;
 
-	if (nb->n + 24 > NB_CAP)
-		nb_flush(nb);
-	p = nb->b + nb->n;
-	ftx_dec_put(p, us, n);
-	p += n;
+	p = dec_u(p, us);
 	p[0] = '.';
 	p[1] = digits2[frac / 10 * 2];		/* frac / 100 */
 	p[2] = digits2[frac / 10 * 2 + 1];	/* frac / 10 % 10 */
 	p[3] = '0' + frac % 10;
-	nb->n += n + 4;
+	return p + 4;
+}
+
+static inline void put_u(struct nbuf *nb, unsigned long long v)
+{
+	if (nb->n + 20 > NB_CAP)
+		nb_flush(nb);
+	nb->n = dec_u(nb->b + nb->n, v) - nb->b;
+}
+
+static inline void put_i(struct nbuf *nb, long long v)
+{
+	if (nb->n + 21 > NB_CAP)
+		nb_flush(nb);
+	nb->n = dec_i(nb->b + nb->n, v) - nb->b;
+}
+
+static inline void put_us(struct nbuf *nb, unsigned long long ns)
+{
+	if (nb->n + 25 > NB_CAP)
+		nb_flush(nb);
+	nb->n = us_at(nb->b + nb->n, ns) - nb->b;
 }
 
 /* A string's bytes as a JSON string, up to @max bytes or a NUL */
@@ -169,18 +285,43 @@ static void put_json(struct nbuf *nb, const char *s, size_t max)
 	PUT(nb, "\"");
 }
 
-/* Per event id: the fixed start of its "i" events and its fields */
+/*
+ * Per event id: its "i" events as fixed text between the values. Each value
+ * is followed by the text up to the next one (",\"key\":" or "}}"), so an
+ * event is a copy, a value, a copy... with one room check per value.
+ */
+enum { FV_UNSIGNED, FV_SIGNED, FV_STR, FV_STR_DYN, FV_STR_REL, FV_STR_TAIL };
+
 struct ev_field {
-	struct tep_format_field *f;
-	struct ftx_fieldpos pos;	/* as tep_read_number() reads it: other sizes read 0 */
-	char *key;		/* ",\"name\":" (the first without the comma) */
-	size_t keylen;
+	unsigned char kind;
+	unsigned char rsize;	/* bytes read, as tep_read_number(): 1, 2, 4, 8; 0 reads 0 */
+	unsigned int off;	/* the field's offset */
+	unsigned int end;	/* offset + size: a number past the record is null */
+	unsigned int size;
+	char *post;		/* after the value: ",\"next\":" or "}}" */
+	size_t postlen;
+	size_t room;		/* the most the value and post write (slack included) */
+	/*
+	 * The last number's text (most fields repeat theirs: ids, flags, fds,
+	 * return codes), taken from the buffer when it repeats (@at, before
+	 * the buffer's @gen-th write): a copy right after the digits' stores
+	 * waits for them
+	 */
+	unsigned long long lastv;
+	int lastlen;		/* 0: none yet */
+	bool kept;		/* in @last; else at @at */
+	size_t at;
+	unsigned int gen;
+	char last[24];
 };
 
 struct ev_cache {
 	struct tep_event *ev;
-	char *head;		/* {"ph":"i","s":"t","name":"...","cat":"...","pid":1,"tid": */
+	char *head;		/* ,\n{"ph":"i","s":"t","name":"...","cat":"...","pid":1,"tid": */
 	size_t headlen;
+	char *mid;		/* ,"args":{ and the first key (or }}) */
+	size_t midlen;
+	size_t room;		/* the most head, tid, ts and mid write (slack included) */
 	struct ev_field *fields;
 	int nfields;
 };
@@ -213,6 +354,7 @@ struct chrome {
 	unsigned long long ts_ms;	/* the record time's milliseconds in ts_dec */
 	int ts_len;
 	char ts_dec[24 + NB_SLACK];
+	char d3[1000][4];		/* "000" to "999" */
 	unsigned long long calls;
 	unsigned long long *lost;	/* per CPU, cumulative */
 	int nlost;
@@ -301,37 +443,37 @@ static const struct tid *thread(struct chrome *c, int pid, int cpu)
 	return t;
 }
 
-/* A record time as put_us() writes it: the milliseconds' digits kept from the time before */
-static inline void put_ts(struct chrome *c, unsigned long long ns)
+/*
+ * A record time at @p as us_at() writes it (32 bytes at most): the
+ * milliseconds' digits kept from the time before, the rest from a table of
+ * three digits
+ */
+static inline char *ts_at(struct chrome *c, char *p, unsigned long long ns)
 {
 	unsigned long long ms = ns / 1000000;
 	unsigned int sub = (unsigned int)(ns - ms * 1000000);	/* ns below the ms */
-	struct nbuf *nb = &c->nb;
-	char *p;
 
-	if (!ms) {
-		put_us(nb, ns);
-		return;
-	}
+	if (!ms)
+		return us_at(p, ns);
 	if (ms != c->ts_ms || !c->ts_len) {
 		c->ts_ms = ms;
-		c->ts_len = ftx_dec_len(ms);
-		ftx_dec_put(c->ts_dec, ms, c->ts_len);
+		c->ts_len = dec_u(c->ts_dec, ms) - c->ts_dec;
 	}
-	put_short(nb, c->ts_dec, c->ts_len);
-	if (nb->n + 8 > NB_CAP)
-		nb_flush(nb);
-	p = nb->b + nb->n;
-	ftx_dec_put(p, sub / 1000 + 1000, 4);	/* three digits after a 1 */
-	p[0] = p[1];
-	p[1] = p[2];
-	p[2] = p[3];
+	memcpy(p, c->ts_dec, 24);		/* ms < 2^64 / 10^6: 14 digits at most */
+	p += c->ts_len;
+	memcpy(p, c->d3[sub / 1000], 4);
 	p[3] = '.';
-	ftx_dec_put(p + 4, sub % 1000 + 1000, 4);
-	p[4] = p[5];
-	p[5] = p[6];
-	p[6] = p[7];
-	nb->n += 7;
+	memcpy(p + 4, c->d3[sub % 1000], 4);
+	return p + 7;
+}
+
+static inline void put_ts(struct chrome *c, unsigned long long ns)
+{
+	struct nbuf *nb = &c->nb;
+
+	if (nb->n + 32 > NB_CAP)
+		nb_flush(nb);
+	nb->n = ts_at(c, nb->b + nb->n, ns) - nb->b;
 }
 
 static const char *fname(struct chrome *c, unsigned long long addr, char *buf, size_t len)
@@ -468,23 +610,44 @@ static char *dup_json(const char *pre, const char *s, const char *post, size_t *
 	return pad_text(text, *len);
 }
 
+/* @a then @b (@b's length @blen), with put_short()'s slack */
+static char *join(const char *a, const char *b, size_t blen, size_t *len)
+{
+	size_t alen = strlen(a);
+	char *t = malloc(alen + blen + 1 + NB_SLACK);
+
+	if (!t)
+		return NULL;
+	memcpy(t, a, alen);
+	memcpy(t + alen, b, blen);
+	memset(t + alen + blen, 0, 1 + NB_SLACK);
+	*len = alen + blen;
+	return t;
+}
+
 static void ev_cache_free(struct ev_cache *e)
 {
 	if (!e)
 		return;
 	for (int i = 0; i < e->nfields; i++)
-		free(e->fields[i].key);
+		free(e->fields[i].post);
 	free(e->fields);
+	free(e->mid);
 	free(e->head);
 	free(e);
+}
+
+static size_t lit_room(size_t len)
+{
+	return (len < LIT_FAST ? len : LIT_FAST) + 32;	/* cp() writes up to 31 more */
 }
 
 static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 {
 	struct tep_format_field *f;
 	struct ev_cache *e;
-	char *cat;
-	size_t len;
+	char *cat, *key = NULL;
+	size_t len, keylen = 0;
 	int n = 0;
 
 	if (ev->id < 0 || ev->id > 65535)
@@ -505,77 +668,163 @@ static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 		return NULL;
 	e->ev = ev;
 	cat = dup_json(",\"cat\":", ev->system, ",\"pid\":1,\"tid\":", &len);
-	e->head = cat ? dup_json("{\"ph\":\"i\",\"s\":\"t\",\"name\":", ev->name, cat, &e->headlen) :
-		  NULL;
+	e->head = cat ? dup_json(",\n{\"ph\":\"i\",\"s\":\"t\",\"name\":", ev->name, cat,
+				 &e->headlen) : NULL;
 	free(cat);
 	for (f = ev->format.fields; f; f = f->next)
 		n++;
 	e->fields = calloc(n ? n : 1, sizeof(*e->fields));
-	if (!e->head || !e->fields) {
-		ev_cache_free(e);
-		return NULL;
-	}
+	if (!e->head || !e->fields)
+		goto fail;
+	/* numbers and strings; other arrays are left out */
 	for (f = ev->format.fields; f; f = f->next) {
 		struct ev_field *ef = &e->fields[e->nfields];
+		struct ftx_fieldpos pos = ftx_fieldpos_of(f);
 
-		/* numbers and strings; other arrays are left out */
 		if (f->flags & TEP_FIELD_IS_ARRAY && !(f->flags & TEP_FIELD_IS_STRING))
 			continue;
-		ef->f = f;
-		ef->pos = ftx_fieldpos_of(f);
-		ef->key = dup_json(e->nfields ? "," : "", f->name, ":", &ef->keylen);
-		if (!ef->key) {
-			ev_cache_free(e);
-			return NULL;
+		key = dup_json(e->nfields ? "," : "", f->name, ":", &keylen);
+		if (!key)
+			goto fail;
+		if (e->nfields) {
+			ef[-1].post = key;
+			ef[-1].postlen = keylen;
+		} else {
+			e->mid = join(",\"args\":{", key, keylen, &e->midlen);
+			free(key);
+			if (!e->mid)
+				goto fail;
 		}
+		key = NULL;
+		if (!(f->flags & TEP_FIELD_IS_STRING))
+			ef->kind = f->flags & TEP_FIELD_IS_SIGNED ? FV_SIGNED : FV_UNSIGNED;
+		else if (f->flags & TEP_FIELD_IS_DYNAMIC)
+			ef->kind = f->flags & TEP_FIELD_IS_RELATIVE ? FV_STR_REL : FV_STR_DYN;
+		else
+			ef->kind = f->size ? FV_STR : FV_STR_TAIL;
+		ef->rsize = pos.size;
+		ef->off = f->offset;
+		ef->size = f->size;
+		ef->end = (unsigned int)(f->offset + f->size);
 		e->nfields++;
 	}
+	if (e->nfields) {
+		struct ev_field *last = &e->fields[e->nfields - 1];
+
+		last->post = join("}}", "", 0, &last->postlen);
+		if (!last->post)
+			goto fail;
+	} else {
+		e->mid = join(",\"args\":{}}", "", 0, &e->midlen);
+		if (!e->mid)
+			goto fail;
+	}
+	for (int i = 0; i < e->nfields; i++)
+		e->fields[i].room = 24 + lit_room(e->fields[i].postlen);
+	/* head, the tid (16 copied), ",\"ts\":", the time, mid */
+	e->room = lit_room(e->headlen) + 16 + 6 + 32 + lit_room(e->midlen);
 	c->evs[ev->id] = e;
 	return e;
+fail:
+	ev_cache_free(e);
+	return NULL;
 }
 
-static void put_field(struct chrome *c, struct ev_field *ef, struct tep_record *rec)
+/* A string field's bytes in the record, as far as they are inside it */
+static const char *str_field(const struct chrome *c, const struct ev_field *ef,
+			     const struct tep_record *rec, unsigned int *lenp)
 {
-	struct tep_format_field *f = ef->f;
+	unsigned int off = ef->off, len = ef->size;
+
+	if (ef->kind == FV_STR_DYN || ef->kind == FV_STR_REL) {
+		/* __data_loc: offset in the low 16 bits, length in the high 16 */
+		unsigned long long v = ftx_read_uint((const char *)rec->data + ef->off, 4, c->rf.swap);
+
+		off = v & 0xffff;
+		len = v >> 16;
+		if (ef->kind == FV_STR_REL)
+			off += ef->off + ef->size;
+	} else if (ef->kind == FV_STR_TAIL) {
+		len = rec->size > (int)off ? rec->size - off : 0;	/* char buf[] */
+	}
+	if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
+		len = off > (unsigned int)rec->size ? 0 : rec->size - off;
+	*lenp = len;
+	return (const char *)rec->data + (off <= (unsigned int)rec->size ? off : 0);
+}
+
+/* An "i" event of a record of @e's event */
+static void i_event(struct chrome *c, struct ev_cache *e, const struct tid *t, int pid,
+		    struct tep_record *rec)
+{
 	struct nbuf *nb = &c->nb;
-	unsigned long long v = 0;
+	char *p = room(nb, nb->b + nb->n, e->room);
+	const char *data = rec->data;
 
-	put_short(nb, ef->key, ef->keylen);
-	if (f->flags & TEP_FIELD_IS_STRING) {
-		unsigned int off = f->offset, len = f->size;
-
-		if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-			/* __data_loc: offset in the low 16 bits, length in the high 16 */
-			v = ftx_read_uint((const char *)rec->data + f->offset, 4, c->rf.swap);
-			off = v & 0xffff;
-			len = v >> 16;
-			if (f->flags & TEP_FIELD_IS_RELATIVE)
-				off += f->offset + f->size;
-		} else if (!len) {
-			len = rec->size > (int)off ? rec->size - off : 0;	/* char buf[] */
-		}
-		if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
-			len = off > (unsigned int)rec->size ? 0 : rec->size - off;
-		put_json(nb, (const char *)rec->data + (off <= (unsigned int)rec->size ? off : 0), len);
-		return;
-	}
-	if ((unsigned int)(f->offset + f->size) > (unsigned int)rec->size) {
-		PUT(nb, "null");
-		return;
-	}
-	v = ef->pos.size ? ftx_read_uint((const char *)rec->data + f->offset, f->size, c->rf.swap) :
-	    0;
-	if (f->flags & TEP_FIELD_IS_SIGNED) {
-		put_i(nb, f->size == 1 ? (signed char)v : f->size == 2 ? (short)v :
-			  f->size == 4 ? (int)v : (long long)v);
-	} else if (v >> 53) {
-		char hex[24];
-
-		/* past a double's precision: a string */
-		put(nb, hex, snprintf(hex, sizeof(hex), "\"0x%llx\"", v));
+	if (c->first) {		/* sep(): no comma before the first */
+		p = lit(nb, p, e->head + 2, e->headlen - 2);
+		c->first = false;
 	} else {
-		put_u(nb, v);
+		p = lit(nb, p, e->head, e->headlen);
 	}
+	if (t) {
+		memcpy(p, t->dec, 16);
+		p += t->declen;
+	} else {
+		p = dec_i(p, tid_of(pid, rec->cpu));
+	}
+	memcpy(p, ",\"ts\":", 6);
+	p = ts_at(c, p + 6, rec->ts);
+	p = lit(nb, p, e->mid, e->midlen);
+	for (int i = 0; i < e->nfields; i++) {
+		struct ev_field *ef = &e->fields[i];
+		unsigned long long v;
+		unsigned int len;
+		const char *s;
+
+		p = room(nb, p, ef->room);
+		switch (ef->kind) {
+		case FV_UNSIGNED:
+		case FV_SIGNED:
+			if (ef->end > (unsigned int)rec->size) {
+				memcpy(p, "null", 4);
+				p += 4;
+				break;
+			}
+			v = ef->rsize ? ftx_read_uint(data + ef->off, ef->rsize, c->rf.swap) : 0;
+			if (v == ef->lastv && ef->lastlen && (ef->kept || ef->gen == nb->gen)) {
+				if (!ef->kept) {
+					memcpy(ef->last, nb->b + ef->at, sizeof(ef->last));
+					ef->kept = true;
+				}
+				memcpy(p, ef->last, sizeof(ef->last));
+				p += ef->lastlen;
+				break;
+			}
+			s = p;
+			if (ef->kind == FV_SIGNED)
+				p = dec_i(p, ef->rsize == 1 ? (signed char)v : ef->rsize == 2 ? (short)v :
+					  ef->rsize == 4 ? (int)v : (long long)v);
+			else if (v >> 53)
+				p = hex_str(p, v);	/* past a double's precision: a string */
+			else
+				p = dec_u(p, v);
+			ef->lastv = v;
+			ef->lastlen = p - s;
+			ef->at = s - nb->b;
+			ef->gen = nb->gen;
+			ef->kept = false;
+			break;
+		default:
+			s = str_field(c, ef, rec, &len);
+			nb->n = p - nb->b;
+			put_json(nb, s, len);
+			p = room(nb, nb->b + nb->n, ef->room);
+			break;
+		}
+		p = lit(nb, p, ef->post, ef->postlen);
+	}
+	nb->n = p - nb->b;
 }
 
 /* One sample of the counter track "@name cpu@cpu" */
@@ -665,10 +914,10 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 	if (!ev)
 		return 0;
 	t = thread(c, pid, rec->cpu);
-	sep(c);
 	if (ev->id == c->func_id && c->f_ip) {
 		unsigned long long ip = 0, parent = 0;
 
+		sep(c);
 		nb_flush(nb);
 		fputs("{\"ph\":\"i\",\"s\":\"t\",\"name\":", c->out);
 		tep_read_number_field(c->f_ip, rec->data, &ip);
@@ -686,17 +935,7 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 		e = ev_cache(c, ev);
 	if (!e)
 		return -1;
-	put(nb, e->head, e->headlen);	/* mostly longer than NB_SLACK */
-	if (t)
-		put_short(nb, t->dec, t->declen);
-	else
-		put_i(nb, tid_of(pid, rec->cpu));
-	PUT(nb, ",\"ts\":");
-	put_ts(c, rec->ts);
-	PUT(nb, ",\"args\":{");
-	for (int i = 0; i < e->nfields; i++)
-		put_field(c, &e->fields[i], rec);
-	PUT(nb, "}}");
+	i_event(c, e, t, pid, rec);
 	if (ev->id == c->print_id && c->f_buf)
 		pmc_line(c, rec);
 	return 0;
@@ -746,6 +985,11 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 	c->nb.out = out;
 	c->first = true;
 	c->func_id = c->print_id = -1;
+	for (int i = 0; i < 1000; i++) {
+		c->d3[i][0] = '0' + i / 100;
+		c->d3[i][1] = '0' + i / 10 % 10;
+		c->d3[i][2] = '0' + i % 10;
+	}
 	c->td = ftx_analysis_open(o);
 	if (!c->td)
 		goto out;
