@@ -21,6 +21,7 @@
 #define MAX_LINEAR	100000
 #define BAR_WIDTH	40
 #define KEY_HASH	4096
+#define FUNC_CACHE	1024
 
 struct hist {
 	int pid;
@@ -50,10 +51,14 @@ struct hrun {
 	struct hist *hists;	/* one, or one per task */
 	int ev_id, ev2_id;
 	struct tep_format_field *field, *key, *key2, *ex_func, *ex_calltime, *ex_rettime;
+	/* the fields above, read in place */
+	struct ftx_fieldpos p_field, p_key, p_key2, p_func, p_calltime, p_rettime;
 	bool is_signed;
-	/* duration: one-entry cache of the last function address's verdict */
-	unsigned long long last_func;
-	bool last_match, have_last;
+	/* duration: each function address's verdict, by address (a name lookup is a bsearch) */
+	struct fverdict {
+		unsigned long long func;
+		bool set, match;
+	} verdicts[FUNC_CACHE];
 	struct start *starts[KEY_HASH];
 	unsigned long long unmatched, restarted, dropped, lost;
 	const char *unit;
@@ -318,12 +323,11 @@ static int add_value(struct hrun *r, int pid, long long v, bool is_signed)
 	return 0;
 }
 
-static unsigned long long num(struct tep_format_field *f, const void *data)
+/* As tep_read_number_field() reads it (other sizes than 1, 2, 4, 8 read 0) */
+static inline unsigned long long num(const struct hrun *r, struct ftx_fieldpos pos,
+				     const void *data)
 {
-	unsigned long long v = 0;
-
-	tep_read_number_field(f, data, &v);
-	return v;
+	return ftx_recfmt_num(&r->rf, pos, data);
 }
 
 /*
@@ -344,15 +348,16 @@ static long long signed_value(struct tep_format_field *f, unsigned long long v, 
 
 static bool func_matches(struct hrun *r, unsigned long long func)
 {
+	struct fverdict *v = &r->verdicts[(func >> 2) % FUNC_CACHE];
 	const char *name;
 
-	if (r->have_last && r->last_func == func)
-		return r->last_match;
+	if (v->set && v->func == func)
+		return v->match;
 	name = tep_find_function(r->tep, func);
-	r->last_func = func;
-	r->have_last = true;
-	r->last_match = name && !strcmp(name, r->h->spec.event);
-	return r->last_match;
+	v->func = func;
+	v->set = true;
+	v->match = name && !strcmp(name, r->h->spec.event);
+	return v->match;
 }
 
 static unsigned int key_hash(unsigned long long key)
@@ -366,7 +371,7 @@ static int on_latency(struct hrun *r, struct tep_record *rec, int type, int pid)
 	unsigned long long key;
 
 	if (type == r->ev_id) {
-		key = num(r->key, rec->data);
+		key = num(r, r->p_key, rec->data);
 		for (s = r->starts[key_hash(key)]; s; s = s->next)
 			if (s->key == key) {
 				r->restarted++;
@@ -390,7 +395,7 @@ static int on_latency(struct hrun *r, struct tep_record *rec, int type, int pid)
 	}
 	if (type != r->ev2_id)
 		return 0;
-	key = num(r->key2, rec->data);
+	key = num(r, r->p_key2, rec->data);
 	for (pp = &r->starts[key_hash(key)]; (s = *pp); pp = &s->next)
 		if (s->key == key)
 			break;
@@ -650,6 +655,12 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 	if (setup(r))
 		goto out;
 	ftx_recfmt_init(&r->rf, r->tep);
+	r->p_field = ftx_fieldpos_of(r->field);
+	r->p_key = ftx_fieldpos_of(r->key);
+	r->p_key2 = ftx_fieldpos_of(r->key2);
+	r->p_func = ftx_fieldpos_of(r->ex_func);
+	r->p_calltime = ftx_fieldpos_of(r->ex_calltime);
+	r->p_rettime = ftx_fieldpos_of(r->ex_rettime);
 	/* a value or two per record: the reader thread would cost more than it saves */
 	if (ftx_analysis_read_start(&r->rd, r->td, false))
 		goto out;
@@ -669,15 +680,15 @@ int ftx_hist_run(const struct ftx_analysis_opts *o, const struct ftx_hist_opts *
 		pid = ftx_recfmt_pid(&r->rf, rec->data);
 		switch (ho->spec.kind) {
 		case FTX_HIST_FIELD:
-			ret = add_value(r, pid, signed_value(r->field, num(r->field, rec->data),
+			ret = add_value(r, pid, signed_value(r->field, num(r, r->p_field, rec->data),
 							     r->is_signed), true);
 			break;
 		case FTX_HIST_DURATION: {
-			unsigned long long c = num(r->ex_calltime, rec->data);
-			unsigned long long t = num(r->ex_rettime, rec->data);
+			unsigned long long c = num(r, r->p_calltime, rec->data);
+			unsigned long long t = num(r, r->p_rettime, rec->data);
 
 			ret = 0;
-			if (func_matches(r, num(r->ex_func, rec->data)))
+			if (func_matches(r, num(r, r->p_func, rec->data)))
 				ret = add_value(r, pid, (long long)(t > c ? t - c : 0), false);
 			break;
 		}
