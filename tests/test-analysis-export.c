@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <traceevent/event-parse.h>
+
 #include "ftx/analysis.h"
 #include "ftx/tracedat.h"
 #include "test-analysis.h"
@@ -169,6 +171,94 @@ START_TEST(test_chrome_events)
 END_TEST
 
 /*
+ * Every record of a trace of tracepoints is one "i" event, in record order,
+ * with its time and each number field as libtraceevent reads it, printed by
+ * printf (signed by its C type; above 2^53 a hex string): across byte orders,
+ * word sizes and the bench's kind of values (pointers, AT_FDCWD, repeats).
+ */
+static const char *const plain[] = {
+	"fixtures/linux-6.1-amd64/sched_syscalls.v7",
+	"fixtures/synth/le64.v6",
+	"fixtures/synth/be64.v6",
+	"fixtures/synth/le32.v6",
+	"fixtures/synth/be32-zstd.v7",
+	"fixtures/linux-6.1-amd64/kprobe_openat2.v6",
+};
+
+START_TEST(test_chrome_fields)
+{
+	char dat[256], path[] = "/tmp/ftx-test-chrome-XXXXXX", line[8192], want[512];
+	unsigned long long recs = 0, nums = 0;
+	struct ftx_tracedat *td;
+	struct tep_record *rec;
+	struct tep_handle *tep;
+	FILE *in;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(dat, sizeof(dat), "%s.dat", plain[_i]);
+	export(dat, path);
+	in = fopen(path, "r");
+	ck_assert_ptr_nonnull(in);
+	td = ftx_tracedat_open(dat, FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_ptr_nonnull(td);
+	tep = ftx_tracedat_tep(td);
+	while (ftx_tracedat_next(td, &rec) == 1) {
+		struct tep_event *ev = tep_find_event(tep, tep_data_type(tep, rec));
+		struct tep_format_field *f;
+		const char *args;
+
+		ck_assert_ptr_nonnull(ev);
+		do
+			ck_assert_msg(fgets(line, sizeof(line), in) != NULL, "%s: records after the last event",
+				      dat);
+		while (strncmp(line, "{\"ph\":\"i\",\"s\":\"t\"", 17));
+		snprintf(want, sizeof(want), "{\"ph\":\"i\",\"s\":\"t\",\"name\":\"%s\",\"cat\":\"%s\",",
+			 ev->name, ev->system);
+		ck_assert_msg(!strncmp(line, want, strlen(want)), "%s: %s for %s", dat, line, want);
+		snprintf(want, sizeof(want), ",\"ts\":%llu.%03llu,", rec->ts / 1000, rec->ts % 1000);
+		ck_assert_msg(strstr(line, want) != NULL, "%s: %s without %s", dat, line, want);
+		args = strstr(line, ",\"args\":{");
+		ck_assert_ptr_nonnull(args);
+		for (f = ev->format.fields; f; f = f->next) {
+			unsigned long long v = 0;
+			long long sv;
+			const char *at;
+			int n;
+
+			if (f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_STRING | TEP_FIELD_IS_DYNAMIC) ||
+			    f->offset + f->size > rec->size)
+				continue;
+			ck_assert_int_eq(tep_read_number_field(f, rec->data, &v), 0);
+			sv = f->size == 1 ? (signed char)v : f->size == 2 ? (short)v :
+			     f->size == 4 ? (int)v : (long long)v;
+			n = snprintf(want, sizeof(want), "\"%s\":", f->name);
+			if (f->flags & TEP_FIELD_IS_SIGNED)
+				snprintf(want + n, sizeof(want) - n, "%lld", sv);
+			else if (v >> 53)
+				snprintf(want + n, sizeof(want) - n, "\"0x%llx\"", v);
+			else
+				snprintf(want + n, sizeof(want) - n, "%llu", v);
+			at = strstr(args, want);
+			ck_assert_msg(at && (at[strlen(want)] == ',' || at[strlen(want)] == '}'),
+				      "%s: %s without %s", dat, line, want);
+			nums++;
+		}
+		recs++;
+	}
+	ftx_tracedat_close(td);
+	while (fgets(line, sizeof(line), in))
+		ck_assert_msg(strncmp(line, "{\"ph\":\"i\",\"s\":\"t\"", 17),
+			      "%s: an event past the records: %s", dat, line);
+	fclose(in);
+	unlink(path);
+	ck_assert_uint_ge(recs, 10);
+	ck_assert_uint_ge(nums, recs);
+}
+END_TEST
+
+/*
  * record --pmc's counters (function_graph and --pmc cpu-clock,context-switches@20
  * on Debian's 6.1 amd64 kernel, tests/vm/scenarios/analysis.sh): one "C"
  * sample per EV=COUNT of each 'ftx_pmc: cpu=N' line of trace-cmd's report, on
@@ -263,6 +353,7 @@ Suite *analysis_export_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_chrome_calls_nest, 0, sizeof(fgraph) / sizeof(fgraph[0]));
 	tcase_add_test(tc, test_chrome_events);
+	tcase_add_loop_test(tc, test_chrome_fields, 0, sizeof(plain) / sizeof(plain[0]));
 	tcase_add_test(tc, test_chrome_pmc_counters);
 	suite_add_tcase(s, tc);
 	return s;
