@@ -355,6 +355,10 @@ static const struct opt_case opt_cases[] = {
 	{ "fgraph_entries", "linux-6.1-arm64/fgraph_openat2.v6", 0, -1, { "funcgraph_entry" },
 	  NULL, false },
 	{ "fgraph_pid110", "linux-6.1-amd64/fgraph_openat2.v6", 0, -1, { NULL }, "110", false },
+	/* --pid decided by the bytes: stack traces after a shown record of their CPU */
+	{ "stack_pid7388", "host-6.18/sched_stack.v6", 0, -1, { NULL }, "7388", false },
+	/* no function_graph lookahead (-N): the other CPUs are not read */
+	{ "comm_exec_N_cpu1", "linux-6.1-arm64/sched_comm_exec.v7", 0, 1, { NULL }, NULL, true },
 };
 
 static void check_output(const struct ftx_report_opts *o, const char *gpath)

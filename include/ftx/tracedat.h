@@ -162,6 +162,24 @@ int ftx_tracedat_load_event(struct ftx_tracedat *td, int id);
 int ftx_tracedat_load_events(struct ftx_tracedat *td,
 			     bool (*match)(const char *sys, const char *name, void *arg), void *arg);
 
+/* Where a number field of an event sits in its records (ftx_tracedat_event_field()) */
+struct ftx_tracedat_field {
+	unsigned int offset, size;
+	bool is_signed;
+};
+
+/**
+ * ftx_tracedat_event_field - field @name of event @id, a common field or its
+ * own (first as tep_find_any_field() finds it), from libtraceevent's parse or,
+ * for a format left for later (FTX_TRACEDAT_LAZY_FORMATS), from its checked
+ * text without parsing it
+ * Returns 1 with *@fl set when it is a plain number (1, 2, 4 or 8 bytes; no
+ * array, string, pointer or dynamic field), 0 when the event has no such
+ * field, -1 when the file has no event @id, -2 when the field is another kind.
+ */
+int ftx_tracedat_event_field(struct ftx_tracedat *td, int id, const char *name,
+			     struct ftx_tracedat_field *fl);
+
 /** ftx_tracedat_max_event_id - the largest event id of the file's formats, parsed or not; -1: none */
 int ftx_tracedat_max_event_id(struct ftx_tracedat *td);
 

@@ -910,6 +910,7 @@ struct pid_index {
 	unsigned long long *pids;
 	int n;
 	bool swap;		/* the file's byte order is not the host's */
+	unsigned int type_off, type_size;	/* common_type (pid_match()) */
 };
 
 /*
@@ -932,6 +933,34 @@ static bool pid_may_match(const struct pid_index *pi, const struct tep_record *r
 		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
 			return true;
 		v = ftx_read_uint((const char *)rec->data + pf->f[i].off, pf->f[i].size, pi->swap);
+		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
+			v |= ~0ull << (pf->f[i].size * 8);
+		for (k = 0; k < pi->n; k++)
+			if (v == pi->pids[k])
+				return true;
+	}
+	return false;
+}
+
+/*
+ * --pid alone, every field plain (run_index_pids_fast()): whether a field of
+ * the record holds one of the pids, its type and fields read where
+ * libtraceevent's filter reads them (in place, past a short record too: the
+ * page's bytes or the zeros after it). Unknown ids match nothing.
+ */
+static bool pid_match(const struct pid_index *pi, const struct tep_record *rec)
+{
+	const uint8_t *d = rec->data;
+	unsigned int type = (unsigned int)ftx_read_uint(d + pi->type_off, pi->type_size, pi->swap);
+	const struct pid_fields *pf;
+	int i, k;
+
+	if (type > (unsigned int)pi->max)
+		return false;
+	pf = &pi->f[type];
+	for (i = 0; i < pf->n; i++) {
+		unsigned long long v = ftx_read_uint(d + pf->f[i].off, pf->f[i].size, pi->swap);
+
 		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
 			v |= ~0ull << (pf->f[i].size * 8);
 		for (k = 0; k < pi->n; k++)
@@ -1401,6 +1430,12 @@ struct run {
 	 */
 	struct pid_index pid;
 	/*
+	 * --pid alone where every event's fields are plain numbers: r->pid
+	 * decides (pid_match()), no filter is compiled and no format parsed
+	 * for it
+	 */
+	bool pid_fast;
+	/*
 	 * trace-cmd shows a kernel_stack/user_stack record the positive
 	 * filters miss when the last record of its CPU that reached the
 	 * negative ones was shown
@@ -1503,7 +1538,12 @@ static bool run_match(struct run *r, struct tep_record *rec)
 	int i, ret, type = rec->size >= 8 ? tep_data_type(tep, rec) : -1;
 	bool found = false;
 
-	if (r->nfilters) {
+	if (r->pid_fast) {
+		/* the pid filters are all the positive ones, no negative: as below */
+		if (!pid_match(&r->pid, rec) && !run_stack_follows(r, rec, type))
+			return false;
+		run_set_shown(r, rec, true);
+	} else if (r->nfilters) {
 		bool may = r->npos &&
 			   !(r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type]) &&
 			   !(r->pid.f && !pid_may_match(&r->pid, rec, type));
@@ -1682,11 +1722,9 @@ static int run_add_filter(struct run *r, struct tep_handle *tep, const char *in,
  * all events; one filter per pid (the filters are or-ed), so that no
  * expression grows with the number of pids.
  */
-static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char *const *pids,
-			      int npids)
+static int run_check_pids(const char *const *pids, int npids)
 {
 	unsigned long long v;
-	char buf[128];
 	int i;
 
 	for (i = 0; i < npids; i++) {
@@ -1695,6 +1733,19 @@ static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char 
 			ftx_error_set("--pid wants a process id, not '%s'", pids[i]);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+static int run_add_pid_filter(struct run *r, struct tep_handle *tep, const char *const *pids,
+			      int npids)
+{
+	unsigned long long v;
+	char buf[128];
+	int i;
+
+	for (i = 0; i < npids; i++) {
+		ftx_parse_uint(pids[i], &v);	/* run_check_pids() */
 		snprintf(buf, sizeof(buf), ".*:(common_pid==%llu)||(pid==%llu)||(next_pid==%llu)",
 			 v, v, v);
 		if (run_add_filter(r, tep, buf, false))
@@ -1760,6 +1811,77 @@ static void run_index_pids(struct run *r, struct tep_handle *tep, const char *co
 		if (ev->id == r->kstack_id || ev->id == r->ustack_id)
 			pf->exact = false;
 	}
+}
+
+/*
+ * --pid alone, decided by the bytes: trace-cmd's filter over every event,
+ * "(common_pid==P)||(pid==P)||(next_pid==P)", is where each of those fields
+ * is a plain number (or absent: libtraceevent compares a missing field
+ * false) "one of them holds P". The fields are read from the formats' text
+ * (ftx_tracedat_event_field()), so no format is parsed for it: the bench
+ * file holds 742 and a report meets about 10. false: some event's field is
+ * another kind, an id repeats or the file has no event: the generic path.
+ */
+static bool run_index_pids_fast(struct run *r, struct tep_handle *tep, const char *const *pids,
+				int npids)
+{
+	static const char *const names[] = { "common_pid", "pid", "next_pid" };
+	int max = ftx_tracedat_max_event_id(r->td), n = tep_get_events_count(tep), id, i, k;
+	struct tep_event *ev0 = tep_get_event(tep, 0);
+	struct tep_format_field *t;
+	struct pid_index pi = { 0 };
+
+	if (max < 0 || max > (1 << 20) || !ev0)
+		return false;
+	t = tep_find_common_field(ev0, "common_type");
+	if (!t || t->offset < 0 || (t->size != 1 && t->size != 2 && t->size != 4))
+		return false;
+	/* libtraceevent keeps its events sorted by id */
+	for (i = 1; i < n; i++)
+		if (tep_get_event(tep, i)->id == tep_get_event(tep, i - 1)->id)
+			return false;
+	pi.pids = calloc(npids, sizeof(*pi.pids));
+	pi.f = calloc(max + 1, sizeof(*pi.f));
+	if (!pi.pids || !pi.f)
+		goto no;
+	for (id = 0; id <= max; id++) {
+		struct pid_fields *pf = &pi.f[id];
+
+		pf->exact = true;
+		for (k = 0; k < 3; k++) {
+			struct ftx_tracedat_field fl;
+			int ret = ftx_tracedat_event_field(r->td, id, names[k], &fl);
+
+			if (ret == -1)
+				break;		/* no such event: no filter of it, no match */
+			if (ret == 0)
+				continue;
+			/* read in place: within the page and the zeros after it */
+			if (ret < 0 || fl.offset + fl.size > 65536)
+				goto no;
+			pf->f[pf->n].off = fl.offset;
+			pf->f[pf->n].size = fl.size;
+			pf->f[pf->n].sign = fl.is_signed;
+			pf->n++;
+		}
+		/* stack traces may follow a shown record: the reader thread keeps them */
+		if (id == r->kstack_id || id == r->ustack_id)
+			pf->exact = false;
+	}
+	for (k = 0; k < npids; k++)
+		ftx_parse_uint(pids[k], &pi.pids[k]);	/* run_check_pids() */
+	pi.n = npids;
+	pi.max = max;
+	pi.swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	pi.type_off = t->offset;
+	pi.type_size = t->size;
+	r->pid = pi;
+	r->pid_fast = true;
+	return true;
+no:
+	free(pi.pids);
+	free(pi.f);
+	return false;
 }
 
 static int run_stat(struct run *r, const struct ftx_report_opts *o)
@@ -1863,7 +1985,7 @@ static int run_record(struct run *r, const struct ftx_report_opts *o, struct ftx
 	if (o->cpus && (rec->cpu >= o->ncpus || !o->cpus[rec->cpu] ||
 			ftx_tracedat_record_instance(rec)))
 		return 0;
-	if ((r->nfilters || r->irq_flags) && !run_match(r, rec))
+	if ((r->nfilters || r->pid_fast || r->irq_flags) && !run_match(r, rec))
 		return 0;
 	if (ftx_tracedat_nr_buffers(r->td)) {
 		const char *inst = ftx_tracedat_record_instance(rec);
@@ -2059,7 +2181,8 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	 * --cpu hides the other CPUs' records but, as trace-cmd's, the
 	 * function_graph lookahead still sees them: an event of another CPU
 	 * between an entry and its exit keeps the entry from folding into
-	 * "func();". Only --stat reads the selected CPUs alone.
+	 * "func();". --stat reads the selected CPUs alone, and so does a
+	 * report without that lookahead (below).
 	 */
 	if (o->cpus && o->stat)
 		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
@@ -2076,11 +2199,15 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	for (i = 0; i < o->nfilters; i++)
 		if (run_add_filter(&r, tep, o->filters[i], o->filter_neg && o->filter_neg[i]))
 			goto out;
-	if (o->npids && run_add_pid_filter(&r, tep, o->pids, o->npids))
+	if (o->npids && run_check_pids(o->pids, o->npids))
+		goto out;
+	if (o->npids && !o->nfilters && !o->stat)
+		run_index_pids_fast(&r, tep, o->pids, o->npids);
+	if (o->npids && !r.pid_fast && run_add_pid_filter(&r, tep, o->pids, o->npids))
 		goto out;
 	if (r.nfilters)
 		run_index_filters(&r, tep);
-	if (o->npids && !o->nfilters)
+	if (o->npids && !o->nfilters && !r.pid_fast)
 		run_index_pids(&r, tep, o->pids, o->npids);
 	r.irq_flags = (o->no_hardirq ? TRACE_FLAG_HARDIRQ : 0) |
 		      (o->no_softirq ? TRACE_FLAG_SOFTIRQ : 0);
@@ -2105,6 +2232,9 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (!f || fmt_set_loader(f, load_event, r.td, ftx_tracedat_max_event_id(r.td)))
 		goto out;
 	ftx_report_fmt_set_ts_offset(f, o->ts_offset);
+	/* no function_graph entry to fold: the other CPUs' records are never read */
+	if (o->cpus && f->id_fg_ent < 0)
+		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
 	if (o->wakeup) {
 		r.wakeup = ftx_wakeup_alloc(tep);
 		if (!r.wakeup && errno != ENOENT)

@@ -17,7 +17,9 @@
  * parsed at open; odd formats (the canary's) are parsed at open after all
  * kept ones, as before. Each later parse runs under the fault guard.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,4 +360,95 @@ int ftx_tracedat_max_event_id(struct ftx_tracedat *td)
 			max = ev->id;
 	}
 	return max;
+}
+
+/* libtraceevent's field of a parsed event, as ftx_tracedat_event_field() says it */
+static int tep_field_kind(struct tep_event *ev, const char *name, struct ftx_tracedat_field *fl)
+{
+	struct tep_format_field *f = tep_find_any_field(ev, name);
+
+	if (!f)
+		return 0;
+	if ((f->flags & (TEP_FIELD_IS_ARRAY | TEP_FIELD_IS_DYNAMIC | TEP_FIELD_IS_STRING |
+			 TEP_FIELD_IS_POINTER | TEP_FIELD_IS_RELATIVE)) ||
+	    (f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8) || f->offset < 0)
+		return -2;
+	fl->offset = f->offset;
+	fl->size = f->size;
+	fl->is_signed = f->flags & TEP_FIELD_IS_SIGNED;
+	return 1;
+}
+
+static unsigned long text_num(const char *p, const char *key)
+{
+	unsigned long v = 0;
+
+	p = strstr(p, key);
+	for (p += strlen(key); *p >= '0' && *p <= '9' && v < (1ul << 30); p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+/*
+ * The same from a kept format's text: every field line of it is
+ * "\tfield:DECL;\toffset:N;\tsize:N;\tsigned:[01];\n" with DECL of
+ * identifiers, blanks, '*' and brackets (format_is_plain() let no other
+ * through). A DECL holding @name as any of its identifiers answers: a plain
+ * number when it is "TYPE... NAME" alone (no brackets, '*', char, dynamic
+ * location), else -2, whatever libtraceevent would make of it.
+ */
+static int text_field_kind(const char *t, const char *name, struct ftx_tracedat_field *fl)
+{
+	size_t nlen = strlen(name);
+	const char *p = t;
+
+	while ((p = strstr(p, "\tfield:"))) {
+		const char *decl = p + 7, *semi = strchr(decl, ';'), *q, *last = NULL;
+		bool named = false;
+		unsigned long size;
+
+		if (!semi)
+			return -2;
+		for (q = decl; q < semi;) {
+			const char *w = q;
+
+			while (q < semi && (isalnum((unsigned char)*q) || *q == '_'))
+				q++;
+			if (q == w) {
+				q++;
+				continue;
+			}
+			last = w;
+			named |= (size_t)(q - w) == nlen && !memcmp(w, name, nlen);
+		}
+		p = semi;
+		if (!named)
+			continue;
+		if (semi - last != (ptrdiff_t)nlen || memchr(decl, '[', semi - decl) ||
+		    memchr(decl, '*', semi - decl) || memmem(decl, semi - decl, "__data_loc", 10) ||
+		    memmem(decl, semi - decl, "__rel_loc", 9) || memmem(decl, semi - decl, "char", 4))
+			return -2;
+		size = text_num(semi, ";\tsize:");
+		if (size != 1 && size != 2 && size != 4 && size != 8)
+			return -2;
+		fl->offset = text_num(semi, ";\toffset:");
+		fl->size = size;
+		fl->is_signed = text_num(semi, ";\tsigned:") != 0;
+		return 1;
+	}
+	return 0;
+}
+
+int ftx_tracedat_event_field(struct ftx_tracedat *td, int id, const char *name,
+			     struct ftx_tracedat_field *fl)
+{
+	struct td_lazy key = { .id = id }, *l = NULL;
+	struct tep_event *ev;
+
+	if (td->nlazy && !td->lazy_off)
+		l = bsearch(&key, td->lazy, td->nlazy, sizeof(*td->lazy), by_id);
+	if (l && !l->done && l->buf)
+		return text_field_kind(l->buf, name, fl);
+	ev = tep_find_event(td->tep, id);
+	return ev ? tep_field_kind(ev, name, fl) : -1;
 }
