@@ -359,6 +359,10 @@ static const struct opt_case opt_cases[] = {
 	{ "stack_pid7388", "host-6.18/sched_stack.v6", 0, -1, { NULL }, "7388", false },
 	/* no function_graph lookahead (-N): the other CPUs are not read */
 	{ "comm_exec_N_cpu1", "linux-6.1-arm64/sched_comm_exec.v7", 0, 1, { NULL }, NULL, true },
+	/* no entry on the CPU shown (a look at it alone first): the other one is not read */
+	{ "comm_exec_cpu0", "linux-6.1-arm64/sched_comm_exec.v7", 0, 0, { NULL }, NULL, false },
+	/* entries on the smaller CPU: the lookahead sees the other one */
+	{ "fgraph_arm64_cpu1", "linux-6.1-arm64/fgraph_openat2.v6", 0, 1, { NULL }, NULL, false },
 };
 
 static void check_output(const struct ftx_report_opts *o, const char *gpath)

@@ -2132,6 +2132,52 @@ static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct f
 	return d->on ? d : NULL;
 }
 
+/*
+ * --cpu on a file with function_graph entries: does no selected CPU hold
+ * one? Then no lookahead ever looks past them and the other CPUs need not
+ * be read. Worth a look of its own (a second reader over the selected CPUs,
+ * stopping at the first entry) when they hold less than half of the data;
+ * any doubt (no look, a damaged file) reads them all.
+ */
+static bool cpus_without_entries(struct ftx_tracedat *td, const struct ftx_report_opts *o,
+				 int fg_ent)
+{
+	struct tep_handle *tep = ftx_tracedat_tep(td);
+	struct tep_event *ev0 = tep_get_event(tep, 0);
+	struct tep_format_field *t = ev0 ? tep_find_common_field(ev0, "common_type") : NULL;
+	uint64_t sel = 0, all = 0, off, size;
+	struct ftx_tracedat *scan;
+	struct tep_record *rec;
+	bool swap, found = false;
+	int i, ret = -1;
+
+	if (!t || t->offset < 0 || (t->size != 1 && t->size != 2 && t->size != 4) ||
+	    ftx_tracedat_nr_buffers(td))
+		return false;
+	for (i = 0; i < ftx_tracedat_cpus(td); i++) {
+		if (ftx_tracedat_cpu_data(td, i, &off, &size))
+			continue;
+		all += size;
+		if (i < o->ncpus && o->cpus[i])
+			sel += size;
+	}
+	if (2 * sel >= all)
+		return false;
+	swap = tep_is_file_bigendian(tep) != tep_is_local_bigendian(tep);
+	scan = ftx_tracedat_open(o->input ? o->input : "trace.dat",
+				 FTX_TRACEDAT_LAZY_KALLSYMS | FTX_TRACEDAT_LAZY_FORMATS |
+				 FTX_TRACEDAT_NO_PLUGINS);
+	if (!scan)
+		return false;
+	ftx_tracedat_set_cpus(scan, o->cpus, o->ncpus);
+	while (!found && (ret = ftx_tracedat_next(scan, &rec)) > 0)
+		/* the type where it sits, as the formatter reads it */
+		found = (int)ftx_read_uint((const char *)rec->data + t->offset, t->size, swap) ==
+			fg_ent;
+	ftx_tracedat_close(scan);
+	return !found && ret == 0;
+}
+
 /* The events the report looks up by name (stack traces, function printing, -w) */
 static bool named_event(const char *sys, const char *name, void *arg)
 {
@@ -2233,7 +2279,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		goto out;
 	ftx_report_fmt_set_ts_offset(f, o->ts_offset);
 	/* no function_graph entry to fold: the other CPUs' records are never read */
-	if (o->cpus && f->id_fg_ent < 0)
+	if (o->cpus && (f->id_fg_ent < 0 || cpus_without_entries(r.td, o, f->id_fg_ent)))
 		ftx_tracedat_set_cpus(r.td, o->cpus, o->ncpus);
 	if (o->wakeup) {
 		r.wakeup = ftx_wakeup_alloc(tep);
