@@ -4,7 +4,9 @@
 # make bench: ftx against the field's tools on the same input, in one run.
 #  1. report speed: ftx report vs trace-cmd report, output to /dev/null, in
 #     interleaved rounds (minimum wall of each), ftx on 1 and 2 CPUs, with the
-#     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace).
+#     options -l -t --cpu -F --pid; peak RSS of each (flat in the trace); the
+#     large file's decompress-and-walk alone (scripts/bench-walk.c), the bound
+#     of a filtered report.
 #  2. recording cost like for like: each ftx run against a floor (a bare instance
 #     with the same events that nobody reads) traced the same way: ftx -F -c
 #     against the command's pid in set_event_pid (raw_syscalls, also with
@@ -116,6 +118,14 @@ elif [ "$(id -u)" = 0 ]; then
 else
 	echo "   SKIP the large file: no $big and not root to record one"
 fi
+# the least a filtered report does: decompress and walk (against build's libftx.a)
+walk=
+lib=$(dirname "$FTX")/libftx.a
+if [ "${BENCH_ONLY:-}" != 1c ] && [ -r "$lib" ] &&
+   gcc -O2 -pthread -I"$top/include" $(pkg-config --cflags libtraceevent) -o "$work/walk" \
+	"$top/scripts/bench-walk.c" "$lib" $(pkg-config --libs libtraceevent libzstd zlib) -ldl -lm; then
+	walk=$work/walk
+fi
 [ "${BENCH_ONLY:-}" = 1c ] || printf '%-28s %-18s %8s %11s %8s %8s %8s %8s %7s %11s %10s %8s\n' \
 	file options events trace-cmd-s ftx-1cpu ftx-2cpu speedup 1cpu-x scaling CPU-s:tc/ftx tc-RSS ftx-RSS
 for f in "${files[@]}"; do
@@ -134,6 +144,9 @@ for f in "${files[@]}"; do
 			  keep "f1$o" taskset -c 0 "$FTX" report $o -i "$f" &&
 			  keep "f2$o" "$FTX" report $o -i "$f"; } || exit 1
 		done
+		if [ -n "$walk" ] && [ "$f" = "${files[-1]}" ]; then
+			{ keep w1 taskset -c 0 "$walk" "$f" && keep w2 "$walk" -j 2 "$f"; } || exit 1
+		fi
 	done
 	for o in "${opts[@]}"; do
 		# shellcheck disable=SC2086
@@ -145,6 +158,23 @@ for f in "${files[@]}"; do
 			"$(echo "$f1 / ($f2 + 0.0001)" | bc -l)" "${bcpu[tc$o]}" "${bcpu[f2$o]}" \
 			"${rss[tc$o]}" "${rss[f2$o]}"
 	done
+	if [ -n "$walk" ] && [ "$f" = "${files[-1]}" ]; then
+		events=$("$walk" "$f" | cut -d' ' -f1)
+		printf '%-28s %-18s %8s %11s %8.3f %8.3f %8s %8s %7.2fx %5s/%-5.2f %7s    %5s KB\n' \
+			"$(basename "$f" .dat)" "(walk only)" "$events" - "${best[w1]}" "${best[w2]}" \
+			- - "$(echo "${best[w1]} / (${best[w2]} + 0.0001)" | bc -l)" - "${bcpu[w2]}" - \
+			"${rss[w2]}"
+		wf=${best[w2]} tF=${best[tc-F sched_switch]} tP=${best[tc--pid $fpid]}
+		echo "   (walk only: scripts/bench-walk.c decompresses and walks every record, reading its"
+		echo "   type where it sits, printing nothing: the least -F and --pid can do, as both must"
+		printf '   find the few records they keep among all. -F sched_switch takes %.2fx it, --pid %.2fx;\n' \
+			"$(echo "${best[f2-F sched_switch]} / $wf" | bc -l)" \
+			"$(echo "${best[f2--pid $fpid]} / $wf" | bc -l)"
+		printf '   trace-cmd -F takes %.1fx the walk, its --pid %.1fx: the most ftx can be faster than\n' \
+			"$(echo "$tF / $wf" | bc -l)" "$(echo "$tP / $wf" | bc -l)"
+		printf '   those without a faster walk; 10x trace-cmd -F would be %.3f s)\n' \
+			"$(echo "$tF / 10" | bc -l)"
+	fi
 done
 echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 1;"
 echo "   scaling: ftx 1 CPU / 2 CPUs; CPU-s: least user+system seconds, trace-cmd's / ftx's on"
