@@ -1421,6 +1421,12 @@ struct run {
 	 */
 	bool *may_match;
 	int may_max;
+	/*
+	 * Per event id, whether a positive filter passes all its records (an
+	 * event named without an expression: libtraceevent's TRUE): those
+	 * match without a tep_filter_match() each. Same size as may_match.
+	 */
+	bool *sure;
 	int irq_flags;		/* -I/-S: records with any of these latency flags are left out */
 	/*
 	 * --pid alone: per event id the fields its filter compares (common_pid,
@@ -1548,6 +1554,7 @@ static bool run_match(struct run *r, struct tep_record *rec)
 			   !(r->may_match && type >= 0 && type <= r->may_max && !r->may_match[type]) &&
 			   !(r->pid.f && !pid_may_match(&r->pid, rec, type));
 
+		found = may && r->sure && type >= 0 && type <= r->may_max && r->sure[type];
 		for (i = 0; may && i < r->nfilters && !found; i++) {
 			if (r->neg[i])
 				continue;
@@ -1591,6 +1598,19 @@ static void run_index_filters(struct run *r, struct tep_handle *tep)
 	if (!r->may_match)
 		return;
 	r->may_max = max;
+	r->sure = calloc(max + 1, sizeof(*r->sure));
+	for (k = 0; r->sure && k < r->nfilters; k++) {
+		const struct tep_event_filter *flt = r->filters[k];
+
+		for (i = 0; !r->neg[k] && i < flt->filters; i++) {
+			const struct tep_filter_type *ft = &flt->event_filters[i];
+
+			if (ft->event_id >= 0 && ft->event_id <= max && ft->filter &&
+			    ft->filter->type == TEP_FILTER_ARG_BOOLEAN &&
+			    ft->filter->boolean.value == TEP_FILTER_TRUE)
+				r->sure[ft->event_id] = true;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		int id = tep_get_event(tep, i)->id;
 
@@ -2333,6 +2353,7 @@ out:
 	free(r.last_shown);
 	ftx_wakeup_free(r.wakeup);
 	free(r.may_match);
+	free(r.sure);
 	free(r.pid.f);
 	free(r.pid.pids);
 	ftx_report_fmt_free(f);
