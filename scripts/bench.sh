@@ -603,7 +603,10 @@ echo "   threads; -g vfs_read of busybox dd's one-byte reads pinned to the last 
 echo "   drain free on the other; 5 interleaved rounds, minimum wall of each; floors: the tracer at"
 echo "   the top level with the same buffer, nobody reading, bare or with a pid in"
 echo "   set_ftrace_notrace_pid and set_event_notrace_pid as ftx's self-filter; temp files in the"
-echo "   guest's RAM; ctx-sw: the guest's context switches during the run, all CPUs)"
+echo "   guest's RAM; ctx-sw: the guest's context switches during the run, all CPUs; rec-CPU:"
+echo "   ftx's threads' CPU seconds in all, during dd and after it (the file's assembly and the"
+echo "   tracer's restore), the rest before dd (turning the tracer on); wakes/s: the drain"
+echo "   threads' sleeps per second of dd, the main thread's apart)"
 if [ -n "${BENCH_SKIP_VM:-}" ]; then
 	echo "   SKIP: BENCH_SKIP_VM is set"
 else
@@ -619,21 +622,24 @@ else
 		echo "   SKIP: no result from the guest:"
 		grep -E '^(SKIP|FAIL)' "$work/vm.out" | head -5 | sed 's/^/   /'
 	else
-		printf '%-40s %7s %6s %8s %8s %10s %7s %7s %8s\n' case seconds spread slowdown cost events \
-			lost rec-CPU ctx-sw
+		printf '%-36s %6s %6s %8s %6s %7s %5s %-16s %7s %6s\n' case seconds spread slowdown cost \
+			events lost "rec-CPU/dur/aft" wakes/s ctx-sw
 		awk '
 		function keep(k, v) {
 			if (!(k in worst) || v > worst[k]) worst[k] = v
 			if (!(k in best) || v < best[k]) {
 				best[k] = v; ev[k] = $4; lo[k] = $5; cpu[k] = $6; cs[k] = $7
+				rc[k] = NF >= 11 ? sprintf("%s/%s/%s", $6, $8, $9) : $6
+				wk[k] = NF >= 11 ? sprintf("%s,%s", $10, $11) : "-"
+				du[k] = NF >= 11 ? $8 : "-"; af[k] = NF >= 11 ? $9 : "-"
 			}
 		}
 		$3 != "" { keep($2, $3) }
 		function spread(k) { return (worst[k] - best[k]) * 100 / best[k] }
 		function line(name, k, f) {
-			printf "%-40s %7.2f %5.0f%% %7.2fx %8s %10s %7s %6s%s %8s\n", name, best[k], spread(k),
-				best[k] / a, f ? sprintf("%.2fx", best[k] / f) : "-", ev[k], lo[k], cpu[k],
-				cpu[k] == "-" ? "" : "s", cs[k]
+			printf "%-36s %6.2f %5.0f%% %7.2fx %6s %7s %5s %-16s %7s %6s\n", name, best[k], spread(k),
+				best[k] / a, f ? sprintf("%.2fx", best[k] / f) : "-", ev[k] == "" ? "-" : ev[k],
+				lo[k] == "" ? "-" : lo[k], rc[k] == "" ? "-" : rc[k], wk[k] == "" ? "-" : wk[k], cs[k]
 		}
 		END {
 			a = best["alone"]
@@ -649,7 +655,8 @@ else
 			for (k in best) if (k != "alone" && spread(k) > fs) fs = spread(k)
 			c1 = best["ftx"] / best["floor-notrace"]; c2 = best["nofilter"] / best["floor"]
 			d = (c1 > c2 ? c1 : c2) - 1; if (d < 0) d = -d
-			printf "   ftx'"'"'s threads: at most %ss of CPU (the whole recording, the file written after the\n   workload included) beside the %.2fs the workload ran: two host threads busy at once where\n   the floor keeps one; host load average: %s\n", cpu["ftx"], best["ftx"], load
+			printf "   ftx'"'"'s threads (its fastest run): %ss of CPU in all beside the %.2fs the workload ran, %ss\n   of it during the workload, %ss after it; host load average: %s\n", cpu["ftx"],
+				best["ftx"], du["ftx"], af["ftx"], load
 			if (fs > d * 100)
 				printf "   (spread: the slowest run over the fastest, up to %.0f%% among the traced cases, more than\n   any cost here differs from 1.00x: this guest on this host cannot tell those costs apart)\n", fs
 		}' load="$(cut -d' ' -f1-3 /proc/loadavg)" "$vmres/bench.txt"
@@ -659,6 +666,45 @@ else
 			[ -s "$vmres/pids-$c.txt" ] &&
 				echo "   pid lists during ftx record$o: $(tr '\n' ';' < "$vmres/pids-$c.txt")"
 		done
+		# ftx's threads one by one over its fastest run's dd (wl-ftx-N.rec; drains in
+		# CPU order)
+		fr=$(awk '$2 == "ftx" { print $3, $1 }' "$vmres/bench.txt" | sort -n | head -1)
+		[ -s "$vmres/wl-ftx-${fr#* }.rec" ] && awk -v s="${fr% *}" '
+			{ t = $3; if (!(t in seen)) { seen[t] = 1; o[++n] = t }; tk[$1, t] = $5; v[$1, t] = $4
+			  on[$1, t] = $6 }
+			END {
+				printf "   ftx'"'"'s threads during that run'"'"'s dd (%ss):", s
+				for (i = 1; i <= n; i++) {
+					t = o[i]
+					printf "%s %s %.2fs CPU, %.1f sleeps/s%s", (i > 1 ? ";" : ""),
+						(i == 1 ? "main thread" : "drain " (i - 1)), (tk["a", t] - tk["b", t]) / 100,
+						(v["a", t] - v["b", t]) / (s > 0 ? s : 1),
+						(on["a", t] == "" ? "" : ", last on cpu" on["a", t])
+				}
+				printf "\n"
+			}' "$vmres/wl-ftx-${fr#* }.rec" | fold -s -w 97 | sed '2,$s/^ */   /'
+		# the events by function, the fastest and the slowest traced run
+		for w in head tail; do
+			fr=$(awk '$2 == "ftx" || $2 == "nofilter" { print $3, $2, $1 }' "$vmres/bench.txt" |
+				sort -n | $w -1)
+			read -r vs vc vr <<< "$fr"
+			[ -s "$vmres/fg-$vc-$vr.dat" ] || continue
+			"$FTX" report -i "$vmres/fg-$vc-$vr.dat" 2> /dev/null | awk -v w=$w -v n="$vc $vr, ${vs}s" '
+			$4 == "funcgraph_entry:" {
+				e++
+				if ($0 ~ /\| *(vfs_read|rw_verify_area|security_file_permission|apparmor_file_permission|aa_file_perm|bpf_lsm_file_permission|read_zero|__cond_resched|rcu_all_qs)\(\)/)
+					r++
+				if ($0 ~ /\| *scheduler_tick\(\)/) t++
+			}
+			END {
+				printf "   %s traced run (%s): %d calls, %d on the read path (vfs_read and the 8\n   it calls: dd'"'"'s reads, the shell'"'"'s), the other %d (%.0f%%) mostly the timer'"'"'s interrupt work inside\n   a read: %d scheduler ticks, %.0f calls a tick\n",
+					w == "head" ? "fastest" : "slowest", n, e, r, e - r, (e - r) * 100 / (e ? e : 1),
+					t, (e - r) / (t ? t : 1)
+			}'
+		done
+		rm -f "$vmres"/fg-*.dat
+		echo "   (the count swings with the run's length: a timer tick landing inside a traced read is"
+		echo "   traced whole, ~20 us a call under TCG, so a slow run gets more ticks and more events)"
 	fi
 fi
 echo

@@ -13,7 +13,11 @@
 # threads there), under ftx record and under ftx record --no-filter (its own
 # threads left in). One line per run in bench.txt: "round case seconds events
 # lost recorder-CPU-s context-switches" (the guest's /proc/stat ctxt over the
-# run); the host side (bench.sh) takes the minimum of each. Nothing is judged here.
+# run), under ftx also "CPU-s-during-dd CPU-s-after-dd drain-sleeps/s
+# main-thread-sleeps/s" from ftx's /proc stat and status files read just before
+# and just after dd (wl-CASE-ROUND.rec: "b|a process-ticks tid voluntary-switches
+# thread-ticks last-cpu" a thread a line), and each recording as fg-CASE-ROUND.dat;
+# the host side (bench.sh) takes the minimum of each. Nothing is judged here.
 set -u
 T=$TRACEFS
 rounds=5
@@ -31,9 +35,19 @@ cpu=$(($(nproc) - 1))
 cat > /tmp/wl.sh <<EOS
 [ -n "\${WL_PIDS:-}" ] && for f in set_ftrace_notrace_pid set_event_notrace_pid; do
 	echo "\$f: \$(cat $T/\$f)"; done > "\$WL_PIDS"
+rec() {
+	[ -n "\${WL_REC:-}" ] && [ "\$(cat /proc/\$PPID/comm)" = ftx ] || return 0
+	read -r _ _ _ _ _ _ _ _ _ _ _ _ _ u s _ < /proc/\$PPID/stat
+	for t in /proc/\$PPID/task/*; do
+		echo "\$1 \$((u + s)) \${t##*/} \$(awk '\$1 == "voluntary_ctxt_switches:" { print \$2 }' \$t/status)" \
+			"\$(awk '{ print \$14 + \$15, \$39 }' \$t/stat)"
+	done >> "\$WL_REC"
+}
+rec b
 read a _ < /proc/uptime
 taskset -c $cpu dd if=/dev/zero of=/dev/null bs=1 count=$count 2> /dev/null
 read b _ < /proc/uptime
+rec a
 echo "x \$(awk "BEGIN { printf \\"%.2f\\", \$b - \$a }")"
 EOS
 grep -qx "$func" "$T/available_filter_functions" ||
@@ -81,13 +95,25 @@ for r in $(seq "$rounds"); do
 		c0=$(ctxt)
 		# the temp files and the file in the guest's RAM, not on the 9p share
 		# shellcheck disable=SC2086
-		WL_PIDS=$PWD/pids-$c.txt "$FTX" record $opt -p function_graph -g "$func" -b "$kb" \
-			-o /tmp/fg.dat -- sh /tmp/wl.sh > wl.out 2> rec.err || { cat rec.err; exit 1; }
+		: > /tmp/wl.rec
+		WL_REC=/tmp/wl.rec WL_PIDS=$PWD/pids-$c.txt "$FTX" record $opt -p function_graph \
+			-g "$func" -b "$kb" -o /tmp/fg.dat -- sh /tmp/wl.sh > wl.out 2> rec.err ||
+			{ cat rec.err; exit 1; }
 		c1=$(ctxt)
 		cpus=$(sed -n 's/^recorder CPU time: \([0-9.]*\)s user, \([0-9.]*\)s system.*/\1 \2/p' \
 			rec.err | awk '{ printf "%.2f", $1 + $2 }')
-		echo "$r $c $(awk '{ print $2 }' wl.out) $(awk '$1 == "total" { print $2, $4 }' rec.err)" \
-			"${cpus:--} $((c1 - c0))" >> bench.txt
+		s=$(awk '{ print $2 }' wl.out)
+		# ftx's CPU (ticks of 10 ms) during dd and after it, and its threads'
+		# sleeps during dd per second (the main thread's 50 ms poll apart)
+		during=$(awk -v s="$s" -v tot="${cpus:--}" -v me="$(awk '{ print $3; exit }' /tmp/wl.rec)" '
+			{ k = $1; c[k] = $2; if ($3 == me) m[k] = $4; else d[k] += $4 }
+			END { printf "%.2f %s %.1f %.1f", (c["a"] - c["b"]) / 100,
+				tot == "-" ? "-" : sprintf("%.2f", tot - c["a"] / 100),
+				(d["a"] - d["b"]) / (s > 0 ? s : 1), (m["a"] - m["b"]) / (s > 0 ? s : 1) }' /tmp/wl.rec)
+		echo "$r $c $s $(awk '$1 == "total" { print $2, $4 }' rec.err)" \
+			"${cpus:--} $((c1 - c0)) $during" >> bench.txt
+		cp /tmp/wl.rec "wl-$c-$r.rec"
+		cp /tmp/fg.dat "fg-$c-$r.dat"
 		rm -f /tmp/fg.dat
 	done
 done
