@@ -605,8 +605,8 @@ echo "   the top level with the same buffer, nobody reading, bare or with a pid 
 echo "   set_ftrace_notrace_pid and set_event_notrace_pid as ftx's self-filter; temp files in the"
 echo "   guest's RAM; ctx-sw: the guest's context switches during the run, all CPUs; rec-CPU:"
 echo "   ftx's threads' CPU seconds in all, during dd and after it (the file's assembly and the"
-echo "   tracer's restore), the rest before dd (turning the tracer on); wakes/s: the drain"
-echo "   threads' sleeps per second of dd, the main thread's apart)"
+echo "   tracer's restore), the rest before dd (the setup, the tracer turned on); wakes/s: the"
+echo "   drain threads' sleeps per second of dd, the main thread's apart)"
 if [ -n "${BENCH_SKIP_VM:-}" ]; then
 	echo "   SKIP: BENCH_SKIP_VM is set"
 else
