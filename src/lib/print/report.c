@@ -12,9 +12,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <pthread.h>
 #include <regex.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +25,7 @@
 #include "ftx/util.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
+#include "record-pipe.h"
 #include "report-fast.h"
 #include "wakeup.h"
 #include <stdarg.h>
@@ -895,53 +894,6 @@ int ftx_report_fmt_record(struct ftx_report_fmt *f, struct tep_record *rec,
 	return 0;
 }
 
-/* ---------------------------------------------------------------- drops by the bytes */
-
-struct pid_fields {
-	bool exact;		/* every field below is a plain number: the bytes decide "no" */
-	int n;
-	struct { unsigned int off, size; bool sign; } f[3];
-};
-
-/* --pid's fields per event id and the pids (f NULL: none) */
-struct pid_index {
-	struct pid_fields *f;
-	int max;
-	unsigned long long *pids;
-	int n;
-	bool swap;		/* the file's byte order is not the host's */
-	unsigned int type_off, type_size;	/* common_type (pid_match()) */
-};
-
-/*
- * false: no field the --pid filters compare holds one of the pids (the value
- * as libtraceevent's filter reads it: sign-extended for signed fields), so
- * none of them matches; true: tep_filter_match() decides. It reads the
- * record's bytes alone: the reader thread calls it too.
- */
-static bool pid_may_match(const struct pid_index *pi, const struct tep_record *rec, int type)
-{
-	const struct pid_fields *pf;
-	int i, k;
-
-	if (type < 0 || type > pi->max || !pi->f[type].exact)
-		return true;
-	pf = &pi->f[type];
-	for (i = 0; i < pf->n; i++) {
-		unsigned long long v;
-
-		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
-			return true;
-		v = ftx_read_uint((const char *)rec->data + pf->f[i].off, pf->f[i].size, pi->swap);
-		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
-			v |= ~0ull << (pf->f[i].size * 8);
-		for (k = 0; k < pi->n; k++)
-			if (v == pi->pids[k])
-				return true;
-	}
-	return false;
-}
-
 /*
  * --pid alone, every field plain (run_index_pids_fast()): whether a field of
  * the record holds one of the pids, its type and fields read where
@@ -968,440 +920,6 @@ static bool pid_match(const struct pid_index *pi, const struct tep_record *rec)
 				return true;
 	}
 	return false;
-}
-
-/* ---------------------------------------------------------------- reader thread */
-
-/*
- * With two CPUs the report runs as a pipeline: a reader thread decompresses
- * and merges the CPU buffers (libtraceevent's kbuffer only; the tep handle
- * stays with the formatting thread) and hands the records over in chunks, in
- * order; the calling thread formats and writes them. Each page a chunk's
- * records come from is copied once into the chunk, followed by the zeros the
- * reader puts after its pages, so every byte a record's formatting reads
- * (a damaged __data_loc reads past the record) is what the serial loop reads.
- * A fixed number of chunks: memory stays flat in the trace's size.
- */
-#define PIPE_CHUNKS	4
-#define CHUNK_RECS	4096
-#define CHUNK_SLOTS	64		/* pages per chunk, more with more CPUs */
-
-struct chunk {
-	struct tep_record *recs;
-	int n;
-	uint8_t *pages;			/* nslots slots: a page, then FTX_TRACEDAT_PAGE_PAD zeros */
-	int used;
-	int end;			/* 0: more follow; 1: the trace's end; -1: the reader failed */
-	int err;
-	char msg[256];
-	struct chunk *next;
-};
-
-struct pipe {
-	struct ftx_tracedat *td;
-	pthread_t thread;
-	pthread_mutex_t mtx;
-	pthread_cond_t cond;
-	pthread_mutex_t td_mtx;		/* the reader, while a chunk fills (lazy kallsyms) */
-	struct chunk ck[PIPE_CHUNKS];
-	struct chunk *full, *full_tail, *free;
-	bool stop;
-	size_t slot_size, page_size;
-	int nslots;
-	/* reader thread: where each CPU's current page sits in the chunk filling */
-	uint64_t *pseq;
-	unsigned int *pgen;
-	int *pslot;
-	int npcpu;
-	unsigned int gen;
-	/* formatting thread */
-	struct chunk *cur, *ahead;
-	int pos, ahead_pos;
-	/*
-	 * Records the formatting thread would drop for their bytes alone
-	 * (--cpu, -F's events, --pid's fields), dropped by the reader
-	 * instead, before their pages are copied. The formatting thread
-	 * still filters what it gets. A function_graph entry it prints peeks
-	 * at the record after it, so the record after each entry kept here
-	 * is kept too. Set before the thread starts.
-	 */
-	struct pipe_drop {
-		bool on;
-		bool keep_next;			/* the record before was a kept entry */
-		int fg_ent;			/* funcgraph_entry's id (-1: none printed so) */
-		const bool *cpus;
-		int ncpus;
-		const bool *may_match;
-		int may_max;
-		const struct pid_index *pid;
-		unsigned int type_off, type_size;
-		bool swap;			/* the file's byte order is not the host's */
-	} drop;
-};
-
-static bool pipe_drops(struct pipe_drop *d, const struct tep_record *rec)
-{
-	bool keep = d->keep_next;
-	int type = -1;
-
-	d->keep_next = false;
-	if (rec->size >= 8 && d->type_off + d->type_size <= (unsigned int)rec->size)
-		type = ftx_read_uint((const char *)rec->data + d->type_off, d->type_size, d->swap);
-	if (!keep) {
-		if (d->cpus && (rec->cpu < 0 || rec->cpu >= d->ncpus || !d->cpus[rec->cpu]))
-			return true;
-		/* as run_match(): records too short for an event id go through */
-		if (type >= 0 && d->may_match && type <= d->may_max && !d->may_match[type])
-			return true;
-		if (type >= 0 && d->pid && !pid_may_match(d->pid, rec, type))
-			return true;
-	}
-	d->keep_next = type >= 0 && type == d->fg_ent;
-	return false;
-}
-
-static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)
-{
-	struct chunk *c;
-
-	pthread_mutex_lock(&p->mtx);
-	while (!*list && !p->stop)
-		pthread_cond_wait(&p->cond, &p->mtx);
-	c = *list;
-	if (c) {
-		*list = c->next;
-		if (tail && !*list)
-			*tail = NULL;
-		c->next = NULL;
-	}
-	pthread_mutex_unlock(&p->mtx);
-	return c;
-}
-
-static void pipe_give_free(struct pipe *p, struct chunk *c)
-{
-	pthread_mutex_lock(&p->mtx);
-	c->next = p->free;
-	p->free = c;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->mtx);
-}
-
-static void pipe_give_full(struct pipe *p, struct chunk *c)
-{
-	pthread_mutex_lock(&p->mtx);
-	c->next = NULL;
-	if (p->full_tail)
-		p->full_tail->next = c;
-	else
-		p->full = c;
-	p->full_tail = c;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->mtx);
-}
-
-static int pipe_cpu_grow(struct pipe *p, int cpu)
-{
-	int n = cpu + 64, i;
-	uint64_t *s = realloc(p->pseq, n * sizeof(*s));
-	unsigned int *g;
-	int *sl;
-
-	if (!s)
-		return -1;
-	p->pseq = s;
-	g = realloc(p->pgen, n * sizeof(*g));
-	if (!g)
-		return -1;
-	p->pgen = g;
-	sl = realloc(p->pslot, n * sizeof(*sl));
-	if (!sl)
-		return -1;
-	p->pslot = sl;
-	for (i = p->npcpu; i < n; i++) {
-		p->pgen[i] = 0;
-		p->pseq[i] = 0;
-		p->pslot[i] = 0;
-	}
-	p->npcpu = n;
-	return 0;
-}
-
-/* Fill @c with the next records; the reader's mutex is held */
-static void pipe_fill(struct pipe *p, struct chunk *c)
-{
-	struct tep_record *rec;
-	const void *page;
-	uint64_t seq;
-	int r;
-
-	c->n = c->used = c->end = 0;
-	if (!++p->gen)
-		p->gen = 1;
-	while (c->n < CHUNK_RECS && c->used < p->nslots) {
-		struct tep_record *d = &c->recs[c->n];
-		int cpu;
-
-		r = ftx_tracedat_next(p->td, &rec);
-		if (r <= 0) {
-			c->end = r ? -1 : 1;
-			break;
-		}
-		if (p->drop.on && pipe_drops(&p->drop, rec))
-			continue;
-		if (ftx_tracedat_record_page(p->td, &page, &seq) || rec->cpu < 0 ||
-		    (const uint8_t *)rec->data < (const uint8_t *)page ||
-		    (const uint8_t *)rec->data >= (const uint8_t *)page + p->page_size ||
-		    (rec->cpu >= p->npcpu && pipe_cpu_grow(p, rec->cpu))) {
-			errno = ENOMEM;
-			ftx_error_set("out of memory");
-			c->end = -1;
-			break;
-		}
-		cpu = rec->cpu;
-		if (p->pgen[cpu] != p->gen || p->pseq[cpu] != seq) {
-			p->pgen[cpu] = p->gen;
-			p->pseq[cpu] = seq;
-			p->pslot[cpu] = c->used++;
-			memcpy(c->pages + p->pslot[cpu] * p->slot_size, page, p->page_size);
-		}
-		*d = *rec;
-		d->data = c->pages + p->pslot[cpu] * p->slot_size +
-			  ((const uint8_t *)rec->data - (const uint8_t *)page);
-		c->n++;
-	}
-	if (c->end < 0) {
-		c->err = errno;
-		snprintf(c->msg, sizeof(c->msg), "%s", ftx_error());
-	}
-}
-
-static void *pipe_main(void *arg)
-{
-	struct pipe *p = arg;
-	struct chunk *c;
-	int end;
-
-	do {
-		c = pipe_take(p, &p->free, NULL);
-		if (!c)
-			break;
-		pthread_mutex_lock(&p->td_mtx);
-		pipe_fill(p, c);
-		pthread_mutex_unlock(&p->td_mtx);
-		end = c->end;
-		pipe_give_full(p, c);
-	} while (!end);
-	return NULL;
-}
-
-static void pipe_stop(struct pipe *p)
-{
-	int i;
-
-	pthread_mutex_lock(&p->mtx);
-	p->stop = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->mtx);
-	pthread_join(p->thread, NULL);
-	for (i = 0; i < PIPE_CHUNKS; i++) {
-		free(p->ck[i].recs);
-		free(p->ck[i].pages);
-	}
-	free(p->pseq);
-	free(p->pgen);
-	free(p->pslot);
-	pthread_mutex_destroy(&p->mtx);
-	pthread_mutex_destroy(&p->td_mtx);
-	pthread_cond_destroy(&p->cond);
-}
-
-/* Start the reader thread; -1 when it cannot be (the caller reads serially) */
-static int pipe_start(struct pipe *p, struct ftx_tracedat *td, const struct pipe_drop *drop)
-{
-	int i;
-
-	memset(p, 0, sizeof(*p));
-	p->td = td;
-	if (drop)
-		p->drop = *drop;
-	p->page_size = ftx_tracedat_page_size(td);
-	if (!p->page_size)
-		return -1;
-	p->slot_size = (p->page_size + FTX_TRACEDAT_PAGE_PAD + 4095) & ~(size_t)4095;
-	p->nslots = CHUNK_SLOTS + 2 * ftx_tracedat_cpus(td);
-	for (i = 0; i < PIPE_CHUNKS; i++) {
-		struct chunk *c = &p->ck[i];
-
-		/* calloc'd: the zeros after each page are never written, nor resident */
-		c->recs = malloc(CHUNK_RECS * sizeof(*c->recs));
-		c->pages = calloc(p->nslots, p->slot_size);
-		if (!c->recs || !c->pages)
-			goto fail;
-		c->next = p->free;
-		p->free = c;
-	}
-	if (pthread_mutex_init(&p->mtx, NULL))
-		goto fail;
-	if (pthread_mutex_init(&p->td_mtx, NULL))
-		goto fail_mtx;
-	if (pthread_cond_init(&p->cond, NULL))
-		goto fail_td_mtx;
-	if (pthread_create(&p->thread, NULL, pipe_main, p))
-		goto fail_cond;
-	return 0;
-fail_cond:
-	pthread_cond_destroy(&p->cond);
-fail_td_mtx:
-	pthread_mutex_destroy(&p->td_mtx);
-fail_mtx:
-	pthread_mutex_destroy(&p->mtx);
-fail:
-	for (i = 0; i < PIPE_CHUNKS; i++) {
-		free(p->ck[i].recs);
-		free(p->ck[i].pages);
-	}
-	return -1;
-}
-
-static int pipe_fail(struct chunk *c)
-{
-	errno = c->err;
-	ftx_error_set("%s", c->msg);
-	return -1;
-}
-
-/* As ftx_tracedat_next(), from the reader thread's chunks */
-static int pipe_next(void *ctx, struct tep_record **rec)
-{
-	struct pipe *p = ctx;
-
-	*rec = NULL;
-	for (;;) {
-		if (!p->cur) {
-			p->cur = pipe_take(p, &p->full, &p->full_tail);
-			p->pos = 0;
-			if (!p->cur)
-				return -1;
-		}
-		if (p->pos < p->cur->n) {
-			*rec = &p->cur->recs[p->pos++];
-			return 1;
-		}
-		if (p->cur->end)
-			return p->cur->end < 0 ? pipe_fail(p->cur) : 0;
-		pipe_give_free(p, p->cur);
-		p->cur = p->ahead;
-		p->pos = p->ahead_pos;
-		p->ahead = NULL;
-		p->ahead_pos = 0;
-	}
-}
-
-/* As ftx_tracedat_peek(): the record after the one pipe_next() returned */
-static int pipe_peek(void *ctx, struct tep_record **next)
-{
-	struct pipe *p = ctx;
-
-	*next = NULL;
-	if (p->pos < p->cur->n) {
-		*next = &p->cur->recs[p->pos];
-		return 1;
-	}
-	if (p->cur->end)
-		return p->cur->end < 0 ? -1 : 0;
-	if (!p->ahead) {
-		p->ahead = pipe_take(p, &p->full, &p->full_tail);
-		p->ahead_pos = 0;
-		if (!p->ahead)
-			return -1;
-	}
-	if (p->ahead_pos < p->ahead->n) {
-		*next = &p->ahead->recs[p->ahead_pos];
-		return 1;
-	}
-	return p->ahead->end < 0 ? -1 : 0;
-}
-
-static int pipe_consume(void *ctx)
-{
-	struct pipe *p = ctx;
-	struct tep_record *r;
-	int ret = pipe_peek(ctx, &r);
-
-	if (ret <= 0)
-		return ret;
-	if (p->pos < p->cur->n)
-		p->pos++;
-	else
-		p->ahead_pos++;
-	return 1;
-}
-
-static int pipe_load_kallsyms(void *ctx)
-{
-	struct pipe *p = ctx;
-	int ret;
-
-	pthread_mutex_lock(&p->td_mtx);
-	ret = ftx_tracedat_load_kallsyms(p->td);
-	pthread_mutex_unlock(&p->td_mtx);
-	return ret;
-}
-
-/* 2 with a second CPU to run on, else 1 */
-static int cpus_usable(void)
-{
-	cpu_set_t set;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 1;
-	return CPU_COUNT(&set) >= 2 ? 2 : 1;
-}
-
-/* The reader thread for other readers of records (the analysis commands) */
-struct ftx_record_pipe {
-	struct pipe p;
-};
-
-bool ftx_record_pipe_cpus_spare(void)
-{
-	return cpus_usable() > 1;
-}
-
-struct ftx_record_pipe *ftx_record_pipe_start(struct ftx_tracedat *td)
-{
-	struct ftx_record_pipe *rp;
-
-	/* instances: read serially, as report reads them */
-	if (cpus_usable() < 2 || ftx_tracedat_nr_buffers(td))
-		return NULL;
-	rp = malloc(sizeof(*rp));
-	if (!rp)
-		return NULL;
-	if (pipe_start(&rp->p, td, NULL)) {
-		free(rp);
-		return NULL;
-	}
-	return rp;
-}
-
-int ftx_record_pipe_next(struct ftx_record_pipe *rp, struct tep_record **rec)
-{
-	return pipe_next(&rp->p, rec);
-}
-
-int ftx_record_pipe_load_kallsyms(struct ftx_record_pipe *rp)
-{
-	return pipe_load_kallsyms(&rp->p);
-}
-
-void ftx_record_pipe_stop(struct ftx_record_pipe *rp)
-{
-	if (!rp)
-		return;
-	pipe_stop(&rp->p);
-	free(rp);
 }
 
 /* ---------------------------------------------------------------- the run */
@@ -2316,19 +1834,19 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		if (n > name_w)
 			name_w = n;
 	}
-	threads = o->threads ? o->threads : cpus_usable();
+	threads = o->threads ? o->threads : rpipe_cpus_usable();
 	/* compressed chunks decompressed in a third thread, a few per CPU ahead */
 	if (threads > 1 && ftx_tracedat_prefetch(r.td, 4))
 		goto out;
 	/* instances: the lookahead looks within one, so those files are read serially */
 	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) &&
-	    !pipe_start(&pipe, r.td, run_pipe_drop(&r, o, f, &drop))) {
+	    !rpipe_start(&pipe, r.td, run_pipe_drop(&r, o, f, &drop))) {
 		piped = true;
-		ftx_report_fmt_set_lookahead(f, pipe_peek, pipe_consume, &pipe);
-		ftx_report_fmt_set_symbols(f, pipe_load_kallsyms, &pipe);
+		ftx_report_fmt_set_lookahead(f, rpipe_peek, rpipe_consume, &pipe);
+		ftx_report_fmt_set_symbols(f, rpipe_load_kallsyms, &pipe);
 	}
 	for (;;) {
-		int n = piped ? pipe_next(&pipe, &rec) : ftx_tracedat_next(r.td, &rec);
+		int n = piped ? rpipe_next(&pipe, &rec) : ftx_tracedat_next(r.td, &rec);
 
 		if (n < 0)
 			goto out;
@@ -2342,7 +1860,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	ret = 0;
 out:
 	if (piped)
-		pipe_stop(&pipe);
+		rpipe_stop(&pipe);
 	if (run_flush(&r))
 		ret = -1;
 	ftx_strbuf_release(&r.out);
