@@ -35,6 +35,29 @@ struct pid_index {
 	unsigned int type_off, type_size;	/* common_type (pid_match()) */
 };
 
+/* Field @i of @pf in @data, as libtraceevent's filter reads it: sign-extended for signed fields */
+static inline unsigned long long pid_field(const struct pid_index *pi, const struct pid_fields *pf,
+					   int i, const void *data)
+{
+	unsigned long long v = ftx_read_uint((const char *)data + pf->f[i].off, pf->f[i].size,
+					     pi->swap);
+
+	if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
+		v |= ~0ull << (pf->f[i].size * 8);
+	return v;
+}
+
+/* Whether @v is one of --pid's pids */
+static inline bool pid_listed(const struct pid_index *pi, unsigned long long v)
+{
+	int k;
+
+	for (k = 0; k < pi->n; k++)
+		if (v == pi->pids[k])
+			return true;
+	return false;
+}
+
 /*
  * false: no field the --pid filters compare holds one of the pids (the value
  * as libtraceevent's filter reads it: sign-extended for signed fields), so
@@ -44,22 +67,16 @@ struct pid_index {
 static inline bool pid_may_match(const struct pid_index *pi, const struct tep_record *rec, int type)
 {
 	const struct pid_fields *pf;
-	int i, k;
+	int i;
 
 	if (type < 0 || type > pi->max || !pi->f[type].exact)
 		return true;
 	pf = &pi->f[type];
 	for (i = 0; i < pf->n; i++) {
-		unsigned long long v;
-
 		if (pf->f[i].off + pf->f[i].size > (unsigned int)rec->size)
 			return true;
-		v = ftx_read_uint((const char *)rec->data + pf->f[i].off, pf->f[i].size, pi->swap);
-		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
-			v |= ~0ull << (pf->f[i].size * 8);
-		for (k = 0; k < pi->n; k++)
-			if (v == pi->pids[k])
-				return true;
+		if (pid_listed(pi, pid_field(pi, pf, i, rec->data)))
+			return true;
 	}
 	return false;
 }

@@ -905,20 +905,14 @@ static bool pid_match(const struct pid_index *pi, const struct tep_record *rec)
 	const uint8_t *d = rec->data;
 	unsigned int type = (unsigned int)ftx_read_uint(d + pi->type_off, pi->type_size, pi->swap);
 	const struct pid_fields *pf;
-	int i, k;
+	int i;
 
 	if (type > (unsigned int)pi->max)
 		return false;
 	pf = &pi->f[type];
-	for (i = 0; i < pf->n; i++) {
-		unsigned long long v = ftx_read_uint(d + pf->f[i].off, pf->f[i].size, pi->swap);
-
-		if (pf->f[i].sign && pf->f[i].size < 8 && (v >> (pf->f[i].size * 8 - 1)) & 1)
-			v |= ~0ull << (pf->f[i].size * 8);
-		for (k = 0; k < pi->n; k++)
-			if (v == pi->pids[k])
-				return true;
-	}
+	for (i = 0; i < pf->n; i++)
+		if (pid_listed(pi, pid_field(pi, pf, i, d)))
+			return true;
 	return false;
 }
 
