@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <sys/stat.h>
 
@@ -507,11 +508,42 @@ static void progress_end(void)
 	progress.on = false;
 }
 
+/*
+ * Sleep until the command exits (@pidfd readable), a drain thread fails, a
+ * stop signal arrives or the progress line is due. The stop signals are
+ * blocked but inside ppoll(), so one that comes between the caller's check
+ * and the sleep still ends it. Without a pidfd (before 5.3) or a fail fd,
+ * every 50 ms, as a poll of both.
+ */
+static void wait_event(struct ftx_recorder *r, bool child, int pidfd)
+{
+	struct pollfd p[2] = {
+		{ .fd = ftx_recorder_fail_fd(r), .events = POLLIN },
+		{ .fd = pidfd, .events = POLLIN },
+	};
+	int ms = progress.on ? 250 : -1;
+	struct timespec ts;
+	sigset_t stop, old;
+
+	if (p[0].fd < 0 || (child && pidfd < 0))
+		ms = 50;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = ms % 1000 * 1000000L;
+	ftx_session_stop_sigset(&stop);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	if (!ftx_session_stop_requested() && !ftx_recorder_failed(r))
+		ppoll(p, 2, ms < 0 ? NULL : &ts, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 {
 	pid_t pid = c->pid;
-	int status;
+	int status, pidfd = -1, ret = -1;
 
+#ifdef SYS_pidfd_open
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
 	for (;;) {
 		siginfo_t si = { 0 };
 
@@ -520,14 +552,18 @@ static int wait_command(struct ftx_recorder *r, struct ftx_child *c)
 		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid) {
 			note_comm(r, pid);
 			ftx_child_poll(c, &status);
-			return 0;
+			ret = 0;
+			break;
 		}
 		if (ftx_session_stop_requested() || ftx_recorder_failed(r)) {
 			note_comm(r, pid);
-			return -1;
+			break;
 		}
-		poll(NULL, 0, 50);
+		wait_event(r, true, pidfd);
 	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
 }
 
 /* Until Ctrl-C, or a drain error (a full disk stops the recording at once). */
@@ -535,7 +571,7 @@ static void wait_signal(struct ftx_recorder *r)
 {
 	while (!ftx_session_stop_requested() && !ftx_recorder_failed(r)) {
 		progress_tick(r);
-		poll(NULL, 0, 50);
+		wait_event(r, false, -1);
 	}
 }
 

@@ -144,6 +144,13 @@ int ftx_recorder_stop(struct ftx_recorder *r);
  */
 bool ftx_recorder_failed(struct ftx_recorder *r);
 
+/**
+ * ftx_recorder_fail_fd - an fd that turns readable (poll) when a drain
+ * thread fails, for a caller that sleeps until something happens; owned by
+ * @r. -1 when there is none (no eventfd): then poll ftx_recorder_failed().
+ */
+int ftx_recorder_fail_fd(const struct ftx_recorder *r);
+
 /** ftx_recorder_nr_cpus - number of CPU slots (possible CPUs) */
 unsigned int ftx_recorder_nr_cpus(struct ftx_recorder *r);
 

@@ -11,6 +11,7 @@
 #ifndef FTX_SESSION_H
 #define FTX_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -129,6 +130,13 @@ bool ftx_session_stop_requested(void);
 
 /** ftx_session_stop_signal - the signal that requested the stop, 0 if none */
 int ftx_session_stop_signal(void);
+
+/**
+ * ftx_session_stop_sigset - fill @set with the signals that request a stop
+ * (SIGINT, SIGTERM, SIGHUP), for a caller that blocks them outside a
+ * ppoll() so that one arriving before the sleep still ends it
+ */
+void ftx_session_stop_sigset(sigset_t *set);
 
 /**
  * ftx_session_fd_add - @fd is open on a file of the instance (a per-CPU

@@ -51,6 +51,22 @@ echo "ftx's own syscall events: $with filtered, $without with --no-filter"
 grep -q "recording until sleep exits (Ctrl-C stops it sooner)" "$tmp/msg" ||
 	die "start message: $(cat "$tmp/msg")"
 
+# 2a. the main thread sleeps until the command exits (pidfd, ppoll): its own
+# syscalls do not grow with the recording's length (a 50 ms poll made ~80
+# events a second of it)
+main_events() {	# $1: seconds; the raw_syscalls events of ftx's main thread
+	"$FTX" record -q --no-filter -e raw_syscalls -o "$tmp/m.dat" -- sleep "$1" &
+	local pid=$!
+	wait $pid || die "record -- sleep $1 failed"
+	"$FTX" report -i "$tmp/m.dat" | awk -v p="$pid" '
+		{ n = split($1, a, "-"); if (a[n] == p) c++ } END { print c + 0 }'
+}
+m1=$(main_events 0.5)
+m3=$(main_events 2.5)
+echo "ftx's main thread: $m1 syscall events over sleep 0.5, $m3 over sleep 2.5"
+[ "$m1" -gt 0 ] || die "no events of the main thread at all: the count proves nothing"
+[ $((m3 - m1)) -lt 20 ] || die "the main thread woke while it waited: $m1 events in 0.5 s, $m3 in 2.5 s"
+
 # 2b. system-wide: another task's events all there (dd's 20000 one-byte reads and
 # writes, each a sys_enter and a sys_exit; 8 MB per CPU hold them undrained), and
 # none of the recorder's threads

@@ -15,13 +15,20 @@ cd "$tmp" || exit 1
 # the value of event $2 in ftx's text output $1 (commas and units dropped)
 value() { awk -v ev="$2" '$0 ~ "^ +[0-9.]+ +(msec +)?"ev" " { print $1; exit }' "$1"; }
 
-# 1. task-clock of a busy loop is its CPU time (getrusage of the same child)
-"$FTX" stat -e task-clock -o busy.txt -- sh -c 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done' ||
-	die "busy loop: exit $?"
-tc=$(value busy.txt task-clock)
-cpu=$(awk '/seconds user/ { u = $1 } /seconds sys/ { s = $1 } END { printf "%.3f", (u + s) * 1000 }' busy.txt)
-awk -v a="$tc" -v b="$cpu" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 50 && d <= a * 0.05 + 2) }' ||
-	die "task-clock $tc ms vs user+sys $cpu ms: $(cat busy.txt)"
+# 1. task-clock of a busy loop is its CPU time (getrusage of the same child).
+# Three tries: on a loaded host the exiting child's last slice can reach the
+# counter after its rusage was summed (seen: 7.8 ms and, under ASan beside a
+# TCG guest, 51 ms apart; a quiet host agrees within 1 ms).
+for try in 1 2 3; do
+	"$FTX" stat -e task-clock -o busy.txt -- sh -c 'i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done' ||
+		die "busy loop: exit $?"
+	tc=$(value busy.txt task-clock)
+	cpu=$(awk '/seconds user/ { u = $1 } /seconds sys/ { s = $1 } END { printf "%.3f", (u + s) * 1000 }' busy.txt)
+	awk -v a="$tc" -v b="$cpu" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a > 50 && d <= a * 0.05 + 2) }' &&
+		break
+	[ $try = 3 ] && die "task-clock $tc ms vs user+sys $cpu ms, three times: $(cat busy.txt)"
+	echo "note: task-clock $tc ms vs user+sys $cpu ms (try $try), again"
+done
 
 # 2. page faults: dd's 16 MB buffer is 4096 new pages
 "$FTX" stat -e page-faults,minor-faults,major-faults -o pf.txt -- \

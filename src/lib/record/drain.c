@@ -405,6 +405,9 @@ static void drain_fail(struct drain *d, struct rec_cpu *c, const char *what, int
 	snprintf(d->errmsg, sizeof(d->errmsg), "cpu%d: %s: %s", c->cpu, what, strerror(err));
 	/* the main thread polls this and stops the recording at once */
 	__atomic_store_n(&d->r->failed, true, __ATOMIC_RELEASE);
+	/* and wakes it if it sleeps on ftx_recorder_fail_fd() */
+	if (d->r->fail_fd >= 0 && write(d->r->fail_fd, &(uint64_t){ 1 }, 8) < 0)
+		return;	/* the counter is full: readable already */
 }
 
 /*
@@ -618,16 +621,18 @@ void rec_stop_signals_block(sigset_t *old)
 {
 	sigset_t stop_sigs;
 
-	sigemptyset(&stop_sigs);
-	sigaddset(&stop_sigs, SIGINT);
-	sigaddset(&stop_sigs, SIGTERM);
-	sigaddset(&stop_sigs, SIGHUP);
+	ftx_session_stop_sigset(&stop_sigs);
 	pthread_sigmask(SIG_BLOCK, &stop_sigs, old);
 }
 
 bool ftx_recorder_failed(struct ftx_recorder *r)
 {
 	return __atomic_load_n(&r->failed, __ATOMIC_ACQUIRE);
+}
+
+int ftx_recorder_fail_fd(const struct ftx_recorder *r)
+{
+	return r->fail_fd;
 }
 
 int ftx_recorder_start(struct ftx_recorder *r)

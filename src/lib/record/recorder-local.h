@@ -95,6 +95,7 @@ struct ftx_recorder {
 	bool all_formats;	/* -a: every event's format in the file */
 	int compression;
 	bool failed;		/* a drain thread failed (atomic): stop now */
+	int fail_fd;		/* eventfd, readable once failed is set; -1: none */
 	char *pidlist;		/* set_event_pid contents we wrote */
 	char *date;		/* the DATE option's text, NULL: none */
 	struct comm *comms;	/* collected from /proc */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 
 #include <event-parse.h>
 
@@ -59,6 +60,8 @@ struct ftx_recorder *ftx_recorder_create(struct ftx_session *s,
 		return NULL;
 	}
 	r->s = s;
+	/* without it (no eventfd) a waiter polls ftx_recorder_failed() */
+	r->fail_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r->stream = o->stream;
 	r->exclude_self = o->exclude_self && !o->attach;
 	r->attach = o->attach;
@@ -123,6 +126,8 @@ void ftx_recorder_destroy(struct ftx_recorder *r)
 	free(r->header_page);
 	free(r->header_event);
 	free(r->inst);
+	if (r->fail_fd >= 0)
+		close(r->fail_fd);
 	free(r);
 }
 

@@ -971,6 +971,15 @@ bool ftx_session_stop_requested(void)
 	return stop_signal != 0;
 }
 
+void ftx_session_stop_sigset(sigset_t *set)
+{
+	static const int sigs[] = FTX_SIGNALS;
+
+	sigemptyset(set);
+	for (size_t i = 0; i < FTX_ARRAY_SIZE(sigs); i++)
+		sigaddset(set, sigs[i]);
+}
+
 int ftx_session_stop_signal(void)
 {
 	return stop_signal;
