@@ -180,6 +180,15 @@ struct ftx_record_pipe *ftx_record_pipe_start(struct ftx_tracedat *td);
 /** ftx_record_pipe_next - as ftx_tracedat_next(); the record lasts until the next call */
 int ftx_record_pipe_next(struct ftx_record_pipe *rp, struct tep_record **rec);
 
+/**
+ * ftx_record_pipe_next_batch - as ftx_record_pipe_next(), and the records
+ * that follow *@rec in its chunk: *@more, *@nmore of them (maybe none), in
+ * order, which the next call would give one by one. All last until the next
+ * call.
+ */
+int ftx_record_pipe_next_batch(struct ftx_record_pipe *rp, struct tep_record **rec,
+			       struct tep_record **more, int *nmore);
+
 /** ftx_record_pipe_load_kallsyms - ftx_tracedat_load_kallsyms() while the pipe reads */
 int ftx_record_pipe_load_kallsyms(struct ftx_record_pipe *rp);
 

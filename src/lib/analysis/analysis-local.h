@@ -35,6 +35,9 @@ struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o);
 struct ftx_analysis_reader {
 	struct ftx_tracedat *td;
 	struct ftx_record_pipe *pipe;	/* NULL: read serially */
+	struct tep_record *more;	/* the pipe's records after the last one given */
+	int nmore;
+	int type;			/* the event id of the last record given */
 	struct ftx_recfmt rf;
 	unsigned char *tried;		/* per event id: its format was asked for (lazy formats) */
 	int maxid;
@@ -55,16 +58,24 @@ int ftx_analysis_load_event(struct ftx_analysis_reader *r, int type);
 
 /*
  * As ftx_tracedat_next(); the event of a record is known to libtraceevent
- * (its format parsed, when the file's are parsed as needed) when it comes
+ * (its format parsed, when the file's are parsed as needed) when it comes,
+ * its id in r->type. From the pipe a chunk's records at a time.
  */
 static inline int ftx_analysis_next(struct ftx_analysis_reader *r, struct tep_record **rec)
 {
-	int ret = r->pipe ? ftx_record_pipe_next(r->pipe, rec) : ftx_tracedat_next(r->td, rec);
-	int type;
+	int ret, type;
 
-	if (ret != 1)
-		return ret;
+	if (r->nmore) {
+		r->nmore--;
+		*rec = r->more++;
+	} else {
+		ret = r->pipe ? ftx_record_pipe_next_batch(r->pipe, rec, &r->more, &r->nmore) :
+				ftx_tracedat_next(r->td, rec);
+		if (ret != 1)
+			return ret;
+	}
 	type = ftx_recfmt_type(&r->rf, (*rec)->data);
+	r->type = type;
 	if (type >= 0 && type <= r->maxid && !r->tried[type])
 		return ftx_analysis_load_event(r, type);
 	return 1;

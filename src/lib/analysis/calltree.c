@@ -514,6 +514,8 @@ void ftx_analysis_read_stop(struct ftx_analysis_reader *r)
 {
 	ftx_record_pipe_stop(r->pipe);
 	r->pipe = NULL;
+	r->more = NULL;
+	r->nmore = 0;
 	free(r->tried);
 	r->tried = NULL;
 	r->maxid = -1;

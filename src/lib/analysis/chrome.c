@@ -109,11 +109,16 @@ static const char digits2[] =
  * independent divisions.
  */
 #define LIT_FAST	512	/* longer literals (long escaped names) go through put() */
+#define RUN_ROOM	4096	/* the most one room check covers of an event's numbers */
 
 static inline char *cp(char *p, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i += 32)
-		memcpy(p + i, s + i, 32);
+	memcpy(p, s, 32);		/* most literals: one step, or two */
+	if (len > 32) {
+		memcpy(p + 32, s + 32, 32);
+		for (size_t i = 64; i < len; i += 32)
+			memcpy(p + i, s + i, 32);
+	}
 	return p + len;
 }
 
@@ -290,10 +295,15 @@ static void put_json(struct nbuf *nb, const char *s, size_t max)
  * is followed by the text up to the next one (",\"key\":" or "}}"), so an
  * event is a copy, a value, a copy... with one room check per value.
  */
-enum { FV_UNSIGNED, FV_SIGNED, FV_STR, FV_STR_DYN, FV_STR_REL, FV_STR_TAIL };
+enum {
+	/* numbers: as ftx_read_uint() reads them; by their size in the host's byte order */
+	FV_UNSIGNED, FV_SIGNED, FV_U1, FV_U2, FV_U4, FV_U8, FV_S1, FV_S2, FV_S4,
+	FV_STR, FV_STR_DYN, FV_STR_REL, FV_STR_TAIL
+};
 
 struct ev_field {
 	unsigned char kind;
+	bool sign;		/* a signed number */
 	unsigned char rsize;	/* bytes read, as tep_read_number(): 1, 2, 4, 8; 0 reads 0 */
 	unsigned int off;	/* the field's offset */
 	unsigned int end;	/* offset + size: a number past the record is null */
@@ -301,6 +311,12 @@ struct ev_field {
 	char *post;		/* after the value: ",\"next\":" or "}}" */
 	size_t postlen;
 	size_t room;		/* the most the value and post write (slack included) */
+	/*
+	 * Room checked before the value (0: an earlier check covers it): one
+	 * check for a run of numbers; after a string, @after for its post and
+	 * the numbers that follow it
+	 */
+	size_t need, after;
 	/*
 	 * The last number's text (most fields repeat theirs: ids, flags, fds,
 	 * return codes), taken from the buffer when it repeats (@at, before
@@ -321,7 +337,7 @@ struct ev_cache {
 	size_t headlen;
 	char *mid;		/* ,"args":{ and the first key (or }}) */
 	size_t midlen;
-	size_t room;		/* the most head, tid, ts and mid write (slack included) */
+	size_t room;		/* the most head, tid, ts, mid and the first numbers write */
 	struct ev_field *fields;
 	int nfields;
 };
@@ -403,16 +419,13 @@ static void sep(struct chrome *c)
 	c->first = false;
 }
 
-/* The thread's name, the first time it appears; its entry (NULL: out of memory) */
-static const struct tid *thread(struct chrome *c, int pid, int cpu)
+/* thread()'s lookup past the task of the record before */
+static const struct tid *thread_find(struct chrome *c, int tid, int pid, int cpu)
 {
-	int tid = tid_of(pid, cpu);
 	unsigned int h = (unsigned int)tid % TID_HASH;
 	char buf[300];
 	struct tid *t;
 
-	if (c->last && c->last->tid == tid)
-		return c->last;
 	for (t = c->tids[h]; t; t = t->next)
 		if (t->tid == tid)
 			return c->last = t;
@@ -441,6 +454,16 @@ static const struct tid *thread(struct chrome *c, int pid, int cpu)
 	put_i(&c->nb, tid);
 	PUT(&c->nb, "}}");
 	return t;
+}
+
+/* The thread's name, the first time it appears; its entry (NULL: out of memory) */
+static inline const struct tid *thread(struct chrome *c, int pid, int cpu)
+{
+	int tid = tid_of(pid, cpu);
+
+	if (c->last && c->last->tid == tid)
+		return c->last;
+	return thread_find(c, tid, pid, cpu);
 }
 
 /*
@@ -647,7 +670,7 @@ static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 	struct tep_format_field *f;
 	struct ev_cache *e;
 	char *cat, *key = NULL;
-	size_t len, keylen = 0;
+	size_t len, keylen = 0, run = 0;
 	int n = 0;
 
 	if (ev->id < 0 || ev->id > 65535)
@@ -696,9 +719,18 @@ static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 				goto fail;
 		}
 		key = NULL;
-		if (!(f->flags & TEP_FIELD_IS_STRING))
-			ef->kind = f->flags & TEP_FIELD_IS_SIGNED ? FV_SIGNED : FV_UNSIGNED;
-		else if (f->flags & TEP_FIELD_IS_DYNAMIC)
+		if (!(f->flags & TEP_FIELD_IS_STRING)) {
+			static const unsigned char by_size[2][9] = {
+				{ [1] = FV_U1, [2] = FV_U2, [4] = FV_U4, [8] = FV_U8 },
+				{ [1] = FV_S1, [2] = FV_S2, [4] = FV_S4, [8] = FV_U8 },
+			};
+
+			ef->sign = f->flags & TEP_FIELD_IS_SIGNED;
+			ef->kind = ef->sign ? FV_SIGNED : FV_UNSIGNED;
+			/* a signed 8-byte number is its unsigned bits, read alike */
+			if (!c->rf.swap && pos.size <= 8 && by_size[ef->sign][pos.size])
+				ef->kind = by_size[ef->sign][pos.size];
+		} else if (f->flags & TEP_FIELD_IS_DYNAMIC)
 			ef->kind = f->flags & TEP_FIELD_IS_RELATIVE ? FV_STR_REL : FV_STR_DYN;
 		else
 			ef->kind = f->size ? FV_STR : FV_STR_TAIL;
@@ -721,8 +753,23 @@ static struct ev_cache *ev_cache(struct chrome *c, struct tep_event *ev)
 	}
 	for (int i = 0; i < e->nfields; i++)
 		e->fields[i].room = 24 + lit_room(e->fields[i].postlen);
-	/* head, the tid (16 copied), ",\"ts\":", the time, mid */
-	e->room = lit_room(e->headlen) + 16 + 6 + 32 + lit_room(e->midlen);
+	/* from the last field back: the runs of numbers, each checked once */
+	for (int i = e->nfields - 1; i >= 0; i--) {
+		struct ev_field *ef = &e->fields[i];
+
+		if (ef->kind >= FV_STR) {
+			ef->after = lit_room(ef->postlen) + run;
+			run = 0;
+			continue;
+		}
+		if (run + ef->room > RUN_ROOM) {	/* the field after starts a run */
+			ef[1].need = run;
+			run = 0;
+		}
+		run += ef->room;
+	}
+	/* head, the tid (16 copied), ",\"ts\":", the time, mid, the first run */
+	e->room = lit_room(e->headlen) + 16 + 6 + 32 + lit_room(e->midlen) + run;
 	c->evs[ev->id] = e;
 	return e;
 fail:
@@ -782,16 +829,51 @@ static void i_event(struct chrome *c, struct ev_cache *e, const struct tid *t, i
 		unsigned int len;
 		const char *s;
 
-		p = room(nb, p, ef->room);
-		switch (ef->kind) {
-		case FV_UNSIGNED:
-		case FV_SIGNED:
+		if (ef->need)
+			p = room(nb, p, ef->need);
+		if (ef->kind < FV_STR) {
+			const char *d = data + ef->off;
+			uint16_t v2;
+			uint32_t v4;
+
 			if (ef->end > (unsigned int)rec->size) {
 				memcpy(p, "null", 4);
 				p += 4;
+				goto post;
+			}
+			switch (ef->kind) {
+			case FV_U1:
+				v = *(const uint8_t *)d;
+				break;
+			case FV_U2:
+				memcpy(&v2, d, 2);
+				v = v2;
+				break;
+			case FV_U4:
+				memcpy(&v4, d, 4);
+				v = v4;
+				break;
+			case FV_U8:
+				memcpy(&v, d, 8);
+				break;
+			case FV_S1:
+				v = (long long)*(const signed char *)d;
+				break;
+			case FV_S2:
+				memcpy(&v2, d, 2);
+				v = (long long)(int16_t)v2;
+				break;
+			case FV_S4:
+				memcpy(&v4, d, 4);
+				v = (long long)(int32_t)v4;
+				break;
+			default:	/* the file's byte order is not the host's, or an odd size */
+				v = ef->rsize ? ftx_read_uint(d, ef->rsize, c->rf.swap) : 0;
+				if (ef->kind == FV_SIGNED)
+					v = ef->rsize == 1 ? (signed char)v : ef->rsize == 2 ? (short)v :
+					    ef->rsize == 4 ? (int)v : (long long)v;
 				break;
 			}
-			v = ef->rsize ? ftx_read_uint(data + ef->off, ef->rsize, c->rf.swap) : 0;
 			if (v == ef->lastv && ef->lastlen && (ef->kept || ef->gen == nb->gen)) {
 				if (!ef->kept) {
 					memcpy(ef->last, nb->b + ef->at, sizeof(ef->last));
@@ -799,12 +881,11 @@ static void i_event(struct chrome *c, struct ev_cache *e, const struct tid *t, i
 				}
 				memcpy(p, ef->last, sizeof(ef->last));
 				p += ef->lastlen;
-				break;
+				goto post;
 			}
 			s = p;
-			if (ef->kind == FV_SIGNED)
-				p = dec_i(p, ef->rsize == 1 ? (signed char)v : ef->rsize == 2 ? (short)v :
-					  ef->rsize == 4 ? (int)v : (long long)v);
+			if (ef->sign)
+				p = dec_i(p, (long long)v);
 			else if (v >> 53)
 				p = hex_str(p, v);	/* past a double's precision: a string */
 			else
@@ -814,14 +895,13 @@ static void i_event(struct chrome *c, struct ev_cache *e, const struct tid *t, i
 			ef->at = s - nb->b;
 			ef->gen = nb->gen;
 			ef->kept = false;
-			break;
-		default:
+		} else {
 			s = str_field(c, ef, rec, &len);
 			nb->n = p - nb->b;
 			put_json(nb, s, len);
-			p = room(nb, nb->b + nb->n, ef->room);
-			break;
+			p = room(nb, nb->b + nb->n, ef->after);
 		}
+post:
 		p = lit(nb, p, ef->post, ef->postlen);
 	}
 	nb->n = p - nb->b;
@@ -901,14 +981,13 @@ static void pmc_line(struct chrome *c, struct tep_record *rec)
 	}
 }
 
-static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec)
+/* A record of an event met for the first time, or of the function tracer's */
+static int new_event(struct chrome *c, int pid, int type, struct tep_record *rec)
 {
-	struct chrome *c = ctx;
-	int type = ftx_recfmt_type(&c->rf, rec->data);
-	struct ev_cache *e = type >= 0 && type < c->nevs ? c->evs[type] : NULL;
-	struct tep_event *ev = e ? e->ev : tep_find_event(c->tep, type);
+	struct tep_event *ev = tep_find_event(c->tep, type);
 	struct nbuf *nb = &c->nb;
 	const struct tid *t;
+	struct ev_cache *e;
 	char buf[256];
 
 	if (!ev)
@@ -931,14 +1010,33 @@ static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct te
 		fputs("}}", c->out);
 		return 0;
 	}
-	if (!e)
-		e = ev_cache(c, ev);
+	e = ev_cache(c, ev);
 	if (!e)
 		return -1;
 	i_event(c, e, t, pid, rec);
 	if (ev->id == c->print_id && c->f_buf)
 		pmc_line(c, rec);
 	return 0;
+}
+
+/* A record of event @type that no function_graph call takes */
+static inline int one_event(struct chrome *c, int pid, int type, struct tep_record *rec)
+{
+	struct ev_cache *e = type >= 0 && type < c->nevs ? c->evs[type] : NULL;
+
+	if (!e)		/* never cached: the function tracer's, or met for the first time */
+		return new_event(c, pid, type, rec);
+	i_event(c, e, thread(c, pid, rec->cpu), pid, rec);
+	if (type == c->print_id && c->f_buf)
+		pmc_line(c, rec);
+	return 0;
+}
+
+static int hook_event(void *ctx, int pid, struct ftx_graph_frame *top, struct tep_record *rec)
+{
+	struct chrome *c = ctx;
+
+	return one_event(c, pid, ftx_recfmt_type(&c->rf, rec->data), rec);
 }
 
 static int lost(struct chrome *c, struct tep_record *rec)
@@ -1025,21 +1123,22 @@ int ftx_chrome_export(const struct ftx_analysis_opts *o, unsigned int flags, FIL
 			continue;
 		if (rec->missed_events && lost(c, rec))
 			goto fail;
-		/* the call stacks from the first function_graph record on (none before) */
-		if (!c->graph && fg_entry >= 0) {
-			int type = ftx_recfmt_type(&c->rf, rec->data);
+		if (c->graph) {
+			ret = ftx_graph_add(c->graph, rec);
+		} else {
+			int type = c->rd.type;
 
-			if (type == fg_entry || type == fg_exit) {
+			/* the call stacks from the first function_graph record on (none before) */
+			if (fg_entry >= 0 && (type == fg_entry || type == fg_exit)) {
 				c->graph = ftx_graph_alloc(c->tep, NULL, NULL);
 				if (!c->graph)
 					goto fail;
 				ftx_graph_set_hooks(c->graph, &c->hooks, c);
+				ret = ftx_graph_add(c->graph, rec);
+			} else {
+				ret = one_event(c, ftx_recfmt_pid(&c->rf, rec->data), type, rec);
 			}
 		}
-		if (c->graph)
-			ret = ftx_graph_add(c->graph, rec);
-		else
-			ret = hook_event(c, ftx_recfmt_pid(&c->rf, rec->data), NULL, rec);
 		if (ret)
 			goto fail;
 		/* ferror() takes the stream's lock: only after a write */

@@ -370,6 +370,22 @@ int ftx_record_pipe_next(struct ftx_record_pipe *rp, struct tep_record **rec)
 	return rpipe_next(&rp->p, rec);
 }
 
+int ftx_record_pipe_next_batch(struct ftx_record_pipe *rp, struct tep_record **rec,
+			       struct tep_record **more, int *nmore)
+{
+	struct pipe *p = &rp->p;
+	int ret = rpipe_next(p, rec);
+
+	*more = NULL;
+	*nmore = 0;
+	if (ret == 1 && p->pos < p->cur->n) {
+		*more = &p->cur->recs[p->pos];
+		*nmore = p->cur->n - p->pos;
+		p->pos = p->cur->n;
+	}
+	return ret;
+}
+
 int ftx_record_pipe_load_kallsyms(struct ftx_record_pipe *rp)
 {
 	return rpipe_load_kallsyms(&rp->p);
