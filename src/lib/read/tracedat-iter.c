@@ -38,13 +38,13 @@ static int buf_reserve(struct ftx_tracedat *td, uint8_t **buf, size_t *cap, size
 {
 	uint8_t *n;
 
-	if (*cap >= len + BLOCK_PAD)
+	if (*cap >= len)
 		return 0;
-	n = realloc(*buf, len + BLOCK_PAD);
+	n = realloc(*buf, len);
 	if (!n)
 		return td_nomem(td);
 	*buf = n;
-	*cap = len + BLOCK_PAD;
+	*cap = len;
 	return 0;
 }
 
@@ -68,8 +68,8 @@ struct zscratch {
 };
 
 /*
- * Read and decompress @c's next chunk at @z into *@dst (BLOCK_PAD more bytes
- * reserved): *@len its bytes, *@at its header's offset. 0, 1 no more, -1 error.
+ * Read and decompress @c's next chunk at @z into *@dst: *@len its bytes, *@at
+ * its header's offset. 0, 1 no more, -1 error.
  */
 static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zpos *z,
 		      const struct zscratch *zs, uint8_t **dst, size_t *dcap, size_t *len,
@@ -392,7 +392,7 @@ static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 			return r;
 		c->blk_foff = at;
 	}
-	memset(c->blk[b] + len, 0, BLOCK_PAD);
+	/* nothing reads past its pages: each is copied out with its zeros (load_page()) */
 	c->cur = b;
 	c->blk_len = len;
 	c->pg = 0;
@@ -432,6 +432,9 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 	memcpy(c->pbuf[c->pcur], page, td->page_size);
 	page = c->pbuf[c->pcur];
 	kbuffer_load_subbuffer(c->kbuf, page);
+	c->walk = td->walk;
+	c->walk_next = 0;
+	memcpy(&c->walk_ts, page, 8);		/* the page's time (little-endian) */
 	c->page = page;
 	c->page_start = hdr;
 	c->page_data = size;
@@ -455,6 +458,56 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 	return 0;
 }
 
+/*
+ * The page's next data event as kbuffer_next_event() finds it, with what
+ * kbuffer_curr_index(), kbuffer_event_size() and kbuffer_curr_size() say of
+ * it: the same sums in the same widths, so a damaged page gives the same
+ * values (which cpu_fill() checks). 1, 0 at the page's end, or -1 at a slot
+ * it leaves to kbuffer (padding, an absolute time stamp).
+ */
+static inline int walk_next(struct td_cpu *c, void **data, unsigned long long *ts, int *idx,
+			    int *esize, int *rsize)
+{
+	const uint8_t *base = c->page + c->page_start;
+
+	for (;;) {
+		unsigned int curr = c->walk_next, index, len;
+		uint32_t w, x;
+
+		if (curr >= c->page_data)
+			return 0;
+		/* each slot's words are inside the page or its zeros after it */
+		memcpy(&w, base + curr, 4);
+		switch (w & 31) {
+		case 0:			/* the length in the next word, the data after it */
+			memcpy(&x, base + curr + 4, 4);
+			len = (x - 4 + 3) & ~3u;
+			index = curr + 8;
+			break;
+		case 30:		/* time extend */
+			memcpy(&x, base + curr + 4, 4);
+			c->walk_ts += ((unsigned long long)x << 27) + (w >> 5);
+			c->walk_next = curr + 8;
+			continue;
+		case 29:		/* padding */
+		case 31:		/* time stamp */
+			return -1;
+		default:		/* data: its length in words in type_len */
+			len = (w & 31) * 4;
+			index = curr + 4;
+			break;
+		}
+		c->walk_ts += w >> 5;
+		c->walk_next = index + len;
+		*data = (void *)(base + index);
+		*ts = c->walk_ts;
+		*idx = (int)curr;
+		*esize = (int)(c->walk_next - index);
+		*rsize = (int)(c->walk_next - curr);
+		return 1;
+	}
+}
+
 /* Make c->rec the CPU's next record; 0 ok (c->have or c->done), -1 error */
 static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 {
@@ -465,13 +518,27 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 	while (!c->have && !c->done) {
 		if (c->page_loaded) {
 			bool adv = c->advance;
+			int idx = 0, esize = 0, rsize = 0;
 
-			data = adv ? kbuffer_next_event(c->kbuf, &ts) : kbuffer_read_event(c->kbuf, &ts);
+			data = NULL;
+			if (c->walk && walk_next(c, &data, &ts, &idx, &esize, &rsize) < 0) {
+				/* kbuffer goes on from the record before (it walks the page to it) */
+				c->walk = false;
+				if (adv)
+					kbuffer_read_at_offset(c->kbuf, c->prev_idx + (int)c->page_start,
+							       NULL);
+			}
+			if (!c->walk) {
+				data = adv ? kbuffer_next_event(c->kbuf, &ts) :
+					     kbuffer_read_event(c->kbuf, &ts);
+				if (data) {
+					idx = kbuffer_curr_index(c->kbuf);
+					esize = kbuffer_event_size(c->kbuf);
+					rsize = kbuffer_curr_size(c->kbuf);
+				}
+			}
 			c->advance = false;
 			if (data) {
-				int idx = kbuffer_curr_index(c->kbuf);
-				int esize = kbuffer_event_size(c->kbuf);
-				int rsize = kbuffer_curr_size(c->kbuf);
 				size_t doff = (uint8_t *)data - c->page;
 
 				/* kbuffer trusts the lengths in the page: check them */

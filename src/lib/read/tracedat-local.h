@@ -27,9 +27,10 @@
 #define CHUNK_PAGES_MAX	256		/* pages in one CPU data chunk (trace-cmd: 10) */
 #define BLOCK_BYTES	(64u << 10)	/* pages read at once from uncompressed data */
 /*
- * Zero bytes kept after every block of pages: libtraceevent trusts the
- * __data_loc offsets/lengths inside a record (up to 64 KiB), so a corrupted
- * record can make it read past the page; it then reads zeros, not the heap.
+ * Zero bytes kept after every page a record is read from (td_cpu.pbuf):
+ * libtraceevent trusts the __data_loc offsets/lengths inside a record (up to
+ * 64 KiB), so a corrupted record can make it read past the page; it then
+ * reads zeros, not the heap.
  */
 #define BLOCK_PAD	FTX_TRACEDAT_PAGE_PAD
 
@@ -77,6 +78,14 @@ struct td_cpu {
 	size_t page_end;		/* page_start + page_data */
 	int prev_idx;			/* index of the last event returned */
 	long long page_lost;		/* what kbuffer_missed_events() says */
+	/*
+	 * The page's events walked here (walk_next()) rather than by kbuffer
+	 * while they are data events and time extends of a little-endian page
+	 * (a host of the same order); the next slot's index and the time so far
+	 */
+	bool walk;
+	unsigned int walk_next;
+	unsigned long long walk_ts;
 	uint64_t page_seq;		/* pages loaded so far (ftx_tracedat_record_page) */
 	struct tep_record rec;
 	bool have;
@@ -103,6 +112,7 @@ struct ftx_tracedat {
 
 	int version;
 	bool big_endian, swap;
+	bool walk;			/* pages walked by walk_next() (new format, little-endian) */
 	int user_long_size;
 	int long_size;			/* kernel long: size of header_page's commit */
 	uint32_t page_size;

@@ -1506,6 +1506,8 @@ static int td_setup_cpus(struct ftx_tracedat *td)
 		if (tep_is_old_format(td->tep))
 			kbuffer_set_old_format(c->kbuf);
 	}
+	td->walk = !td->big_endian && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ &&
+		   !tep_is_old_format(td->tep);
 	return 0;
 }
 
