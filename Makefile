@@ -256,4 +256,4 @@ install: all $(BUILD)/ftx.bash
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name libperf-src -prune -o -name '*.d' -type f -print 2>/dev/null)

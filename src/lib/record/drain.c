@@ -40,7 +40,7 @@
 
 static void page_missed(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
 static void page_scan(struct ftx_recorder *r, struct rec_cpu *c, const char *page);
-static void scan_new(struct ftx_recorder *r, struct rec_cpu *c);
+static void scan_new(struct ftx_recorder *r, struct rec_cpu *c, char *buf);
 
 
 static int count_cpus(const char *inst)
@@ -424,7 +424,7 @@ static int cpu_room(struct drain *d, struct rec_cpu *c, uint64_t *room)
 	if (!r->half_bytes)
 		return 0;
 	if (c->tmp_len + r->page_size > r->half_bytes) {
-		scan_new(r, c);
+		scan_new(r, c, d->page);
 		/*
 		 * Written over from the start, not truncated: 9p refuses to
 		 * truncate an unlinked file (ENOENT), and the file stays at
@@ -490,7 +490,7 @@ static ssize_t drain_full(struct drain *d, struct rec_cpu *c)
 			n -= m;
 		}
 	}
-	scan_new(d->r, c);
+	scan_new(d->r, c, d->page);
 	return moved;
 }
 
@@ -561,6 +561,7 @@ static void *drain_main(void *arg)
 		snprintf(d->errmsg, sizeof(d->errmsg), "out of memory");
 		return NULL;
 	}
+	d->page = page;
 	while (!stop && !d->err) {
 		int n = epoll_wait(d->epfd, ev, FTX_ARRAY_SIZE(ev), -1);
 
@@ -598,6 +599,7 @@ static void *drain_main(void *arg)
 		drain_full(d, d->cpus[i]);
 		drain_read(d, d->cpus[i], NULL, NULL, page, &dummy, 0);
 	}
+	d->page = NULL;
 	free(page);
 	return NULL;
 }
@@ -798,7 +800,8 @@ static void page_scan(struct ftx_recorder *r, struct rec_cpu *c, const char *pag
  * 9p that pass read everything back), and only the header of each page is
  * touched.
  */
-static void scan_new(struct ftx_recorder *r, struct rec_cpu *c)
+/* @buf: a page of the caller's own, for pread (drain threads run this at once) */
+static void scan_new(struct ftx_recorder *r, struct rec_cpu *c, char *buf)
 {
 	uint64_t end = c->tmp_len - c->tmp_len % r->page_size, start, off;
 	long sys_page = sysconf(_SC_PAGESIZE);
@@ -813,9 +816,9 @@ static void scan_new(struct ftx_recorder *r, struct rec_cpu *c)
 	if (map == MAP_FAILED) {
 		/* pread the pages instead (a file system without mmap) */
 		for (off = c->scanned; off < end; off += r->page_size) {
-			if (pread(c->tmp_fd, r->page_buf, r->page_size, off) != (ssize_t)r->page_size)
+			if (pread(c->tmp_fd, buf, r->page_size, off) != (ssize_t)r->page_size)
 				break;
-			page_scan(r, c, r->page_buf);
+			page_scan(r, c, buf);
 		}
 	} else {
 		for (off = c->scanned; off < end; off += r->page_size)
@@ -842,7 +845,7 @@ static void collect_stats(struct ftx_recorder *r)
 			c->st.dropped = rec_stat_value(c->stats_text, "dropped events");
 			c->st.events = rec_stat_value(c->stats_text, "read events");
 		}
-		scan_new(r, c);
+		scan_new(r, c, r->page_buf);
 	}
 	ftx_error_clear();
 }
@@ -970,6 +973,8 @@ int ftx_recorder_stream(struct ftx_recorder *r, ftx_recorder_page_fn fn, void *a
 	}
 	if (!r->started && ftx_recorder_start(r) < 0)
 		return -1;
+	/* one thread here: the recorder's page is this drain's */
+	d->page = r->page_buf;
 	while (!stop && !d->err && !ftx_session_stop_requested()) {
 		int n = epoll_wait(d->epfd, ev, FTX_ARRAY_SIZE(ev), STREAM_TICK_MS);
 

@@ -52,6 +52,7 @@ struct drain {
 	size_t pipe_size;
 	struct rec_cpu **cpus;
 	size_t nr_cpus;
+	char *page;		/* the thread's own page buffer (drain_main()'s) */
 	int err;		/* errno of the first failure */
 	char errmsg[256];
 };
