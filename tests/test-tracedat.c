@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <kbuffer.h>
 #include <traceevent/event-parse.h>
 
 #include "ftx/error.h"
@@ -438,6 +439,101 @@ START_TEST(test_prefetch)
 }
 END_TEST
 
+/*
+ * The reader walks a page's events itself (kbuffer where it does not): each
+ * record is the event kbuffer gives at that place of the same page, with its
+ * size, slot size and time (up to a constant: the file's offset), on
+ * little-endian fixtures with time extends, long events, lost events and
+ * absolute time stamps, and on damaged copies up to where the reader refuses
+ * a page.
+ */
+static unsigned long long walk_as_kbuffer(struct ftx_tracedat *td, int long_size)
+{
+	struct { struct kbuffer *kb; uint64_t seq; bool loaded; } k[64] = { 0 };
+	unsigned long long n = 0, off = 0;
+	struct tep_record *rec;
+	int i;
+
+	while (ftx_tracedat_next(td, &rec) == 1) {
+		unsigned long long ts;
+		const void *page;
+		uint64_t seq;
+		void *data;
+
+		ck_assert_int_eq(ftx_tracedat_record_page(td, &page, &seq), 0);
+		ck_assert(rec->cpu >= 0 && rec->cpu < 64);
+		i = rec->cpu;
+		if (!k[i].kb) {
+			k[i].kb = kbuffer_alloc(long_size == 8 ? KBUFFER_LSIZE_8 : KBUFFER_LSIZE_4,
+						KBUFFER_ENDIAN_LITTLE);
+			ck_assert_ptr_nonnull(k[i].kb);
+		}
+		if (!k[i].loaded || k[i].seq != seq) {
+			kbuffer_load_subbuffer(k[i].kb, (void *)page);
+			data = kbuffer_read_event(k[i].kb, &ts);
+			k[i].seq = seq;
+			k[i].loaded = true;
+		} else {
+			data = kbuffer_next_event(k[i].kb, &ts);
+		}
+		ck_assert_ptr_eq(data, rec->data);
+		ck_assert_int_eq(kbuffer_event_size(k[i].kb), rec->size);
+		ck_assert_int_eq(kbuffer_curr_size(k[i].kb), rec->record_size);
+		if (!n)
+			off = rec->ts - ts;
+		ck_assert_uint_eq(rec->ts, ts + off);
+		n++;
+	}
+	for (i = 0; i < 64; i++)
+		kbuffer_free(k[i].kb);
+	return n;
+}
+
+static const struct { const char *path; int long_size; } walked[] = {
+	{ "fixtures/linux-6.1-amd64/sched_syscalls.v7.dat", 8 },
+	{ "fixtures/linux-6.1-amd64/fgraph_openat2.v6.dat", 8 },
+	{ "fixtures/linux-6.1-arm64/fgraph_openat2.v6.dat", 8 },
+	{ "fixtures/host-6.18/sched_stack.v6.dat", 8 },
+	{ "fixtures/synth/le64.v6.dat", 8 },
+	{ "fixtures/synth/le64-zstd.v7.dat", 8 },
+	{ "fixtures/synth/le32.v6.dat", 4 },
+};
+
+START_TEST(test_walk_as_kbuffer)
+{
+	const char *path = walked[_i].path;
+	struct ftx_tracedat *td = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
+	size_t len, pos;
+	uint8_t *buf, *work;
+	int r, j;
+
+	ck_assert_ptr_nonnull(td);
+	ck_assert_uint_ge(walk_as_kbuffer(td, walked[_i].long_size), 10);
+	ftx_tracedat_close(td);
+	if (strstr(path, ".v7"))
+		return;		/* damaged compressed data does not decompress */
+	buf = load(path, &len);
+	work = malloc(len);
+	ck_assert_ptr_nonnull(work);
+	srandom(_i + 1);
+	for (r = 0; r < 100; r++) {
+		memcpy(work, buf, len);
+		for (j = 0; j < 4; j++) {
+			/* the second half: the CPUs' pages */
+			pos = len / 2 + random() % (len - len / 2);
+			work[pos] ^= 1u << (random() % 8);
+		}
+		td = ftx_tracedat_open_mem(work, len, "damaged.dat", FTX_TRACEDAT_NO_PLUGINS);
+		if (!td)
+			continue;
+		walk_as_kbuffer(td, walked[_i].long_size);
+		ftx_tracedat_close(td);
+	}
+	free(work);
+	free(buf);
+}
+END_TEST
+
 Suite *tracedat_suite(void)
 {
 	Suite *s = suite_create("tracedat");
@@ -449,6 +545,7 @@ Suite *tracedat_suite(void)
 	tcase_add_test(tc, test_borrowed_lifetime);
 	tcase_add_test(tc, test_lazy_formats);
 	tcase_add_test(tc, test_prefetch);
+	tcase_add_loop_test(tc, test_walk_as_kbuffer, 0, sizeof(walked) / sizeof(walked[0]));
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 300);
 	tcase_add_test(bad, test_bad_magic_version);
