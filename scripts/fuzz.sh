@@ -29,6 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 		"${missing[@]}" >/dev/null
 fi
 scripts/deps.sh --build-only
+# the generated headers the command sources include (a fresh clone has none)
+make -s build/gen/commands.h build/gen/suites.h
 
 mkdir -p "$out/obj" "$out/seeds" "$out/corpus" "$out/crashes"
 flags="-g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
