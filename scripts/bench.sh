@@ -599,10 +599,11 @@ fi
 if [ "${BENCH_ONLY:-}" != 2 ]; then
 vmk=${BENCH_VM_KERNEL:-arm64-6.1}
 echo "== 2d. function_graph in a guest (VM test bed, $vmk under qemu TCG, 2 vCPUs in 2 host"
-echo "   threads; -g vfs_read of busybox dd's one-byte reads pinned to the last vCPU, the"
-echo "   drain free on the other; 5 interleaved rounds, minimum wall of each; floors: the tracer at"
-echo "   the top level with the same buffer, nobody reading, bare or with a pid in"
-echo "   set_ftrace_notrace_pid and set_event_notrace_pid as ftx's self-filter; temp files in the"
+echo "   threads; -g vfs_read of busybox dd's one-byte reads pinned to the last vCPU, interrupts"
+echo "   not traced (funcgraph-irqs off), the drain free on the other; 7 interleaved rounds, every"
+echo "   other one in reverse order, minimum wall of each, and each round against its own floor;"
+echo "   floors: the tracer at the top level with the same buffer, nobody reading, bare or with a"
+echo "   pid in set_ftrace_notrace_pid and set_event_notrace_pid as ftx's self-filter; temp files in the"
 echo "   guest's RAM; ctx-sw: the guest's context switches during the run, all CPUs; rec-CPU:"
 echo "   ftx's threads' CPU seconds in all, during dd and after it (the file's assembly and the"
 echo "   tracer's restore), the rest before dd (the setup, the tracer turned on); wakes/s: the"
@@ -634,7 +635,19 @@ else
 				du[k] = NF >= 11 ? $8 : "-"; af[k] = NF >= 11 ? $9 : "-"
 			}
 		}
-		$3 != "" { keep($2, $3) }
+		$3 != "" { keep($2, $3); v[$2, $1] = $3; if ($1 > nr) nr = $1 }
+		# the median over the rounds of case k / case f in the same round
+		function paired(k, f,   i, n, t, x, y, q) {
+			n = 0
+			for (i = 1; i <= nr; i++)
+				if (((k, i) in v) && ((f, i) in v) && v[f, i] > 0)
+					q[++n] = v[k, i] / v[f, i]
+			for (x = 2; x <= n; x++)
+				for (y = x; y > 1 && q[y - 1] > q[y]; y--) { t = q[y]; q[y] = q[y - 1]; q[y - 1] = t }
+			if (!n) return "-"
+			return sprintf("%.2fx (%.2f-%.2f, %d rounds)", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2,
+				q[1], q[n], n)
+		}
 		function spread(k) { return (worst[k] - best[k]) * 100 / best[k] }
 		function line(name, k, f) {
 			printf "%-36s %6.2f %5.0f%% %7.2fx %6s %7s %5s %-16s %7s %6s\n", name, best[k], spread(k),
@@ -651,6 +664,8 @@ else
 			line("ftx record --no-filter; floor: bare", "nofilter", best["floor"])
 			printf "   the kernel'"'"'s pid check (function_graph and events): its floor %.2fx the bare one'"'"'s time\n",
 				best["floor-notrace"] / best["floor"]
+			printf "   each round against its own floor (median, range): ftx record %s;\n   --no-filter %s\n",
+				paired("ftx", "floor-notrace"), paired("nofilter", "floor")
 			fs = 0
 			for (k in best) if (k != "alone" && spread(k) > fs) fs = spread(k)
 			c1 = best["ftx"] / best["floor-notrace"]; c2 = best["nofilter"] / best["floor"]
@@ -697,14 +712,14 @@ else
 				if ($0 ~ /\| *scheduler_tick\(\)/) t++
 			}
 			END {
-				printf "   %s traced run (%s): %d calls, %d on the read path (vfs_read and the 8\n   it calls: dd'"'"'s reads, the shell'"'"'s), the other %d (%.0f%%) mostly the timer'"'"'s interrupt work inside\n   a read: %d scheduler ticks, %.0f calls a tick\n",
-					w == "head" ? "fastest" : "slowest", n, e, r, e - r, (e - r) * 100 / (e ? e : 1),
-					t, (e - r) / (t ? t : 1)
+				printf "   %s traced run (%s): %d calls, %d on the read path (vfs_read and the 8\n   it calls: dd'"'"'s reads, the shell'"'"'s), the other %d (%.0f%%), %d scheduler ticks among them\n",
+					w == "head" ? "fastest" : "slowest", n, e, r, e - r, (e - r) * 100 / (e ? e : 1), t
 			}'
 		done
 		rm -f "$vmres"/fg-*.dat
-		echo "   (the count swings with the run's length: a timer tick landing inside a traced read is"
-		echo "   traced whole, ~20 us a call under TCG, so a slow run gets more ticks and more events)"
+		echo "   (interrupts are not traced: with funcgraph-irqs on, a timer tick landing inside a traced"
+		echo "   read was traced whole, ~20 us a call under TCG, so a slow run got more ticks and more"
+		echo "   events, 290-600 K in runs of one case)"
 	fi
 fi
 echo
