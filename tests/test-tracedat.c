@@ -444,8 +444,8 @@ END_TEST
  * record is the event kbuffer gives at that place of the same page, with its
  * size, slot size and time (up to a constant: the file's offset), on
  * little-endian fixtures with time extends, long events, lost events and
- * absolute time stamps, and on damaged copies up to where the reader refuses
- * a page.
+ * absolute time stamps, and on damaged copies of the synthetic ones up to
+ * where the reader refuses a page.
  */
 static unsigned long long walk_as_kbuffer(struct ftx_tracedat *td, int long_size)
 {
@@ -510,8 +510,9 @@ START_TEST(test_walk_as_kbuffer)
 	ck_assert_ptr_nonnull(td);
 	ck_assert_uint_ge(walk_as_kbuffer(td, walked[_i].long_size), 10);
 	ftx_tracedat_close(td);
-	if (strstr(path, ".v7"))
-		return;		/* damaged compressed data does not decompress */
+	/* damaged copies of the small synthetic v6 files (compressed data does not decompress) */
+	if (!strstr(path, "/synth/") || strstr(path, ".v7"))
+		return;
 	buf = load(path, &len);
 	work = malloc(len);
 	ck_assert_ptr_nonnull(work);
