@@ -11,13 +11,27 @@ tmp=$(mktemp -d /tmp/ftx-t-record.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-# 1. around a command: its openat events carry its comm
+# 1. around a command: its openat events are there and the file names its pid
+# cat. (Which name trace-cmd prints on them depends on the sched_switch events
+# before them: a switch to the child before its exec registers "ftx" for the
+# pid, and if cat then runs on that CPU without another switch, its events
+# print as ftx-PID until its last switch. That is trace-cmd's behaviour.)
 "$FTX" record -q -e sched:sched_switch -e syscalls:sys_enter_openat -o cmd.dat \
 	-- cat /etc/hostname > out.txt 2> err.txt || die "record around cat failed: $(cat err.txt)"
 cmp -s out.txt /etc/hostname || die "the command's output was lost"
 trace-cmd report -i cmd.dat > rep.txt 2> rep.err || die "trace-cmd report failed: $(cat rep.err)"
-grep -Eq '^ +cat-[0-9]+ +\[[0-9]{3}\] +[0-9]+\.[0-9]{6}: sys_enter_openat:' rep.txt ||
-	die "no openat event of cat in the report"
+trace-cmd dump --cmd-lines -i cmd.dat > cmdlines.txt 2>&1 || die "trace-cmd dump failed"
+catpid=$(awk '$2 == "cat" { print $1 }' cmdlines.txt)
+[ -n "$catpid" ] && [ "$(echo "$catpid" | wc -l)" -eq 1 ] ||
+	die "the file's cmdlines name no single pid cat: $(tr '\n' ' ' < cmdlines.txt | cut -c1-200)"
+grep -Eq "^ +(cat|ftx)-$catpid +\[[0-9]{3}\] +[0-9]+\.[0-9]{6}: sys_enter_openat:" rep.txt ||
+	die "no openat event of cat (pid $catpid) in the report"
+# without sched_switch events the file's name is the only one: cat
+"$FTX" record -q -e syscalls:sys_enter_openat -o open.dat -- cat /etc/hostname > /dev/null ||
+	die "record of openat around cat failed"
+trace-cmd report -i open.dat 2>/dev/null |
+	grep -Eq '^ +cat-[0-9]+ +\[[0-9]{3}\] +[0-9]+\.[0-9]{6}: sys_enter_openat:' ||
+	die "no openat event named cat in the report of open.dat"
 grep -q 'sched_switch:' rep.txt || die "no sched_switch event in the report"
 [ ! -s rep.err ] || die "trace-cmd warned: $(cat rep.err)"
 ls "$tmp" | grep -q 'ftx-cpu' && die "temp files left behind"
