@@ -380,14 +380,26 @@ min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else
 # One table row: label, alone's minimum and maximum, the floor's and ftx's minimum
 # wall, ftx's "events lost rec-CPU disk-in disk-out file-MB", its file
 row() {
-	local label=$1 a=$2 amax=$3 b=$4 f=$5 line=$6 dat=$7 fev flost fcpu fin fout fsize bf b7 b6
+	local label=$1 a=$2 amax=$3 b=$4 f=$5 line=$6 dat=$7 paired=$8 fev flost fcpu fin fout fsize bf b7 b6
 	read -r fev flost fcpu fin fout fsize <<< "$line"
 	read -r bf b7 b6 < <(bytes_per_event "$dat")
 	last_cost=$(printf '%.2f' "$(echo "$f / $b" | bc -l)") last_cpu=$fcpu
-	printf '%-60s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
+	last_paired=${paired%% *}
+	printf '%-60s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %-18s %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
 		"$(echo "($amax - $a) * 100 / $a" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
-		"$last_cost" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" "$bf" "$b7" "$b6"
+		"$last_cost" "$paired" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" "$bf" "$b7" "$b6"
 }
+# "median (lowest-highest)" of the numbers given, two decimals, with an x
+paired() {
+	local -a v
+	mapfile -t v < <(printf '%s\n' "$@" | sort -g)
+	local n=${#v[@]} med
+	if [ $((n % 2)) = 1 ]; then med=${v[$((n / 2))]}
+	else med=$(echo "(${v[$((n / 2 - 1))]} + ${v[$((n / 2))]}) / 2" | bc -l); fi
+	printf '%.2fx (%.2f-%.2f)' "$med" "${v[0]}" "${v[$((n - 1))]}"
+}
+# one round's ratio, its ftx wall over its own floor's: ratio FTX FLOOR
+ratio() { printf '%.4f' "$(echo "$1 / $2" | bc -l)"; }
 # keep the minimum of a variable: lower VAR VALUE; true when VALUE is the new minimum
 lower() {
 	[ -z "${!1}" ] || [ "$(echo "$2 < ${!1}" | bc)" = 1 ] || return 1
@@ -395,23 +407,33 @@ lower() {
 }
 
 # A -F -c case: rounds of (alone, floor with the same set_event_pid, ftx -F -c[,
-# perf]) interleaved, the minimum wall of each; slowdown = wall / alone; ftx's
-# cost = its slowdown / the floor's.
+# perf]) interleaved, floor and ftx in turn first, the minimum wall of each;
+# slowdown = wall / alone; ftx's cost = its slowdown / the floor's; paired:
+# each round's ftx wall over that round's floor, median and range.
 bench_case() {
-	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline amax= w
+	local label=$1 mode=$2 wl=$3 withperf=$4 r a= b= f= p= ftxline perfline amax= w wb wf k
+	local -a pr=()
 	shift 4
 	for r in $(seq "$rounds"); do
 		run_alone "$mode" "$wl" || return 1; w=$(cat "$work/wall"); lower a "$w"
 		[ -n "$amax" ] && [ "$(echo "$w < $amax" | bc)" = 1 ] || amax=$w
-		run_bare "$mode" "$wl" "$@" || return 1; lower b "$(cat "$work/wall")"
-		run_ftx "$mode" "$wl" "$@" || return 1
-		lower f "$(cat "$work/wall")" && ftxline=$(cat "$work/ftxres")
+		for k in $( [ $((r % 2)) = 1 ] && echo bare ftx || echo ftx bare); do
+			if [ $k = bare ]; then
+				run_bare "$mode" "$wl" "$@" || return 1
+				wb=$(cat "$work/wall"); lower b "$wb"
+			else
+				run_ftx "$mode" "$wl" "$@" || return 1
+				wf=$(cat "$work/wall")
+				lower f "$wf" && ftxline=$(cat "$work/ftxres")
+			fi
+		done
+		pr+=("$(ratio "$wf" "$wb")")
 		if [ "$withperf" = 1 ]; then
 			run_perf || return 1
 			lower p "$(cat "$work/wall")" && perfline=$(cat "$work/perfres")
 		fi
 	done
-	row "$label" "$a" "$amax" "$b" "$f" "$ftxline" "$work/ftx.dat"
+	row "$label" "$a" "$amax" "$b" "$f" "$ftxline" "$work/ftx.dat" "$(paired "${pr[@]}")"
 	if [ "$withperf" = 1 ]; then
 		read -r pev plost pcpu <<< "$perfline"
 		printf '   perf record %.2fx (%s events, %s lost, %ss CPU)' \
@@ -430,28 +452,44 @@ bench_case() {
 # Labels: $1 the case; BARE_SUBBUF/FTX_SUBBUF as for bench_case.
 pid_check=
 bench_sys() {
-	local label=$1 wl=$2 r a= amax= b= n= f= g= w fl gl
+	local label=$1 wl=$2 r a= amax= b= n= f= g= w fl gl wb wn wf wg k
+	local -a pf=() pg=()
 	shift 2
 	for r in $(seq "$rounds"); do
 		run_alone all "$wl" || return 1; w=$(cat "$work/wall"); lower a "$w"
 		[ -n "$amax" ] && [ "$(echo "$w < $amax" | bc)" = 1 ] || amax=$w
-		run_bare all "$wl" "$@" || return 1; lower b "$(cat "$work/wall")"
-		BARE_NOTRACE=1 run_bare all "$wl" "$@" || return 1; lower n "$(cat "$work/wall")"
-		run_ftx all "$wl" "$@" || return 1
-		lower f "$(cat "$work/wall")" && fl=$(cat "$work/ftxres")
-		mv "$work/ftx.dat" "$work/ftx-default.dat"
-		FTX_NOFILTER=1 run_ftx all "$wl" "$@" || return 1
-		lower g "$(cat "$work/wall")" && gl=$(cat "$work/ftxres")
+		# every other round in reverse order: no case always runs first
+		for k in $( [ $((r % 2)) = 1 ] && echo bare notrace ftx nofilter ||
+			    echo nofilter ftx notrace bare); do
+			case $k in
+			bare) run_bare all "$wl" "$@" || return 1
+			      wb=$(cat "$work/wall"); lower b "$wb" ;;
+			notrace) BARE_NOTRACE=1 run_bare all "$wl" "$@" || return 1
+			      wn=$(cat "$work/wall"); lower n "$wn" ;;
+			ftx) run_ftx all "$wl" "$@" || return 1
+			      wf=$(cat "$work/wall")
+			      lower f "$wf" && fl=$(cat "$work/ftxres") &&
+				      cp "$work/ftx.dat" "$work/ftx-default.dat" ;;
+			nofilter) FTX_NOFILTER=1 run_ftx all "$wl" "$@" || return 1
+			      wg=$(cat "$work/wall")
+			      lower g "$wg" && gl=$(cat "$work/ftxres") &&
+				      cp "$work/ftx.dat" "$work/ftx-nofilter.dat" ;;
+			esac
+		done
+		pf+=("$(ratio "$wf" "$wn")") pg+=("$(ratio "$wg" "$wb")")
 	done
-	row "$label; floor: notrace pid" "$a" "$amax" "$n" "$f" "$fl" "$work/ftx-default.dat"; echo
-	row "$label, --no-filter; floor: bare" "$a" "$amax" "$b" "$g" "$gl" "$work/ftx.dat"; echo
+	row "$label; floor: notrace pid" "$a" "$amax" "$n" "$f" "$fl" "$work/ftx-default.dat" \
+		"$(paired "${pf[@]}")"; echo
+	row "$label, --no-filter; floor: bare" "$a" "$amax" "$b" "$g" "$gl" "$work/ftx-nofilter.dat" \
+		"$(paired "${pg[@]}")"; echo
+	rm -f "$work/ftx-nofilter.dat"
 	rm -f "$work/ftx-default.dat"
 	pid_check=$(printf '%.2f' "$(echo "$n / $b" | bc -l)")
 	echo "   the kernel's pid check (any pid in set_event_notrace_pid: every event's task is"
 	echo "   checked): its floor ${pid_check}x the bare one's time; ftx's default pays it, --no-filter avoids it"
 }
 
-rounds=${BENCH_ROUNDS:-5}
+rounds=${BENCH_ROUNDS:-7}
 # BENCH_ONLY=2: sections 2, 2b, 2c alone; BENCH_ONLY=2d: 2d alone (both with
 # BENCH_SKIP_REPORT=1)
 if [ "${BENCH_ONLY:-}" != 2d ]; then
@@ -461,15 +499,17 @@ echo "   rounds, minimum wall of each): floor = a bare instance with the same ev
 echo "   reads, traced the same way as ftx (named in the row): -F -c against a floor with the"
 echo "   command in set_event_pid, ftx's default self-filter (its threads in"
 echo "   set_event_notrace_pid, as trace-cmd's) against a floor with a pid there, --no-filter"
-echo "   against a bare one; cost = ftx's slowdown / the floor's (1.00 = free)"
+echo "   against a bare one; cost = ftx's slowdown / the floor's (1.00 = free), from the minima;"
+echo "   paired: each round's ftx wall over that round's own floor, median (lowest-highest), every"
+echo "   other round in reverse order (a drift of the host between runs falls on both)"
 echo "   disk MB: what the recording read back / wrote to storage (temp files + trace.dat;"
 echo "   the pages once into temp files, once into the file; copy_file_range in the kernel,"
 echo "   the missed-events marks read from the page cache, no second pass), file MB: trace.dat"
 echo "   B/ev: file bytes per event of ftx's file / trace-cmd's writing of the same events"
 echo "   (trace-cmd convert of ftx's file) as v7 zstd / as v6 (trace-cmd 3.1.6 record's default)"
 hdr() {
-	printf '%-60s %7s %6s %8s %8s %8s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx \
-		cost events lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
+	printf '%-60s %7s %6s %8s %8s %8s %-18s %10s %7s %7s %9s %4s %11s\n' case alone-s spread floor ftx \
+		cost paired events lost rec-CPU "disk-MB" file "B/ev ftx/tc7/tc6"
 }
 hdr
 bench_case "raw_syscalls, -F -c; floor: event pid" pid "$wl_storm" 1 raw_syscalls || exit 1
@@ -544,7 +584,8 @@ if [ -r "$T/buffer_subbuf_size_kb" ]; then
 		FTX_SUBBUF=$sb BARE_SUBBUF=$sb BARE_NOTRACE=1 bench_case \
 			"raw_syscalls, system-wide, subbuf $sb KB; floor: notrace pid" all "$wl_storm" 0 \
 			raw_syscalls || exit 1
-		costs+="${costs:+, }${last_cost}x at $sb KB" cpus+="${cpus:+/}$last_cpu"
+		costs+="${costs:+, }${last_cost}x (paired ${last_paired}) at $sb KB"
+		cpus+="${cpus:+/}$last_cpu"
 	done
 	echo "   what the size did: cost $costs; recorder CPU $cpus s"
 	echo "   (ftx's default: the kernel's size, $sbk KB here, unless --subbuf-size)"
