@@ -598,15 +598,18 @@ tracefs_lock
 echo "== 2c. drain threads pinned to their CPU or not: ftx record system-wide in the background"
 echo "   (started, then the workload, then SIGINT), raw_syscalls, $rounds interleaved rounds,"
 echo "   minimum wall of each; floor: a bare instance with a notrace pid (ftx's self-filter, as in 2)"
-printf '%-28s %7s %8s %8s %10s %7s %7s\n' drain alone-s slowdown cost events lost rec-CPU
-a='' b='' fu='' fp='' lu='' lp=''
+printf '%-28s %7s %8s %8s %-18s %10s %7s %7s\n' drain alone-s slowdown cost paired events lost rec-CPU
+a='' b='' fu='' fp='' lu='' lp='' pu=() pp=()
 for r in $(seq "$rounds"); do
 	run_alone all "$wl_storm" || exit 1; a=$(min "$a" "$(cat "$work/wall")")
-	BARE_NOTRACE=1 run_bare all "$wl_storm" raw_syscalls || exit 1; b=$(min "$b" "$(cat "$work/wall")")
+	BARE_NOTRACE=1 run_bare all "$wl_storm" raw_syscalls || exit 1; wb=$(cat "$work/wall")
+	b=$(min "$b" "$wb")
 	run_ftx_bg 0 "$wl_storm" raw_syscalls || break
+	pu+=("$(ratio "$(cat "$work/wall")" "$wb")")
 	if [ "$fu" != "$(min "$fu" "$(cat "$work/wall")")" ]; then
 		fu=$(cat "$work/wall"); lu=$(cat "$work/ftxres"); fi
 	run_ftx_bg 1 "$wl_storm" raw_syscalls || break
+	pp+=("$(ratio "$(cat "$work/wall")" "$wb")")
 	if [ "$fp" != "$(min "$fp" "$(cat "$work/wall")")" ]; then
 		fp=$(cat "$work/wall"); lp=$(cat "$work/ftxres"); fi
 done
@@ -615,10 +618,11 @@ if [ -z "$fu" ] || [ -z "$fp" ]; then
 else
 printf '%-28s %7.3f %7.2fx %8s\n' "(floor: notrace pid)" "$a" "$(echo "$b / $a" | bc -l)" "-"
 for k in u p; do
-	if [ $k = u ]; then t=$fu line=$lu name="left to the scheduler"; else t=$fp line=$lp name="each pinned to its CPU"; fi
+	if [ $k = u ]; then t=$fu line=$lu name="left to the scheduler" pr=$(paired "${pu[@]}")
+	else t=$fp line=$lp name="each pinned to its CPU" pr=$(paired "${pp[@]}"); fi
 	read -r fev flost fcpu _ <<< "$line"
-	printf '%-28s %7.3f %7.2fx %7.2fx %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
-		"$(echo "$t / $b" | bc -l)" "$fev" "$flost" "$fcpu"
+	printf '%-28s %7.3f %7.2fx %7.2fx %-18s %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
+		"$(echo "$t / $b" | bc -l)" "$pr" "$fev" "$flost" "$fcpu"
 done
 printf '   what pinning did: pinned %.2fx the time left to the scheduler (ftx pins nothing by default)\n' \
 	"$(echo "$fp / $fu" | bc -l)"
