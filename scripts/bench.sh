@@ -27,6 +27,8 @@
 #         notrace pid (tests/vm/scenarios/bench-fgraph.sh).
 #  3. scripts/bench-record.sh: ftx record/stream at paced rates.
 #  4. scripts/bench-stat.sh: ftx stat against perf stat (-- true, a syscall storm).
+#  Last, a summary of the sections that ran against the targets (report and -l
+#  >= 10x trace-cmd, linear growth with flat RSS, every recording row <= 1.05x).
 # Ratios only mean something within one run on one machine.
 # BENCH_TRACEFS_LOCK=/tmp/ftx-tracefs.lock holds that flock over each recording
 # section (2, 2b, 2c, 3, 4); BENCH_SKIP_REPORT=1 runs those alone,
@@ -43,7 +45,42 @@ work=$(mktemp -d /tmp/ftx-bench.XXXXXX)
 T=
 inst=
 bgftx=
+# The targets, from the numbers the sections printed: $work/targets holds
+# "speed|what|trace-cmd-s|ftx-2cpu-s|ftx-1cpu-s", "growth|command|s/M x1|s/M x16|
+# KB x1|KB x16" and "row|case|cost from the minima|paired median" lines
+summary() {
+	[ -s "$work/targets" ] || return 0
+	echo "== summary: what this run shows against the targets (report and -l >= 10x trace-cmd;"
+	echo "   growth linear with flat RSS: per-million time and peak RSS at x16 within 1.25x of x1;"
+	echo "   every recording of ftx's own configurations <= 1.05x its floor, judged on each row's"
+	echo "   paired median, the minima's ratio beside it)"
+	awk -F'|' '
+	function verdict(ok) { return ok ? "met" : "NOT met" }
+	$1 == "speed" {
+		s2 = $3 / $4; s1 = $3 / $5
+		printf "   %-44s %5.1fx on 2 CPUs, %5.1fx on 1 (%.3f / %.3f s, trace-cmd %.3f s): %s\n",
+			$2, s2, s1, $4, $5, $3, verdict(s2 >= 10 && s1 >= 10)
+	}
+	$1 == "growth" {
+		gt = $4 / $3; gm = $6 / $5
+		printf "   growth, %-36s %.3f -> %.3f s/M (%.2fx), RSS %d -> %d KB (%.2fx): %s\n",
+			$2, $3, $4, gt, $5, $6, gm, verdict(gt <= 1.25 && gm <= 1.25)
+	}
+	$1 == "row" {
+		n++; if ($4 > 1.05) { bad++; worst = worst sprintf("\n     %s: %.2fx (minima %.2fx)", $2, $4, $3) }
+		if (n == 1 || $4 > pmax) pmax = $4; if (n == 1 || $4 < pmin) pmin = $4
+		if (n == 1 || $3 > cmax) cmax = $3; if (n == 1 || $3 < cmin) cmin = $3
+	}
+	END {
+		if (n)
+			printf "   recording, %d rows: paired medians %.2f-%.2fx, minima %.2f-%.2fx: %s%s\n", n,
+				pmin, pmax, cmin, cmax, bad ? sprintf("NOT met in %d", bad) : "met", worst
+	}' "$work/targets"
+	echo "   (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+}
 cleanup() {
+	local rc=$?
+	[ "$rc" = 0 ] && summary
 	[ -n "$bgftx" ] && { kill -INT "$bgftx"; wait; }
 	[ -n "$inst" ] && [ -d "$inst" ] && {
 		echo 0 > "$inst/tracing_on"; echo 0 > "$inst/events/enable"; rmdir "$inst"; }
@@ -157,6 +194,9 @@ for f in "${files[@]}"; do
 			"$(echo "$tc / ($f2 + 0.0001)" | bc -l)" "$(echo "$tc / ($f1 + 0.0001)" | bc -l)" \
 			"$(echo "$f1 / ($f2 + 0.0001)" | bc -l)" "${bcpu[tc$o]}" "${bcpu[f2$o]}" \
 			"${rss[tc$o]}" "${rss[f2$o]}"
+		if [ "$f" = "${files[-1]}" ] && { [ -z "$o" ] || [ "$o" = -l ]; }; then
+			echo "speed|report${o:+ $o}, $(basename "$f" .dat)|$tc|$f2|$f1" >> "$work/targets"
+		fi
 	done
 	if [ -n "$walk" ] && [ "$f" = "${files[-1]}" ]; then
 		events=$("$walk" "$f" | cut -d' ' -f1)
@@ -199,6 +239,9 @@ elif "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&
 			read -r t m < <(measure "$FTX" $cmd -i "$work/g$k.dat") || exit 1
 			printf '%-28s %5s %10s %9s %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
 				"$(echo "$t * 1000000 / $n" | bc -l)" "$m"
+			[ $k = 1 ] && g1="$(echo "$t * 1000000 / $n" | bc -l)|$m"
+			[ $k = 16 ] && echo "growth|$cmd|${g1%|*}|$(echo "$t * 1000000 / $n" | bc -l)|${g1#*|}|$m" \
+				>> "$work/targets"
 		done
 	done
 	rm -f "$work"/g*.dat
@@ -385,6 +428,7 @@ row() {
 	read -r bf b7 b6 < <(bytes_per_event "$dat")
 	last_cost=$(printf '%.2f' "$(echo "$f / $b" | bc -l)") last_cpu=$fcpu
 	last_paired=${paired%% *}
+	echo "row|$label|$last_cost|${last_paired%x}" >> "$work/targets"
 	printf '%-60s %7.3f %5.0f%% %7.2fx %7.2fx %7.2fx %-18s %10s %7s %6ss %4s/%-4s %4s %5s/%s/%s' "$label" "$a" \
 		"$(echo "($amax - $a) * 100 / $a" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$f / $a" | bc -l)" \
 		"$last_cost" "$paired" "$fev" "$flost" "$fcpu" "$fin" "$fout" "$fsize" "$bf" "$b7" "$b6"
@@ -623,6 +667,9 @@ for k in u p; do
 	read -r fev flost fcpu _ <<< "$line"
 	printf '%-28s %7.3f %7.2fx %7.2fx %-18s %10s %7s %6ss\n' "$name" "$a" "$(echo "$t / $a" | bc -l)" \
 		"$(echo "$t / $b" | bc -l)" "$pr" "$fev" "$flost" "$fcpu"
+	# pinning is not ftx's: the unpinned row alone is one of its configurations
+	[ $k = u ] && echo "row|2c background recording, unpinned|$(printf '%.2f' \
+		"$(echo "$t / $b" | bc -l)")|${pr%%x*}" >> "$work/targets"
 done
 printf '   what pinning did: pinned %.2fx the time left to the scheduler (ftx pins nothing by default)\n' \
 	"$(echo "$fp / $fu" | bc -l)"
@@ -683,6 +730,7 @@ else
 		$3 != "" { keep($2, $3); v[$2, $1] = $3; if ($1 > nr) nr = $1 }
 		# the median over the rounds of case k / case f in the same round
 		function paired(k, f,   i, n, t, x, y, q) {
+			pm = ""
 			n = 0
 			for (i = 1; i <= nr; i++)
 				if (((k, i) in v) && ((f, i) in v) && v[f, i] > 0)
@@ -690,6 +738,7 @@ else
 			for (x = 2; x <= n; x++)
 				for (y = x; y > 1 && q[y - 1] > q[y]; y--) { t = q[y]; q[y] = q[y - 1]; q[y - 1] = t }
 			if (!n) return "-"
+			pm = n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2
 			return sprintf("%.2fx (%.2f-%.2f, %d rounds)", n % 2 ? q[(n + 1) / 2] : (q[n / 2] + q[n / 2 + 1]) / 2,
 				q[1], q[n], n)
 		}
@@ -709,8 +758,16 @@ else
 			line("ftx record --no-filter; floor: bare", "nofilter", best["floor"])
 			printf "   the kernel'"'"'s pid check (function_graph and events): its floor %.2fx the bare one'"'"'s time\n",
 				best["floor-notrace"] / best["floor"]
+			p1 = paired("ftx", "floor-notrace"); m1 = pm
+			p2 = paired("nofilter", "floor"); m2 = pm
 			printf "   each round against its own floor (median, range): ftx record %s;\n   --no-filter %s\n",
-				paired("ftx", "floor-notrace"), paired("nofilter", "floor")
+				p1, p2
+			if (m1 != "" && best["floor-notrace"] > 0)
+				printf "row|2d function_graph, ftx record|%.2f|%.2f\n", best["ftx"] / best["floor-notrace"],
+					m1 >> tfile
+			if (m2 != "" && best["floor"] > 0)
+				printf "row|2d function_graph, ftx record --no-filter|%.2f|%.2f\n",
+					best["nofilter"] / best["floor"], m2 >> tfile
 			fs = 0
 			for (k in best) if (k != "alone" && spread(k) > fs) fs = spread(k)
 			c1 = best["ftx"] / best["floor-notrace"]; c2 = best["nofilter"] / best["floor"]
@@ -719,7 +776,7 @@ else
 				best["ftx"], du["ftx"], af["ftx"], load
 			if (fs > d * 100)
 				printf "   (spread: the slowest run over the fastest, up to %.0f%% among the traced cases, more than\n   any cost here differs from 1.00x: this guest on this host cannot tell those costs apart)\n", fs
-		}' load="$(cut -d' ' -f1-3 /proc/loadavg)" "$vmres/bench.txt"
+		}' load="$(cut -d' ' -f1-3 /proc/loadavg)" tfile="$work/targets" "$vmres/bench.txt"
 		echo "   dd's reads: $(cat "$vmres/count" 2>/dev/null); every run (s): $(awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3 }' "$vmres/bench.txt")"
 		for c in ftx nofilter; do
 			o=; [ $c = nofilter ] && o=" --no-filter"
