@@ -18,7 +18,7 @@
 #include "ftx/util.h"
 #include "record-pipe.h"
 
-static bool pipe_drops(struct pipe_drop *d, const struct tep_record *rec)
+bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
 {
 	bool keep = d->keep_next;
 	int type = -1;
@@ -126,7 +126,7 @@ static void pipe_fill(struct pipe *p, struct chunk *c)
 			c->end = r ? -1 : 1;
 			break;
 		}
-		if (p->drop.on && pipe_drops(&p->drop, rec))
+		if (p->drop.on && rpipe_drops(&p->drop, rec))
 			continue;
 		if (ftx_tracedat_record_page(p->td, &page, &seq) || rec->cpu < 0 ||
 		    (const uint8_t *)rec->data < (const uint8_t *)page ||

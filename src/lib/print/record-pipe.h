@@ -152,6 +152,12 @@ struct pipe {
 	struct pipe_drop drop;		/* set before the thread starts */
 };
 
+/*
+ * Whether @d drops @rec for its bytes alone (what the formatting thread would
+ * drop too); the reader thread's test, also the serial loop's, before the
+ * full filter
+ */
+bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec);
 int rpipe_start(struct pipe *p, struct ftx_tracedat *td, const struct pipe_drop *drop);
 void rpipe_stop(struct pipe *p);
 int rpipe_next(void *ctx, struct tep_record **rec);

@@ -1638,8 +1638,8 @@ static unsigned int plugin_opt_flags(const struct ftx_report_opts *o)
 }
 
 /* What the reader thread may drop for @r's filters (NULL: nothing) */
-static const struct pipe_drop *run_pipe_drop(const struct run *r, const struct ftx_report_opts *o,
-					     const struct ftx_report_fmt *f, struct pipe_drop *d)
+static struct pipe_drop *run_pipe_drop(const struct run *r, const struct ftx_report_opts *o,
+				       const struct ftx_report_fmt *f, struct pipe_drop *d)
 {
 	struct tep_handle *tep = ftx_tracedat_tep(r->td);
 	struct tep_event *ev0 = tep_get_event(tep, 0);
@@ -1734,7 +1734,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	struct run r = { .write = write, .wctx = ctx };
 	struct look look = { 0 };
 	struct pipe pipe;
-	struct pipe_drop drop;
+	struct pipe_drop drop, *sdrop;
 	bool piped = false;
 	int name_w = 0, threads;
 	struct ftx_report_fmt *f = NULL;
@@ -1833,9 +1833,10 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 	if (threads > 1 && ftx_tracedat_prefetch(r.td, 4))
 		goto out;
 	/* instances: the lookahead looks within one, so those files are read serially */
-	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) &&
-	    !rpipe_start(&pipe, r.td, run_pipe_drop(&r, o, f, &drop))) {
+	sdrop = run_pipe_drop(&r, o, f, &drop);
+	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) && !rpipe_start(&pipe, r.td, sdrop)) {
 		piped = true;
+		sdrop = NULL;
 		ftx_report_fmt_set_lookahead(f, rpipe_peek, rpipe_consume, &pipe);
 		ftx_report_fmt_set_symbols(f, rpipe_load_kallsyms, &pipe);
 	}
@@ -1846,6 +1847,9 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			goto out;
 		if (!n)
 			break;
+		/* serially, the reader thread's drops by the bytes first (run_record() decides the rest) */
+		if (sdrop && rpipe_drops(sdrop, rec))
+			continue;
 		if (run_record(&r, o, f, &look, rec, name_w))
 			goto out;
 	}
