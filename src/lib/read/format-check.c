@@ -61,30 +61,36 @@ static int fail(char *why, size_t why_len, const char *msg)
  * "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due;
  * *@fend receives offset + size (saturated)
  */
+/*
+ * The number after the first @key (@klen bytes) in [@p, @end), saturated;
+ * NULL without a key followed by a digit. The text holds no NUL (checked
+ * first), so memcmp() compares as strncmp() would.
+ */
+static const char *key_number(const char *p, const char *end, const char *key, size_t klen,
+			      unsigned long long *v)
+{
+	const char *q;
+
+	for (q = p; end - q >= (ptrdiff_t)klen; q++)
+		if (*q == key[0] && !memcmp(q, key, klen))
+			break;
+	if (end - q < (ptrdiff_t)klen)
+		return NULL;
+	q += klen;
+	if (q >= end || !isdigit((unsigned char)*q))
+		return NULL;
+	for (*v = 0; q < end && isdigit((unsigned char)*q); q++)
+		*v = *v > (1ull << 40) ? *v : *v * 10 + (*q - '0');
+	return q;
+}
+
 static bool field_line_ok(const char *p, const char *end, unsigned long long *fend)
 {
-	static const char *const keys[] = { "offset:", "size:" };
-	unsigned long long v[2] = { 0, 0 };
-	const char *q;
-	size_t i;
+	unsigned long long off, size;
 
-	for (i = 0; i < 2; i++) {
-		q = p;
-		for (;;) {
-			q = memchr(q, keys[i][0], end - q);
-			if (!q || end - q < (ptrdiff_t)strlen(keys[i]))
-				return false;
-			if (!strncmp(q, keys[i], strlen(keys[i])))
-				break;
-			q++;
-		}
-		q += strlen(keys[i]);
-		if (q >= end || !isdigit((unsigned char)*q))
-			return false;
-		for (; q < end && isdigit((unsigned char)*q); q++)
-			v[i] = v[i] > (1ull << 40) ? v[i] : v[i] * 10 + (*q - '0');
-	}
-	*fend = v[0] + v[1];
+	if (!key_number(p, end, "offset:", 7, &off) || !key_number(p, end, "size:", 5, &size))
+		return false;
+	*fend = off + size;
 	return true;
 }
 
@@ -183,7 +189,7 @@ int ftx_format_check(const char *text, size_t len, unsigned int page_size, char 
 		const char *id;
 		size_t n;
 
-		if (strncmp(p, "REC->", 5))
+		if (*p != 'R' || memcmp(p, "REC->", 5))
 			continue;
 		id = p + 5;
 		for (n = 0; id + n < end && ident_char(id[n]); n++)
