@@ -18,7 +18,8 @@
 #include "ftx/util.h"
 #include "record-pipe.h"
 
-bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
+static inline __attribute__((always_inline)) bool pipe_drops(struct pipe_drop *d,
+							   const struct tep_record *rec)
 {
 	bool keep = d->keep_next;
 	int type = -1;
@@ -37,6 +38,12 @@ bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
 	}
 	d->keep_next = type >= 0 && type == d->fg_ent;
 	return false;
+}
+
+/* pipe_drops() for the serial loop; the reader thread's stays inline in pipe_fill() */
+bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
+{
+	return pipe_drops(d, rec);
 }
 
 static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)
@@ -126,7 +133,7 @@ static void pipe_fill(struct pipe *p, struct chunk *c)
 			c->end = r ? -1 : 1;
 			break;
 		}
-		if (p->drop.on && rpipe_drops(&p->drop, rec))
+		if (p->drop.on && pipe_drops(&p->drop, rec))
 			continue;
 		if (ftx_tracedat_record_page(p->td, &page, &seq) || rec->cpu < 0 ||
 		    (const uint8_t *)rec->data < (const uint8_t *)page ||
