@@ -58,10 +58,6 @@ static int fail(char *why, size_t why_len, const char *msg)
 }
 
 /*
- * "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due;
- * *@fend receives offset + size (saturated)
- */
-/*
  * The number after the first @key (@klen bytes) in [@p, @end), saturated;
  * NULL without a key followed by a digit. The text holds no NUL (checked
  * first), so memcmp() compares as strncmp() would.
@@ -84,6 +80,10 @@ static const char *key_number(const char *p, const char *end, const char *key, s
 	return q;
 }
 
+/*
+ * "\tfield:TYPE NAME;\toffset:N;\tsize:N;\tsigned:N;" with numbers where due;
+ * *@fend receives offset + size (saturated)
+ */
 static bool field_line_ok(const char *p, const char *end, unsigned long long *fend)
 {
 	unsigned long long off, size;
