@@ -47,7 +47,7 @@ inst=
 bgftx=
 # The targets, from the numbers the sections printed: $work/targets holds
 # "speed|what|trace-cmd-s|ftx-2cpu-s|ftx-1cpu-s|judged on: 2 (CPUs) or both",
-# KB x1|KB x16" and "row|case|cost from the minima|paired median" lines
+# "growth|command|s/M x1|s/M x16|KB x1|KB x16" and "row|case|cost from the minima|paired median" lines
 summary() {
 	[ -s "$work/targets" ] || return 0
 	echo "== summary: what this run shows against the targets (report and -l >= 10x trace-cmd on"
