@@ -535,6 +535,70 @@ START_TEST(test_walk_as_kbuffer)
 }
 END_TEST
 
+/*
+ * ftx_tracedat_set_skip(): the stream is the full one without the records
+ * the skip says true of, in the same order with the same fields, serially
+ * and with the prefetch thread; the skip sees each record once, with its
+ * bytes and CPU
+ */
+struct skip_count { unsigned long long seen; int parity; };
+
+static bool skip_by_bytes(void *arg, int cpu, const void *data, int size)
+{
+	struct skip_count *k = arg;
+	const uint8_t *b = data;
+
+	k->seen++;
+	return size >= 2 && ((b[0] ^ b[1] ^ cpu) & 1) == k->parity;
+}
+
+static void skip_same(const char *path, bool prefetch, int parity)
+{
+	struct ftx_tracedat *all = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
+	struct ftx_tracedat *some = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
+	struct skip_count k = { 0, parity }, mine = { 0, parity };
+	unsigned long long total = 0, kept = 0;
+	struct tep_record *a, *b;
+
+	ck_assert_msg(all && some, "%s", ftx_error());
+	ftx_tracedat_set_skip(some, skip_by_bytes, &k);
+	if (prefetch) {
+		ck_assert_int_eq(ftx_tracedat_prefetch(all, 4), 0);
+		ck_assert_int_eq(ftx_tracedat_prefetch(some, 4), 0);
+	}
+	while (ftx_tracedat_next(all, &a) == 1) {
+		total++;
+		if (skip_by_bytes(&mine, a->cpu, a->data, a->size))
+			continue;
+		ck_assert_int_ge(ftx_tracedat_peek(some, &b), 1);
+		ck_assert_uint_eq(b->ts, a->ts);
+		ck_assert_int_eq(ftx_tracedat_next(some, &b), 1);
+		ck_assert_uint_eq(b->ts, a->ts);
+		ck_assert_int_eq(b->cpu, a->cpu);
+		ck_assert_uint_eq(b->offset, a->offset);
+		ck_assert_int_eq(b->size, a->size);
+		ck_assert_int_eq(b->record_size, a->record_size);
+		ck_assert_int_eq(b->missed_events, a->missed_events);
+		ck_assert(!memcmp(b->data, a->data, a->size));
+		kept++;
+	}
+	ck_assert_int_eq(ftx_tracedat_next(some, &b), 0);
+	ck_assert_uint_eq(k.seen, total);
+	/* both kinds of record are there: the test compares something */
+	ck_assert_uint_gt(kept, 0);
+	ck_assert_uint_lt(kept, total);
+	ftx_tracedat_close(all);
+	ftx_tracedat_close(some);
+}
+
+START_TEST(test_skip)
+{
+	skip_same(walked[_i].path, false, 0);
+	skip_same(walked[_i].path, false, 1);
+	skip_same(walked[_i].path, true, 0);
+}
+END_TEST
+
 Suite *tracedat_suite(void)
 {
 	Suite *s = suite_create("tracedat");
@@ -547,6 +611,7 @@ Suite *tracedat_suite(void)
 	tcase_add_test(tc, test_lazy_formats);
 	tcase_add_test(tc, test_prefetch);
 	tcase_add_loop_test(tc, test_walk_as_kbuffer, 0, sizeof(walked) / sizeof(walked[0]));
+	tcase_add_loop_test(tc, test_skip, 0, sizeof(walked) / sizeof(walked[0]));
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(bad, 300);
 	tcase_add_test(bad, test_bad_magic_version);

@@ -143,6 +143,27 @@ const char *ftx_tracedat_record_instance(const struct tep_record *rec);
  */
 void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n);
 
+/*
+ * A record's bytes (@data, @size bytes, in its page) and CPU decide alone
+ * whether it is passed over: true, it is never made a record
+ */
+typedef bool (*ftx_tracedat_skip_fn)(void *arg, int cpu, const void *data, int size);
+
+/**
+ * ftx_tracedat_set_skip - pass over records where they sit
+ * @td: reader, before the first ftx_tracedat_next()
+ * @fn: called for each record, in the reading thread, before it is merged;
+ *	NULL: every record again
+ * @arg: @fn's first argument
+ *
+ * What ftx_tracedat_next() and peeking return is the stream without the
+ * records @fn says true of, as if the caller had dropped them, at less cost:
+ * no record is made of them. A damaged page fails with the message it gives
+ * without @fn, possibly before records of other CPUs that come before it
+ * there (a CPU's next record is looked for past the records passed over).
+ */
+void ftx_tracedat_set_skip(struct ftx_tracedat *td, ftx_tracedat_skip_fn fn, void *arg);
+
 /** ftx_tracedat_tep - the tep_handle built from the file (owned by the reader) */
 struct tep_handle *ftx_tracedat_tep(struct ftx_tracedat *td);
 

@@ -46,6 +46,13 @@ bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
 	return pipe_drops(d, rec);
 }
 
+bool rpipe_skip(void *arg, int cpu, const void *data, int size)
+{
+	struct tep_record rec = { .cpu = cpu, .data = (void *)data, .size = size };
+
+	return pipe_drops(arg, &rec);
+}
+
 static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)
 {
 	struct chunk *c;

@@ -158,6 +158,12 @@ struct pipe {
  * full filter
  */
 bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec);
+/*
+ * rpipe_drops() as the reader's skip (ftx_tracedat_set_skip(), @arg the
+ * pipe_drop): for drops that no record before decides (fg_ent -1), so the
+ * records dropped are never made
+ */
+bool rpipe_skip(void *arg, int cpu, const void *data, int size);
 int rpipe_start(struct pipe *p, struct ftx_tracedat *td, const struct pipe_drop *drop);
 void rpipe_stop(struct pipe *p);
 int rpipe_next(void *ctx, struct tep_record **rec);

@@ -1834,6 +1834,16 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		goto out;
 	/* instances: the lookahead looks within one, so those files are read serially */
 	sdrop = run_pipe_drop(&r, o, f, &drop);
+	/*
+	 * no entry kept (none printed as one, or -F drops them all), so none
+	 * keeps the record after it: the reader passes the drops over in the walk
+	 */
+	if (sdrop && (sdrop->fg_ent < 0 ||
+		      (sdrop->may_match && sdrop->fg_ent <= sdrop->may_max &&
+		       !sdrop->may_match[sdrop->fg_ent]))) {
+		ftx_tracedat_set_skip(r.td, rpipe_skip, sdrop);
+		sdrop = NULL;
+	}
 	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) && !rpipe_start(&pipe, r.td, sdrop)) {
 		piped = true;
 		sdrop = NULL;

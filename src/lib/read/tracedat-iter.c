@@ -549,6 +549,11 @@ static int cpu_fill(struct ftx_tracedat *td, struct td_cpu *c)
 						       "CPU %d: corrupted event (size %d)", c->cpu,
 						       esize);
 				c->prev_idx = idx;
+				/* passed over where it sits: no record is made of it */
+				if (td->skip && td->skip(td->skip_arg, c->cpu, data, esize)) {
+					c->advance = true;
+					continue;
+				}
 				if (td->tsc_mult)
 					ts = tsc_to_ns(ts, td->tsc_mult, td->tsc_shift);
 				c->rec.ts = ts + td->ts_offset;
@@ -687,4 +692,10 @@ void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n)
 
 	for (i = 0; i < td->nall; i++)
 		td->cpu[i].selected = !mask || (td->cpu[i].cpu < n && mask[td->cpu[i].cpu]);
+}
+
+void ftx_tracedat_set_skip(struct ftx_tracedat *td, ftx_tracedat_skip_fn fn, void *arg)
+{
+	td->skip = fn;
+	td->skip_arg = arg;
 }

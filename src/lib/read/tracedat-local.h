@@ -194,6 +194,8 @@ struct ftx_tracedat {
 	size_t lazy_seen_len;
 	int lazy_max_id;
 
+	ftx_tracedat_skip_fn skip;	/* records passed over in the walk (ftx_tracedat_set_skip()) */
+	void *skip_arg;
 	struct td_prefetch *pf;		/* compressed chunks decompressed ahead (tracedat-iter.c) */
 
 	struct tep_record slot[2];
