@@ -67,17 +67,22 @@ struct zscratch {
 	void **zctx;
 };
 
+/* A chunk whose header was read: where its compressed bytes are, and their sizes */
+struct zjob {
+	uint64_t at;			/* the header's offset */
+	uint64_t src;			/* the compressed bytes' */
+	uint64_t csize, usize;
+};
+
 /*
- * Read and decompress @c's next chunk at @z into *@dst: *@len its bytes, *@at
- * its header's offset. 0, 1 no more, -1 error.
+ * Read the header of @c's next chunk at @z into @j and move @z past the
+ * chunk: 0, 1 no more, -1 error
  */
-static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zpos *z,
-		      const struct zscratch *zs, uint8_t **dst, size_t *dcap, size_t *len,
-		      uint64_t *at_out)
+static int chunk_claim(struct ftx_tracedat *td, const struct td_cpu *c, struct zpos *z,
+		       struct zjob *j)
 {
 	/* the size in the BUFFER option leaves out the chunk count */
 	uint64_t end = c->off + c->size + 4;
-	uint64_t csize, usize, at;
 	uint8_t hdr[8];
 
 	if (end > td->fsize)
@@ -93,39 +98,65 @@ static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zp
 	}
 	if (!z->chunks_left)
 		return 1;
-	at = z->pos;
+	j->at = z->pos;
 	if (end - z->pos < 8)
-		return td_fail(td, at, "CPU %d: truncated chunk header", c->cpu);
+		return td_fail(td, j->at, "CPU %d: truncated chunk header", c->cpu);
 	if (td_pread(td, z->pos, hdr, 8))
 		return -1;
-	csize = td_num(td, hdr, 4);
-	usize = td_num(td, hdr + 4, 4);
+	j->csize = td_num(td, hdr, 4);
+	j->usize = td_num(td, hdr + 4, 4);
 	z->pos += 8;
-	if (csize > end - z->pos)
-		return td_fail(td, at, "CPU %d: chunk size %llu beyond the CPU data",
-			       c->cpu, (unsigned long long)csize);
-	if (usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size)
-		return td_fail(td, at, "CPU %d: chunk of %llu bytes, more than %u pages "
-			       "(trace-cmd writes 10)", c->cpu, (unsigned long long)usize,
+	if (j->csize > end - z->pos)
+		return td_fail(td, j->at, "CPU %d: chunk size %llu beyond the CPU data",
+			       c->cpu, (unsigned long long)j->csize);
+	if (j->usize > (uint64_t)CHUNK_PAGES_MAX * td->page_size)
+		return td_fail(td, j->at, "CPU %d: chunk of %llu bytes, more than %u pages "
+			       "(trace-cmd writes 10)", c->cpu, (unsigned long long)j->usize,
 			       CHUNK_PAGES_MAX);
-	if (*zs->zcap < csize) {
-		uint8_t *n = realloc(*zs->zbuf, csize);
+	j->src = z->pos;
+	z->pos += j->csize;
+	z->chunks_left--;
+	return 0;
+}
+
+/* Read and decompress the chunk @j into *@dst (*@len its bytes): 0 or -1 */
+static int chunk_fill(struct ftx_tracedat *td, const struct td_cpu *c, const struct zjob *j,
+		      const struct zscratch *zs, uint8_t **dst, size_t *dcap, size_t *len)
+{
+	if (*zs->zcap < j->csize) {
+		uint8_t *n = realloc(*zs->zbuf, j->csize);
 
 		if (!n)
 			return td_nomem(td);
 		*zs->zbuf = n;
-		*zs->zcap = csize;
+		*zs->zcap = j->csize;
 	}
-	if (buf_reserve(td, dst, dcap, usize) || td_pread(td, z->pos, *zs->zbuf, csize) ||
-	    td_decompress_ctx(td, zs->zctx, at, *zs->zbuf, csize, *dst, usize))
+	if (buf_reserve(td, dst, dcap, j->usize) || td_pread(td, j->src, *zs->zbuf, j->csize) ||
+	    td_decompress_ctx(td, zs->zctx, j->at, *zs->zbuf, j->csize, *dst, j->usize))
 		return -1;
-	if (usize % td->page_size)
-		return td_fail(td, at, "CPU %d: chunk of %llu bytes, not a whole number of "
-			       "%u-byte pages", c->cpu, (unsigned long long)usize, td->page_size);
-	z->pos += csize;
-	z->chunks_left--;
-	*at_out = at;
-	*len = usize;
+	if (j->usize % td->page_size)
+		return td_fail(td, j->at, "CPU %d: chunk of %llu bytes, not a whole number of "
+			       "%u-byte pages", c->cpu, (unsigned long long)j->usize, td->page_size);
+	*len = j->usize;
+	return 0;
+}
+
+/*
+ * Read and decompress @c's next chunk at @z into *@dst: *@len its bytes, *@at
+ * its header's offset. 0, 1 no more, -1 error.
+ */
+static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zpos *z,
+		      const struct zscratch *zs, uint8_t **dst, size_t *dcap, size_t *len,
+		      uint64_t *at_out)
+{
+	struct zjob j;
+	int r = chunk_claim(td, c, z, &j);
+
+	if (r)
+		return r;
+	if (chunk_fill(td, c, &j, zs, dst, dcap, len))
+		return -1;
+	*at_out = j.at;
 	return 0;
 }
 
@@ -134,9 +165,12 @@ static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zp
 /*
  * The prefetch thread (ftx_tracedat_prefetch()): it decompresses each
  * compressed CPU's next chunks, a few ahead, into slots the reading thread
- * takes in order, swapping its spent block for the slot's. A failure is kept
- * in its slot (the message as td_fail() made it) and given out when the
- * reading reaches it: what the serial reader says, at the same point.
+ * takes in order, swapping its spent block for the slot's. The reading
+ * thread, rather than wait for a slot, decompresses a chunk itself: two at
+ * once, of one CPU or of two, each claimed in order (its header read under
+ * the lock) and decompressed outside it. A failure is kept in its slot (the
+ * message as td_fail() made it) and given out when the reading reaches it:
+ * what the serial reader says, at the same point.
  */
 #define PREFETCH_SLOTS	32
 
@@ -144,6 +178,7 @@ struct zslot {
 	uint8_t *buf;
 	size_t cap, len;
 	uint64_t at;
+	bool ready;			/* decompressed (or failed): r says */
 	int r;				/* read_chunk()'s return */
 	int err;
 	char *msg;			/* r < 0: ftx_error()'s text (NULL: out of memory) */
@@ -161,57 +196,90 @@ struct td_prefetch {
 	int ahead, n;
 	struct pf_cpu {
 		struct zpos z;
-		bool done;		/* its last slot ends it (no more data, or a failure) */
-		int head, count;
+		bool done;		/* its last slot claimed ends it (no more data, or a failure) */
+		int head, count;	/* count: slots claimed from head, ready or not yet */
 		struct zslot *q;	/* ahead slots, a ring */
 	} *pc;
-	uint8_t *zbuf;
+	uint8_t *zbuf;			/* the prefetch thread's scratch */
 	size_t zcap;
 	void *zctx;
+	uint8_t *hzbuf;			/* the reading thread's, when it helps */
+	size_t hzcap;
+	void *hzctx;
 };
+
+/* The CPU with the fewest chunks claimed that has room for one more, or NULL; the lock held */
+static struct pf_cpu *pf_pick(struct td_prefetch *pf)
+{
+	struct pf_cpu *p = NULL;
+	int i;
+
+	for (i = 0; i < pf->n; i++) {
+		struct pf_cpu *q = &pf->pc[i];
+
+		if (q->q && !q->done && q->count < pf->ahead && pf->td->cpu[i].selected &&
+		    (!p || q->count < p->count))
+			p = q;
+	}
+	return p;
+}
+
+/*
+ * Claim @p's next chunk and decompress it into its slot: the lock held on
+ * entry and on return, not while decompressing
+ */
+static void pf_work(struct td_prefetch *pf, struct pf_cpu *p, const struct zscratch *zs)
+{
+	struct ftx_tracedat *td = pf->td;
+	struct td_cpu *c = &td->cpu[p - pf->pc];
+	struct zslot *s = &p->q[(p->head + p->count) % pf->ahead];
+	struct zjob j;
+	int r;
+
+	s->ready = false;
+	p->count++;
+	r = chunk_claim(td, c, &p->z, &j);
+	if (r) {
+		p->done = true;
+		if (r < 0) {
+			s->err = errno;
+			s->msg = strdup(ftx_error());
+		}
+	} else {
+		pthread_mutex_unlock(&pf->mtx);
+		r = chunk_fill(td, c, &j, zs, &s->buf, &s->cap, &s->len);
+		s->at = j.at;
+		if (r < 0) {
+			s->err = errno;
+			s->msg = strdup(ftx_error());
+		}
+		pthread_mutex_lock(&pf->mtx);
+		if (r)
+			p->done = true;
+	}
+	s->r = r;
+	s->ready = true;
+	if (pf->wanting)
+		pthread_cond_signal(&pf->ready);
+}
 
 static void *prefetch_main(void *arg)
 {
 	struct td_prefetch *pf = arg;
-	struct ftx_tracedat *td = pf->td;
 	struct zscratch zs = { &pf->zbuf, &pf->zcap, &pf->zctx };
 
 	td_in_prefetch = true;
 	pthread_mutex_lock(&pf->mtx);
 	while (!pf->stop) {
-		struct pf_cpu *p = NULL;
-		struct zslot *s;
-		int i, r;
+		struct pf_cpu *p = pf_pick(pf);
 
-		/* the CPU with the fewest chunks ready */
-		for (i = 0; i < pf->n; i++) {
-			struct pf_cpu *q = &pf->pc[i];
-
-			if (q->q && !q->done && q->count < pf->ahead && td->cpu[i].selected &&
-			    (!p || q->count < p->count))
-				p = q;
-		}
 		if (!p) {
 			pf->idle = true;
 			pthread_cond_wait(&pf->cond, &pf->mtx);
 			pf->idle = false;
 			continue;
 		}
-		i = p - pf->pc;
-		s = &p->q[(p->head + p->count) % pf->ahead];
-		pthread_mutex_unlock(&pf->mtx);
-		r = read_chunk(td, &td->cpu[i], &p->z, &zs, &s->buf, &s->cap, &s->len, &s->at);
-		s->r = r;
-		if (r < 0) {
-			s->err = errno;
-			s->msg = strdup(ftx_error());
-		}
-		pthread_mutex_lock(&pf->mtx);
-		p->count++;
-		if (r)
-			p->done = true;
-		if (pf->wanting)
-			pthread_cond_signal(&pf->ready);
+		pf_work(pf, p, &zs);
 	}
 	pthread_mutex_unlock(&pf->mtx);
 	return NULL;
@@ -302,6 +370,8 @@ void td_prefetch_stop(struct ftx_tracedat *td)
 	free(pf->pc);
 	free(pf->zbuf);
 	td_zctx_free(pf->zctx);
+	free(pf->hzbuf);
+	td_zctx_free(pf->hzctx);
 	free(pf);
 	td->pf = NULL;
 }
@@ -316,7 +386,19 @@ static int take_chunk(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t *
 	size_t cap;
 
 	pthread_mutex_lock(&pf->mtx);
-	while (!p->count) {
+	while (!p->count || !p->q[p->head].ready) {
+		/* rather than wait: a chunk of this CPU, or of the one with the fewest */
+		struct pf_cpu *h = !p->done && p->count < pf->ahead ? p : pf_pick(pf);
+
+		if (h) {
+			struct zscratch zs = { &pf->hzbuf, &pf->hzcap, &pf->hzctx };
+			bool was = td_in_prefetch;
+
+			td_in_prefetch = true;
+			pf_work(pf, h, &zs);
+			td_in_prefetch = was;
+			continue;
+		}
 		pf->wanting = true;
 		/* it may be waiting for room the reading freed without waking it */
 		if (pf->idle)
