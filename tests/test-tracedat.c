@@ -593,9 +593,10 @@ static void skip_same(const char *path, bool prefetch, int parity)
 
 START_TEST(test_skip)
 {
+	/* the prefetch thread only reads compressed (v7) data; valgrind runs this too */
 	skip_same(walked[_i].path, false, 0);
-	skip_same(walked[_i].path, false, 1);
-	skip_same(walked[_i].path, true, 0);
+	if (strstr(walked[_i].path, ".v7"))
+		skip_same(walked[_i].path, true, 1);
 }
 END_TEST
 
