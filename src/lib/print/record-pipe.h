@@ -160,7 +160,8 @@ struct pipe {
 bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec);
 /*
  * rpipe_drops() as the reader's skip (ftx_tracedat_set_skip(), @arg the
- * pipe_drop): for drops that no record before decides (fg_ent -1), so the
+ * pipe_drop): for drops that no record before decides (no funcgraph_entry
+ * kept: fg_ent -1, or -F drops every entry), so the
  * records dropped are never made
  */
 bool rpipe_skip(void *arg, int cpu, const void *data, int size);
