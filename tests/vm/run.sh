@@ -382,6 +382,15 @@ build_initramfs() {
 		> "$d/initramfs.gz"
 }
 
+# The three slowest scenarios of the last boot by the guest's own clock (each
+# result directory's "seconds"), as "fgraph 120s, profile 80s, probe 31s"
+slowest() {
+	local s
+	for s in "${scenarios[@]}"; do
+		[ -r "$wd/share/$s/seconds" ] && echo "$(cat "$wd/share/$s/seconds") $s"
+	done | sort -rn | head -n 3 | awk '{ printf "%s%s %ss", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+
 # Boot one kernel; prints nothing, returns 0 when the guest reached "ftx-vm: done".
 # The reason for a failure is left in $d/boot-failure.
 boot() {
@@ -518,7 +527,7 @@ run_kernel() {
 		show_console "$wd/console.log"
 		return
 	fi
-	echo "  vm $name: $pkg booted, scenarios ran in $((SECONDS - t0))s"
+	echo "  vm $name: $pkg booted, scenarios ran in $((SECONDS - t0))s (slowest: $(slowest))"
 	for s in "${scenarios[@]}"; do judge "$name" "$arch" "$s"; done
 }
 
