@@ -192,7 +192,8 @@ check-clients: $(FTX)
 # The suites run in parallel, one valgrind per suite (tests/run-suites.sh).
 # FTX_TEST_ROUNDS_DIV=10: the tracedat suite's random byte flips run a tenth of
 # their rounds here, its prefetch comparisons 18 of 24 (valgrind runs them
-# in-process some 50 times slower: the suite took 18 minutes, now 11);
+# in-process some 50 times slower: the suite took 1061 s, 645 s with the flips
+# cut alone);
 # check-asan and check-unit run all of them.
 check-mem: $(TEST_BIN) $(FTX)
 	$(Q)cd tests && CK_FORK=no FTX_TEST_ROUNDS_DIV=10 FTX=$(abspath $(FTX)) ./run-suites.sh --logs $(abspath $(BUILD))/mem-suites \

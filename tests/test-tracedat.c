@@ -32,9 +32,12 @@
 static int rounds(int n, int least)
 {
 	const char *e = getenv("FTX_TEST_ROUNDS_DIV");
-	int div = e ? atoi(e) : 1;
+	int div = e ? atoi(e) : 1, m;
 
-	return div > 1 && n / div < n ? (n / div > least ? n / div : least) : n;
+	if (div <= 1)
+		return n;
+	m = n / div > least ? n / div : least;
+	return m < n ? m : n;
 }
 
 static uint8_t *load(const char *path, size_t *len)
