@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench-walk: the least a filtered report can do on a file: open it as
- * ftx report opens it, decompress every CPU's pages and walk their records
- * merged by time, reading each record's type id where it sits (what -F's
- * and --pid's drop by the bytes reads) and passing it over there, as -F
- * does with the records it drops (ftx_tracedat_set_skip()), printing
- * nothing. With -j 2 the
- * reader's prefetch thread decompresses ahead, as report's on two CPUs.
- * make bench (section 1) sets report -F and --pid against it.
+ * bench-walk: a filtered report's walk of a file, in the reading thread:
+ * open it as ftx report opens it, decompress every CPU's pages and walk
+ * their records merged by time, reading each record's type id where it sits
+ * (what -F's and --pid's drop by the bytes reads) and passing it over there
+ * (ftx_tracedat_set_skip()), printing nothing. With -j 2 the reader's
+ * prefetch thread decompresses ahead, as report's on two CPUs; the skip is
+ * set after it starts (it counts, so it must not run in two threads), so
+ * that thread passes no page over, as report -F's does. make bench (section
+ * 1) sets report -F and --pid against it.
  *
  *   bench-walk [-j 1|2] FILE     prints "RECORDS TYPESUM"
  *

@@ -208,15 +208,16 @@ for f in "${files[@]}"; do
 			- - "$(echo "${best[w1]} / (${best[w2]} + 0.0001)" | bc -l)" - "${bcpu[w2]}" - \
 			"${rss[w2]}"
 		wf=${best[w2]} tF=${best[tc-F sched_switch]} tP=${best[tc--pid $fpid]}
-		echo "   (walk only: scripts/bench-walk.c decompresses and walks every record, reading its"
-		echo "   type where it sits, printing nothing: the least -F and --pid can do, as both must"
-		printf '   find the few records they keep among all. -F sched_switch takes %.2fx it, --pid %.2fx;\n' \
+		echo "   (walk only: scripts/bench-walk.c decompresses and walks every record in the reading"
+		echo "   thread, reading its type where it sits, printing nothing: what -F and --pid did before"
+		echo "   the prefetch thread learnt to pass over pages whose records -F drops all (--pid still"
+		echo "   walks them: a function_graph entry it keeps holds the record after it, of any CPU)."
+		printf '   -F sched_switch takes %.2fx it, --pid %.2fx; trace-cmd -F %.1fx, its --pid %.1fx;\n' \
 			"$(echo "${best[f2-F sched_switch]} / $wf" | bc -l)" \
-			"$(echo "${best[f2--pid $fpid]} / $wf" | bc -l)"
-		printf '   trace-cmd -F takes %.1fx the walk, its --pid %.1fx: the most ftx can be faster than\n' \
+			"$(echo "${best[f2--pid $fpid]} / $wf" | bc -l)" \
 			"$(echo "$tF / $wf" | bc -l)" "$(echo "$tP / $wf" | bc -l)"
-		printf '   those without a faster walk; 10x trace-cmd -F would be %.3f s)\n' \
-			"$(echo "$tF / 10" | bc -l)"
+		printf '   10x trace-cmd -F would be %.3f s, 10x its --pid %.3f s)\n' \
+			"$(echo "$tF / 10" | bc -l)" "$(echo "$tP / 10" | bc -l)"
 	fi
 done
 echo "   (speedup: trace-cmd's time over ftx's on 2 CPUs; 1cpu-x: over ftx's on 1;"

@@ -6,6 +6,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include "ftx/error.h"
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
+#include "ftx/tracedat-write.h"
 #include "ftx/util.h"
 
 #define V6 "fixtures/linux-6.1-arm64/kprobe_openat2.v6.dat"
@@ -384,9 +387,46 @@ START_TEST(test_lazy_formats)
 }
 END_TEST
 
-/* The whole stream of @buf: a hash of its records, then the end (0, or -1 and the reason) */
-static void stream_of(const uint8_t *buf, size_t len, int ahead, unsigned long long *hash,
-		      unsigned long long *n, char *end, size_t end_len)
+/* The least frequent common_type (little-endian u16 at 0) of the file's records */
+static int rarest_type(const char *path)
+{
+	struct ftx_tracedat *td = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
+	static unsigned int n[65536];
+	struct tep_record *r;
+	int i, best = -1;
+
+	ck_assert_msg(td, "%s", ftx_error());
+	memset(n, 0, sizeof(n));
+	while (ftx_tracedat_next(td, &r) == 1)
+		if (r->size >= 2)
+			n[((const uint8_t *)r->data)[0] | ((const uint8_t *)r->data)[1] << 8]++;
+	ftx_tracedat_close(td);
+	for (i = 0; i < 65536; i++)
+		if (n[i] && (best < 0 || n[i] < n[best]))
+			best = i;
+	return best;
+}
+
+/*
+ * A skip keeping one common_type alone (@arg points to it), no record longer
+ * than a page either (so a damaged length is passed over, not kept): it only
+ * reads
+ */
+static bool keep_type_only(void *arg, int cpu, const void *data, int size)
+{
+	const uint8_t *b = data;
+
+	(void)cpu;
+	return size < 2 || size > 4096 || (b[0] | b[1] << 8) != *(const int *)arg;
+}
+
+/*
+ * The whole stream of @buf: a hash of its records, then the end (0, or -1
+ * and the reason); @keep >= 0: of the records of that type alone, the others
+ * passed over by ftx_tracedat_set_skip()
+ */
+static void stream_of(const uint8_t *buf, size_t len, int ahead, int keep,
+		      unsigned long long *hash, unsigned long long *n, char *end, size_t end_len)
 {
 	struct ftx_tracedat *td = ftx_tracedat_open_mem(buf, len, "pf.dat", FTX_TRACEDAT_NO_PLUGINS);
 	struct tep_record *rec;
@@ -398,6 +438,8 @@ static void stream_of(const uint8_t *buf, size_t len, int ahead, unsigned long l
 		snprintf(end, end_len, "open: %s", ftx_error());
 		return;
 	}
+	if (keep >= 0)
+		ftx_tracedat_set_skip(td, keep_type_only, &keep);
 	if (ahead)
 		ck_assert_int_eq(ftx_tracedat_prefetch(td, ahead), 0);
 	while ((r = ftx_tracedat_next(td, &rec)) > 0) {
@@ -413,7 +455,10 @@ static void stream_of(const uint8_t *buf, size_t len, int ahead, unsigned long l
 
 /*
  * ftx_tracedat_prefetch(): the same records, and on damaged chunks the same
- * error at the same point, as the serial reading (flips in the data, cuts)
+ * error at the same point, as the serial reading (flips in the data, cuts);
+ * every fourth round also with a skip keeping the rarest type alone, so the
+ * prefetch thread passes whole pages over (the large file's round 14 is one
+ * that fails)
  */
 static void prefetch_same(const char *path, unsigned int seed, int n)
 {
@@ -421,7 +466,7 @@ static void prefetch_same(const char *path, unsigned int seed, int n)
 	uint8_t *buf = load(path, &len), *work = malloc(len);
 	unsigned long long h0, h1, n0, n1;
 	char e0[512], e1[512];
-	int i, a, failed = 0;
+	int i, a, failed = 0, keep = rarest_type(path);
 
 	ck_assert_ptr_nonnull(work);
 	srandom(seed);
@@ -435,19 +480,111 @@ static void prefetch_same(const char *path, unsigned int seed, int n)
 			pos = len / 4 + random() % (len - len / 4);
 			work[pos] ^= 1u << (random() % 8);
 		}
-		stream_of(work, wlen, 0, &h0, &n0, e0, sizeof(e0));
+		stream_of(work, wlen, 0, -1, &h0, &n0, e0, sizeof(e0));
 		for (a = 1; a <= 4; a += 3) {
-			stream_of(work, wlen, a, &h1, &n1, e1, sizeof(e1));
+			stream_of(work, wlen, a, -1, &h1, &n1, e1, sizeof(e1));
 			ck_assert_msg(h0 == h1 && n0 == n1, "%s round %d ahead %d: %llu records, %llu prefetched",
 				      path, i, a, n0, n1);
 			ck_assert_str_eq(e1, e0);
 		}
 		failed += e0[0] == '-';
+		if (i % 4 != 2)
+			continue;
+		stream_of(work, wlen, 0, keep, &h0, &n0, e0, sizeof(e0));
+		stream_of(work, wlen, 4, keep, &h1, &n1, e1, sizeof(e1));
+		ck_assert_msg(h0 == h1 && n0 == n1, "%s round %d, type %d alone: %llu records, %llu prefetched",
+			      path, i, keep, n0, n1);
+		ck_assert_str_eq(e1, e0);
 	}
 	ck_assert_msg(failed > 0, "%s: no damage reached the reading", path);
 	free(work);
 	free(buf);
 }
+
+/*
+ * Damaged pages inside compressed chunks (damage in the pages of a v6 file,
+ * which convert copies as they are into a v7 one): the prefetch thread, which
+ * passes pages over whole by the skip, says what the serial reading with the
+ * same skip says, at the same point
+ */
+START_TEST(test_skip_damaged_pages)
+{
+	char in[] = "/tmp/ftx-test-dmg-XXXXXX", v6[64], out[64];
+	struct ftx_tracedat *td;
+	unsigned long long h0, h1, n0, n1;
+	uint64_t off[8], size[8];
+	int i, k, fd, ncpu = 0, failed = 0, n = rounds(12, 4), keep = rarest_type(V7);
+	size_t len, wlen;
+	uint8_t *buf, *work, *w;
+	char e0[512], e1[512];
+
+	fd = mkstemp(in);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	snprintf(v6, sizeof(v6), "%s.v6", in);
+	snprintf(out, sizeof(out), "%s.v7", in);
+	/* the large v7 fixture (a rare type among many) as v6, its pages in the open */
+	ck_assert_msg(!ftx_tdat_convert(V7, v6, 6, FTX_TDAT_COMP_NONE), "%s", ftx_error());
+	buf = load(v6, &len);
+	work = malloc(len);
+	td = ftx_tracedat_open(v6, FTX_TRACEDAT_NO_PLUGINS);
+	ck_assert_msg(td && work, "%s", ftx_error());
+	for (i = 0; i < ftx_tracedat_cpus(td) && ncpu < 8; i++)
+		if (!ftx_tracedat_cpu_data(td, i, &off[ncpu], &size[ncpu]) && size[ncpu] >= 4096)
+			ncpu++;
+	ftx_tracedat_close(td);
+	ck_assert_int_gt(ncpu, 0);
+	srandom(11);
+	for (i = 0; i < n; i++) {
+		int flipped = 0;
+
+		memcpy(work, buf, len);
+		/* into pages that hold data (the commit field says how much: 64-bit, little-endian) */
+		for (k = 0; k < 40 && flipped < 2; k++) {
+			int c = random() % ncpu;
+			size_t pos = off[c] + (random() % (size[c] / 4096)) * 4096;
+			uint64_t commit;
+
+			memcpy(&commit, work + pos + 8, 8);
+			commit &= (1u << 27) - 1;
+			if (!commit || commit > 4096 - 16)
+				continue;
+			switch ((i + flipped) % 3) {
+			case 0:		/* more data than a page holds */
+				work[pos + 9] |= 0x10;
+				break;
+			case 1:		/* the first slot: a length past the page */
+				work[pos + 16] &= ~31u;
+				work[pos + 21] |= 0x20;
+				break;
+			default:
+				work[pos + 16 + random() % commit] ^= 1u << (random() % 8);
+			}
+			flipped++;
+		}
+		fd = open(in, O_WRONLY | O_TRUNC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, work, len), (ssize_t)len);
+		close(fd);
+		if (ftx_tdat_convert(in, out, 7, FTX_TDAT_COMP_ZSTD))
+			continue;
+		w = load(out, &wlen);
+		stream_of(w, wlen, 0, keep, &h0, &n0, e0, sizeof(e0));
+		stream_of(w, wlen, 4, keep, &h1, &n1, e1, sizeof(e1));
+		ck_assert_msg(h0 == h1 && n0 == n1, "round %d, type %d alone: %llu records, %llu prefetched",
+			      i, keep, n0, n1);
+		ck_assert_str_eq(e1, e0);
+		failed += e0[0] == '-';
+		free(w);
+	}
+	ck_assert_msg(failed > 0, "no damage reached the reading");
+	unlink(in);
+	unlink(v6);
+	unlink(out);
+	free(work);
+	free(buf);
+}
+END_TEST
 
 START_TEST(test_prefetch)
 {
@@ -557,25 +694,36 @@ END_TEST
 /*
  * ftx_tracedat_set_skip(): the stream is the full one without the records
  * the skip says true of, in the same order with the same fields, serially
- * and with the prefetch thread; the skip sees each record once, with its
- * bytes and CPU
+ * and with the prefetch thread, which passes whole pages over by the same
+ * skip; the skip sees each record at least once, with its bytes and CPU.
+ * Two skips: one by a bit of the bytes (few pages are dropped whole), one
+ * keeping only the rarest event type (most pages are)
  */
-struct skip_count { unsigned long long seen; int parity; };
+struct skip_count {
+	unsigned long long seen, others;	/* calls; from another thread than the test's */
+	int parity, type;			/* type >= 0: keep that type alone */
+	pthread_t self;
+};
 
 static bool skip_by_bytes(void *arg, int cpu, const void *data, int size)
 {
 	struct skip_count *k = arg;
 	const uint8_t *b = data;
 
-	k->seen++;
+	__atomic_fetch_add(&k->seen, 1, __ATOMIC_RELAXED);
+	if (!pthread_equal(pthread_self(), k->self))
+		__atomic_fetch_add(&k->others, 1, __ATOMIC_RELAXED);
+	if (k->type >= 0)
+		return size < 2 || (b[0] | b[1] << 8) != k->type;
 	return size >= 2 && ((b[0] ^ b[1] ^ cpu) & 1) == k->parity;
 }
 
-static void skip_same(const char *path, bool prefetch, int parity)
+static void skip_same(const char *path, bool prefetch, int parity, int type)
 {
 	struct ftx_tracedat *all = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
 	struct ftx_tracedat *some = ftx_tracedat_open(path, FTX_TRACEDAT_NO_PLUGINS);
-	struct skip_count k = { 0, parity }, mine = { 0, parity };
+	struct skip_count k = { 0, 0, parity, type, pthread_self() };
+	struct skip_count mine = k;
 	unsigned long long total = 0, kept = 0;
 	struct tep_record *a, *b;
 
@@ -602,20 +750,33 @@ static void skip_same(const char *path, bool prefetch, int parity)
 		kept++;
 	}
 	ck_assert_int_eq(ftx_tracedat_next(some, &b), 0);
-	ck_assert_uint_eq(k.seen, total);
+	ck_assert_uint_ge(k.seen, total);
+	/* serially the skip sees each record once, in the test's thread */
+	if (!prefetch) {
+		ck_assert_uint_eq(k.seen, total);
+		ck_assert_uint_eq(k.others, 0);
+	}
 	/* both kinds of record are there: the test compares something */
 	ck_assert_uint_gt(kept, 0);
 	ck_assert_uint_lt(kept, total);
+	/* the large file's pages: the prefetch thread looked at some of them itself */
+	if (prefetch && total > 10000)
+		ck_assert_uint_gt(k.others, 0);
 	ftx_tracedat_close(all);
 	ftx_tracedat_close(some);
 }
 
 START_TEST(test_skip)
 {
+	int type = rarest_type(walked[_i].path);
+
 	/* the prefetch thread only reads compressed (v7) data; valgrind runs this too */
-	skip_same(walked[_i].path, false, 0);
-	if (strstr(walked[_i].path, ".v7"))
-		skip_same(walked[_i].path, true, 1);
+	skip_same(walked[_i].path, false, 0, -1);
+	skip_same(walked[_i].path, false, 0, type);
+	if (strstr(walked[_i].path, ".v7")) {
+		skip_same(walked[_i].path, true, 1, -1);
+		skip_same(walked[_i].path, true, 0, type);
+	}
 }
 END_TEST
 
@@ -630,6 +791,7 @@ Suite *tracedat_suite(void)
 	tcase_add_test(tc, test_borrowed_lifetime);
 	tcase_add_test(tc, test_lazy_formats);
 	tcase_add_test(tc, test_prefetch);
+	tcase_add_test(tc, test_skip_damaged_pages);
 	tcase_add_loop_test(tc, test_walk_as_kbuffer, 0, sizeof(walked) / sizeof(walked[0]));
 	tcase_add_loop_test(tc, test_skip, 0, sizeof(walked) / sizeof(walked[0]));
 	suite_add_tcase(s, tc);

@@ -151,14 +151,21 @@ typedef bool (*ftx_tracedat_skip_fn)(void *arg, int cpu, const void *data, int s
 
 /**
  * ftx_tracedat_set_skip - pass over records where they sit
- * @td: reader, before the first ftx_tracedat_next()
- * @fn: called for each record, in the reading thread, before it is merged;
- *	NULL: every record again
+ * @td: reader, before the first ftx_tracedat_next() and before
+ *	ftx_tracedat_prefetch() for the prefetch thread to use it too
+ * @fn: called for each record before it is merged, in the reading thread;
+ *	with a prefetch thread started after this call, also in that thread (and
+ *	in the reading thread while it decompresses ahead) on each page of a
+ *	chunk it decompresses, so a record may be seen more than once and from
+ *	two threads at a time: @fn must answer from its arguments alone,
+ *	writing nothing. NULL: every record again
  * @arg: @fn's first argument
  *
  * What ftx_tracedat_next() and peeking return is the stream without the
  * records @fn says true of, as if the caller had dropped them, at less cost:
- * no record is made of them. A damaged page fails with the message it gives
+ * no record is made of them, and a page whose records are all passed over
+ * (as the prefetch thread finds it: no lost-events mark, nothing odd in it)
+ * is not read again. A damaged page fails with the message it gives
  * without @fn, possibly before records of other CPUs that come before it
  * there (a CPU's next record is looked for past the records passed over).
  */

@@ -18,24 +18,35 @@
 #include "ftx/util.h"
 #include "record-pipe.h"
 
+/* common_type of @rec as the drops read it: -1 when the record is too short for one */
+static inline int drop_type(const struct pipe_drop *d, const struct tep_record *rec)
+{
+	if (rec->size >= 8 && d->type_off + d->type_size <= (unsigned int)rec->size)
+		return ftx_read_uint((const char *)rec->data + d->type_off, d->type_size, d->swap);
+	return -1;
+}
+
+/* Dropped by its CPU, its event id (-F) or its pids (--pid) alone; reads @d, never writes it */
+static inline __attribute__((always_inline)) bool drop_by_bytes(const struct pipe_drop *d,
+							      const struct tep_record *rec, int type)
+{
+	if (d->cpus && (rec->cpu < 0 || rec->cpu >= d->ncpus || !d->cpus[rec->cpu]))
+		return true;
+	/* as run_match(): records too short for an event id go through */
+	if (type >= 0 && d->may_match && type <= d->may_max && !d->may_match[type])
+		return true;
+	return type >= 0 && d->pid && !pid_may_match(d->pid, rec, type);
+}
+
 static inline __attribute__((always_inline)) bool pipe_drops(struct pipe_drop *d,
 							   const struct tep_record *rec)
 {
 	bool keep = d->keep_next;
-	int type = -1;
+	int type = drop_type(d, rec);
 
 	d->keep_next = false;
-	if (rec->size >= 8 && d->type_off + d->type_size <= (unsigned int)rec->size)
-		type = ftx_read_uint((const char *)rec->data + d->type_off, d->type_size, d->swap);
-	if (!keep) {
-		if (d->cpus && (rec->cpu < 0 || rec->cpu >= d->ncpus || !d->cpus[rec->cpu]))
-			return true;
-		/* as run_match(): records too short for an event id go through */
-		if (type >= 0 && d->may_match && type <= d->may_max && !d->may_match[type])
-			return true;
-		if (type >= 0 && d->pid && !pid_may_match(d->pid, rec, type))
-			return true;
-	}
+	if (!keep && drop_by_bytes(d, rec, type))
+		return true;
 	d->keep_next = type >= 0 && type == d->fg_ent;
 	return false;
 }
@@ -46,11 +57,17 @@ bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec)
 	return pipe_drops(d, rec);
 }
 
+/*
+ * As the reader's skip, where no record is kept for the one after it (see
+ * record-pipe.h), keep_next stays false: pipe_drops() is drop_by_bytes(),
+ * which the prefetch thread may call at the same time
+ */
 bool rpipe_skip(void *arg, int cpu, const void *data, int size)
 {
+	const struct pipe_drop *d = arg;
 	struct tep_record rec = { .cpu = cpu, .data = (void *)data, .size = size };
 
-	return pipe_drops(arg, &rec);
+	return drop_by_bytes(d, &rec, drop_type(d, &rec));
 }
 
 static struct chunk *pipe_take(struct pipe *p, struct chunk **list, struct chunk **tail)

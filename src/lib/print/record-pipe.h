@@ -162,7 +162,8 @@ bool rpipe_drops(struct pipe_drop *d, const struct tep_record *rec);
  * rpipe_drops() as the reader's skip (ftx_tracedat_set_skip(), @arg the
  * pipe_drop): for drops that no record before decides (no funcgraph_entry
  * kept: fg_ent -1, or -F drops every entry), so the
- * records dropped are never made
+ * records dropped are never made. It only reads @arg: the prefetch thread
+ * calls it too, on whole pages.
  */
 bool rpipe_skip(void *arg, int cpu, const void *data, int size);
 int rpipe_start(struct pipe *p, struct ftx_tracedat *td, const struct pipe_drop *drop);

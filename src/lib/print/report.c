@@ -1829,14 +1829,12 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 			name_w = n;
 	}
 	threads = o->threads ? o->threads : rpipe_cpus_usable();
-	/* compressed chunks decompressed in a third thread, a few per CPU ahead */
-	if (threads > 1 && ftx_tracedat_prefetch(r.td, 4))
-		goto out;
 	/* instances: the lookahead looks within one, so those files are read serially */
 	sdrop = run_pipe_drop(&r, o, f, &drop);
 	/*
 	 * no entry kept (none printed as one, or -F drops them all), so none
 	 * keeps the record after it: the reader passes the drops over in the walk
+	 * (and the prefetch thread whole pages of them)
 	 */
 	if (sdrop && (sdrop->fg_ent < 0 ||
 		      (sdrop->may_match && sdrop->fg_ent <= sdrop->may_max &&
@@ -1844,6 +1842,9 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		ftx_tracedat_set_skip(r.td, rpipe_skip, sdrop);
 		sdrop = NULL;
 	}
+	/* compressed chunks decompressed in a third thread, a few per CPU ahead */
+	if (threads > 1 && ftx_tracedat_prefetch(r.td, 4))
+		goto out;
 	if (threads > 1 && !ftx_tracedat_nr_buffers(r.td) && !rpipe_start(&pipe, r.td, sdrop)) {
 		piped = true;
 		sdrop = NULL;

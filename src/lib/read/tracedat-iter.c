@@ -15,6 +15,7 @@
 
 #include "ftx/error.h"
 #include "ftx/ringbuf.h"
+#include "ftx/util.h"
 #include "tracedat-local.h"
 
 /*
@@ -160,6 +161,62 @@ static int read_chunk(struct ftx_tracedat *td, const struct td_cpu *c, struct zp
 	return 0;
 }
 
+/*
+ * Does the skip pass over every record of @page? Only for a page the walk
+ * reads alone (walk_next(): data and time extends, little-endian), with no
+ * lost-events mark, each slot checked as cpu_fill() checks it, all inside the
+ * page: anything else (a padding or time stamp slot, a damaged length, a
+ * record kept) says no, and the reading walks that page as ever, saying what
+ * it says of it. @skip is the reader's, called as the reading would.
+ */
+static bool page_skipped(const struct ftx_tracedat *td, ftx_tracedat_skip_fn skip, void *arg,
+			 int cpu, const uint8_t *page)
+{
+	unsigned int hdr = 8 + td->long_size, room = td->page_size - hdr, size, curr = 0;
+	uint64_t commit = ftx_read_uint(page + 8, td->long_size, td->swap);
+	const uint8_t *base = page + hdr;
+
+	size = commit & ((1u << 27) - 1);
+	if ((commit & (1ull << 31)) || size > room)
+		return false;
+	while (curr < size) {
+		unsigned int index, len, next;
+		uint32_t w, x;
+		int esize, rsize;
+
+		if (room - curr < 8)
+			return false;
+		memcpy(&w, base + curr, 4);
+		memcpy(&x, base + curr + 4, 4);
+		switch (w & 31) {
+		case 0:
+			len = (x - 4 + 3) & ~3u;
+			index = curr + 8;
+			break;
+		case 30:
+			curr += 8;
+			continue;
+		case 29:
+		case 31:
+			return false;
+		default:
+			len = (w & 31) * 4;
+			index = curr + 4;
+			break;
+		}
+		next = index + len;
+		esize = (int)(next - index);
+		rsize = (int)(next - curr);
+		if (esize < 0 || rsize <= 0 || (size_t)index + (size_t)esize > size ||
+		    (unsigned int)(curr + rsize) > size)
+			return false;
+		if (!skip(arg, cpu, base + index, esize))
+			return false;
+		curr = next;
+	}
+	return true;
+}
+
 /* ---------------------------------------------------------------- prefetch */
 
 /*
@@ -178,6 +235,7 @@ struct zslot {
 	uint8_t *buf;
 	size_t cap, len;
 	uint64_t at;
+	uint64_t skip[CHUNK_PAGES_MAX / 64];	/* pages skip passes over whole (page_skipped()) */
 	bool ready;			/* decompressed (or failed): r says */
 	int r;				/* read_chunk()'s return */
 	int err;
@@ -193,6 +251,8 @@ struct td_prefetch {
 	bool stop;
 	bool idle;			/* the prefetch thread waits (no room) */
 	bool wanting;			/* the reading thread waits */
+	ftx_tracedat_skip_fn skip;	/* td's skip when the thread started (chunk_skipped()) */
+	void *skip_arg;
 	int ahead, n;
 	struct pf_cpu {
 		struct zpos z;
@@ -207,6 +267,25 @@ struct td_prefetch {
 	size_t hzcap;
 	void *hzctx;
 };
+
+/*
+ * page_skipped() of each page of a decompressed chunk, a bit per page into
+ * @mask, by the skip set before ftx_tracedat_prefetch() (kept in @pf: one set
+ * later is the reading's alone)
+ */
+static void chunk_skipped(const struct td_prefetch *pf, int cpu, const uint8_t *buf, size_t len,
+			  uint64_t *mask)
+{
+	const struct ftx_tracedat *td = pf->td;
+	size_t i, n = len / td->page_size;
+
+	memset(mask, 0, CHUNK_PAGES_MAX / 8);
+	if (!pf->skip || !td->walk)
+		return;
+	for (i = 0; i < n && i < CHUNK_PAGES_MAX; i++)
+		if (page_skipped(td, pf->skip, pf->skip_arg, cpu, buf + i * td->page_size))
+			mask[i / 64] |= 1ull << (i % 64);
+}
 
 /* The CPU with the fewest chunks claimed that has room for one more, or NULL; the lock held */
 static struct pf_cpu *pf_pick(struct td_prefetch *pf)
@@ -249,6 +328,8 @@ static void pf_work(struct td_prefetch *pf, struct pf_cpu *p, const struct zscra
 		pthread_mutex_unlock(&pf->mtx);
 		r = chunk_fill(td, c, &j, zs, &s->buf, &s->cap, &s->len);
 		s->at = j.at;
+		if (!r)
+			chunk_skipped(pf, c->cpu, s->buf, s->len, s->skip);
 		if (r < 0) {
 			s->err = errno;
 			s->msg = strdup(ftx_error());
@@ -303,6 +384,8 @@ int ftx_tracedat_prefetch(struct ftx_tracedat *td, int ahead)
 	if (!pf)
 		return td_nomem(td);
 	pf->td = td;
+	pf->skip = td->skip;
+	pf->skip_arg = td->skip_arg;
 	pf->ahead = ahead;
 	pf->n = td->nall;
 	pf->pc = calloc(pf->n, sizeof(*pf->pc));
@@ -428,6 +511,7 @@ static int take_chunk(struct ftx_tracedat *td, struct td_cpu *c, int b, size_t *
 	s->cap = cap;
 	*len = s->len;
 	c->blk_foff = s->at;
+	memcpy(c->blk_skip[b], s->skip, sizeof(c->blk_skip[b]));
 	pthread_mutex_lock(&pf->mtx);
 	p->head = (p->head + 1) % pf->ahead;
 	p->count--;
@@ -444,6 +528,7 @@ static int load_block(struct ftx_tracedat *td, struct td_cpu *c)
 	int b = c->cur ^ 1, r;
 	size_t len;
 
+	memset(c->blk_skip[b], 0, sizeof(c->blk_skip[b]));
 	if (!c->compressed) {
 		uint64_t end = c->off + c->size, left = end - c->pos;
 
@@ -488,10 +573,20 @@ static int load_page(struct ftx_tracedat *td, struct td_cpu *c)
 	uint8_t *page;
 	int r;
 
-	while (c->pg + td->page_size > c->blk_len) {
-		r = load_block(td, c);
-		if (r)
-			return r;
+	for (;;) {
+		size_t i = c->pg / td->page_size;
+
+		while (c->pg + td->page_size > c->blk_len) {
+			r = load_block(td, c);
+			if (r)
+				return r;
+			i = 0;
+		}
+		/* every record of it passed over (chunk_skipped()): nothing to read */
+		if (i >= CHUNK_PAGES_MAX || !(c->blk_skip[c->cur][i / 64] & (1ull << (i % 64))))
+			break;
+		c->pg += td->page_size;
+		c->page_seq++;
 	}
 	page = c->blk[c->cur] + c->pg;
 	c->page_foff = c->compressed ? c->blk_foff : c->blk_foff + c->pg;

@@ -59,6 +59,8 @@ struct td_cpu {
 	int cur;			/* block in use */
 	size_t blk_len;			/* bytes of pages in the current block */
 	size_t pg;			/* offset of the next page in the block */
+	/* pages of each block the prefetch thread found skip passes over whole (bit per page) */
+	uint64_t blk_skip[2][CHUNK_PAGES_MAX / 64];
 	uint64_t blk_foff;		/* file offset of the block (for messages) */
 	uint64_t page_foff;		/* file offset of the current page */
 	struct kbuffer *kbuf;
