@@ -21,9 +21,17 @@ struct name {
 	size_t len;
 };
 
-static bool ident_char(char c)
+/* (ftx never sets a locale: the C one's classes, spelt out so loops over them vectorize) */
+static inline bool ident_char(char c)
 {
-	return isalnum((unsigned char)c) || c == '_';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* isprint() of the C locale, or a newline or tab */
+static inline bool text_char(unsigned char c)
+{
+	return (unsigned char)(c - 0x20) < 0x5f || c == '\n' || c == '\t';
 }
 
 /* The field name in "field:TYPE NAME[N];" */
@@ -141,9 +149,15 @@ int ftx_format_check(const char *text, size_t len, unsigned int page_size, char 
 	const char *end = text + len, *line, *next, *p, *fmt = NULL;
 	int nfields = 0, i;
 
-	for (p = text; p < end; p++)
-		if (!isprint((unsigned char)*p) && *p != '\n' && *p != '\t')
+	{
+		bool bin = false;
+
+		/* no early exit: the loop vectorizes */
+		for (p = text; p < end; p++)
+			bin |= !text_char(*p);
+		if (bin)
 			return fail(why, why_len, "format text holds binary bytes");
+	}
 	if (len < 6 || strncmp(text, "name: ", 6))
 		return fail(why, why_len, "format text does not start with its name");
 	for (line = text; line < end; line = next) {

@@ -424,17 +424,59 @@ static bool ident_char(char c)
 	       c == '_';
 }
 
+/* A field name of a plain format: [p, end) */
+struct plain_name {
+	const char *p, *end;
+};
+
+static const char *plain_field_line_name(const char *p, struct plain_name *n);
+
 /*
  * One "\tfield: decl;\toffset:N;\tsize:N;\tsigned:N;\n" line as the kernel
  * writes it: returns what follows it, or NULL.
  */
 static const char *plain_field_line(const char *p)
 {
+	return plain_field_line_name(p, NULL);
+}
+
+/*
+ * A field's name in the plain declaration [@p, @semi) as format_has_field()
+ * finds it: the identifier before the ';', past blanks and one "[...]"
+ */
+static void plain_field_name(const char *p, const char *semi, struct plain_name *n)
+{
+	const char *q = semi;
+
+	while (q > p && q[-1] == ' ')
+		q--;
+	if (q > p && q[-1] == ']') {
+		while (q > p && q[-1] != '[')
+			q--;
+		if (q > p)
+			q--;
+	}
+	while (q > p && q[-1] == ' ')
+		q--;
+	n->end = q;
+	while (q > p && ident_char(q[-1]))
+		q--;
+	n->p = q;
+}
+
+/* plain_field_line(), the line's field name into *@n when @n is not NULL */
+static const char *plain_field_line_name(const char *p, struct plain_name *n)
+{
+	const char *decl;
+
 	if (strncmp(p, "\tfield:", 7))
 		return NULL;
+	decl = p + 7;
 	for (p += 7; *p != ';'; p++)
-		if (!*p || (!ident_char(*p) && !strchr(" *[]", *p)))
+		if (!*p || (!ident_char(*p) && *p != ' ' && *p != '*' && *p != '[' && *p != ']'))
 			return NULL;
+	if (n)
+		plain_field_name(decl, p, n);
 	if (strncmp(p, ";\toffset:", 9))
 		return NULL;
 	for (p += 9; *p >= '0' && *p <= '9'; p++)
@@ -598,12 +640,33 @@ static bool format_has_field(const char *fmt, const char *name, size_t len)
  * tried by the canary child (see td_canary_start()), because libtraceevent's
  * parser crashes on some malformed text. False alarms only cost time.
  */
+#define PLAIN_NAMES	128
+
+/*
+ * Is @name (@len bytes) one of the @n field names format_is_plain() kept?
+ * What format_has_field() says, without a search of the text each time.
+ */
+static bool plain_has_field(const struct plain_name *names, int n, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((size_t)(names[i].end - names[i].p) >= len &&
+		    !memcmp(names[i].end - len, name, len) &&
+		    (names[i].end - len == names[i].p))
+			return true;
+	return false;
+}
+
 static bool format_is_plain(const char *t)
 {
-	const char *p = t, *q;
+	const char *p = t, *q, *fmt;
 	char stack[64];
-	int depth = 0;
+	int depth = 0, nnames = 0;
 	size_t n;
+	struct plain_name names[PLAIN_NAMES];
+	/* the names as the field lines give them, unless a line holds more or "field:" recurs */
+	bool listed = true;
 
 	if (strncmp(p, "name: ", 6))
 		return false;
@@ -627,12 +690,20 @@ static bool format_is_plain(const char *t)
 		}
 		if (strncmp(p, "\tfield:", 7))
 			break;
-		p = plain_field_line(p);
+		p = plain_field_line_name(p, nnames < PLAIN_NAMES ? &names[nnames] : NULL);
 		if (!p)
 			return false;
+		if (nnames < PLAIN_NAMES)
+			nnames++;
+		else
+			listed = false;
 	}
 	if (strncmp(p, "print fmt: \"", 12))
 		return false;
+	fmt = p;
+	/* format_has_field() finds "field:" anywhere: in the print fmt, it reads on from there */
+	if (strstr(fmt, "field:"))
+		listed = false;
 	p = td_skip_quoted(p + 11);
 	if (!p)
 		return false;
@@ -659,7 +730,8 @@ static bool format_is_plain(const char *t)
 				q = p;
 				while (ident_char(*p))
 					p++;
-				if (p == q || !format_has_field(t, q, p - q))
+				if (p == q || !(listed ? plain_has_field(names, nnames, q, p - q) :
+							 format_has_field(t, q, p - q)))
 					return false;
 			}
 			p--;
