@@ -424,6 +424,20 @@ static bool ident_char(char c)
 	       c == '_';
 }
 
+/*
+ * Does the NUL-terminated @p start with the @n characters of @lit? What
+ * !strncmp() says, inline: it stops at the first difference (a NUL is one)
+ */
+static inline __attribute__((always_inline)) bool starts(const char *p, const char *lit, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != lit[i])
+			return false;
+	return true;
+}
+
 /* A field name of a plain format: [p, end) */
 struct plain_name {
 	const char *p, *end;
@@ -469,7 +483,7 @@ static const char *plain_field_line_name(const char *p, struct plain_name *n)
 {
 	const char *decl;
 
-	if (strncmp(p, "\tfield:", 7))
+	if (!starts(p, "\tfield:", 7))
 		return NULL;
 	decl = p + 7;
 	for (p += 7; *p != ';'; p++)
@@ -477,16 +491,16 @@ static const char *plain_field_line_name(const char *p, struct plain_name *n)
 			return NULL;
 	if (n)
 		plain_field_name(decl, p, n);
-	if (strncmp(p, ";\toffset:", 9))
+	if (!starts(p, ";\toffset:", 9))
 		return NULL;
 	for (p += 9; *p >= '0' && *p <= '9'; p++)
 		;
-	if (strncmp(p, ";\tsize:", 7))
+	if (!starts(p, ";\tsize:", 7))
 		return NULL;
 	for (p += 7; *p >= '0' && *p <= '9'; p++)
 		;
-	if (strncmp(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
-	    strncmp(p + 10, ";\n", 2))
+	if (!starts(p, ";\tsigned:", 9) || (p[9] != '0' && p[9] != '1') ||
+	    !starts(p + 10, ";\n", 2))
 		return NULL;
 	return p + 12;
 }
@@ -668,19 +682,19 @@ static bool format_is_plain(const char *t)
 	/* the names as the field lines give them, unless a line holds more or "field:" recurs */
 	bool listed = true;
 
-	if (strncmp(p, "name: ", 6))
+	if (!starts(p, "name: ", 6))
 		return false;
 	p += 6;
 	while (ident_char(*p))
 		p++;
-	if (strncmp(p, "\nID: ", 5))
+	if (!starts(p, "\nID: ", 5))
 		return false;
 	p += 5;
 	if (*p < '0' || *p > '9')
 		return false;
 	while (*p >= '0' && *p <= '9')
 		p++;
-	if (strncmp(p, "\nformat:\n", 9))
+	if (!starts(p, "\nformat:\n", 9))
 		return false;
 	p += 9;
 	for (;;) {
@@ -688,7 +702,7 @@ static bool format_is_plain(const char *t)
 			p++;
 			continue;
 		}
-		if (strncmp(p, "\tfield:", 7))
+		if (!starts(p, "\tfield:", 7))
 			break;
 		p = plain_field_line_name(p, nnames < PLAIN_NAMES ? &names[nnames] : NULL);
 		if (!p)
