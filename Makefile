@@ -191,7 +191,8 @@ check-clients: $(FTX)
 # with fgets() then read lines twice); without valgrind _exit() does none of it.
 # The suites run in parallel, one valgrind per suite (tests/run-suites.sh).
 # FTX_TEST_ROUNDS_DIV=10: the tracedat suite's random byte flips run a tenth of
-# their rounds here, its prefetch comparisons 18 of 24 (valgrind runs them
+# their rounds here, its prefetch comparisons 6 of 24 and its damaged-page
+# comparisons 4 of 12 (valgrind runs them
 # in-process some 50 times slower: the suite took 1061 s, 645 s with the flips
 # cut alone);
 # check-asan and check-unit run all of them.
