@@ -158,9 +158,10 @@ check:
 # batch of two guests), arm64 6.1 (the PMU), armhf 5.10 (32-bit). Left to
 # vm-check: amd64-6.12 (sub-buffers, which the root tests meet on this host's
 # 6.18 too), amd64-6.1-rt (PREEMPT_RT), arm64-5.10, armhf-6.1. Under TCG an arm
-# guest boots alone and takes minutes: in a clean-clone make check here the six
-# kernels this list had took 20 min (arm64-6.1 449 s, x86 guests 159-226 s two
-# at a time), a third of the run.
+# guest boots alone: in a clean-clone make check here the six kernels this list
+# had took 20 min (arm64-6.1 449 s, x86 guests 159-226 s two at a time), a third
+# of the run. arm64 guests now get pauth-impdef=on (tests/vm/run.sh): arm64-6.1's
+# scenarios took 102 s on an idle host, 345 s before.
 VM_CHECK_KERNELS ?= amd64-6.1 arm64-6.1 amd64-5.10 armhf-5.10
 
 # x86 guests booted at once by make check's VM suite: two where there are two CPUs
