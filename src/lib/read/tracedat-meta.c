@@ -454,11 +454,8 @@ static const char *plain_field_line(const char *p)
 	return plain_field_line_name(p, NULL);
 }
 
-/*
- * A field's name in the plain declaration [@p, @semi) as format_has_field()
- * finds it: the identifier before the ';', past blanks and one "[...]"
- */
-static void plain_field_name(const char *p, const char *semi, struct plain_name *n)
+/* Where a field's name ends in the declaration [@p, @semi): past blanks and one "[...]" */
+static const char *decl_name_end(const char *p, const char *semi)
 {
 	const char *q = semi;
 
@@ -472,6 +469,17 @@ static void plain_field_name(const char *p, const char *semi, struct plain_name 
 	}
 	while (q > p && q[-1] == ' ')
 		q--;
+	return q;
+}
+
+/*
+ * A field's name in the plain declaration [@p, @semi) as format_has_field()
+ * finds it: the identifier before the ';', past blanks and one "[...]"
+ */
+static void plain_field_name(const char *p, const char *semi, struct plain_name *n)
+{
+	const char *q = decl_name_end(p, semi);
+
 	n->end = q;
 	while (q > p && ident_char(q[-1]))
 		q--;
@@ -628,18 +636,8 @@ static bool format_has_field(const char *fmt, const char *name, size_t len)
 		end = strchr(p, ';');
 		if (!end)
 			return false;
-		q = end;
 		/* "char name[16]", "__data_loc char[] msg" */
-		while (q > p && q[-1] == ' ')
-			q--;
-		if (q > p && q[-1] == ']') {
-			while (q > p && q[-1] != '[')
-				q--;
-			if (q > p)
-				q--;
-		}
-		while (q > p && q[-1] == ' ')
-			q--;
+		q = decl_name_end(p, end);
 		if ((size_t)(q - p) >= len && !memcmp(q - len, name, len) &&
 		    (q - len == p || !ident_char(*(q - len - 1))))
 			return true;
