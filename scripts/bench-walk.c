@@ -7,7 +7,7 @@
  * (ftx_tracedat_set_skip()), printing nothing. With -j 2 the reader's
  * prefetch thread decompresses ahead, as report's on two CPUs; the skip is
  * set after it starts (it counts, so it must not run in two threads), so
- * that thread passes no page over, as report -F's does. make bench (section
+ * that thread passes no page over, unlike report -F's. make bench (section
  * 1) sets report -F and --pid against it.
  *
  *   bench-walk [-j 1|2] FILE     prints "RECORDS TYPESUM"
