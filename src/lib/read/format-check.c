@@ -91,6 +91,24 @@ static int fail(char *why, size_t why_len, const char *msg)
 }
 
 /*
+ * The first @key (@klen > 0 bytes) in [@p, @end), or NULL: memmem()'s answer,
+ * found by memchr() of its first byte, cheaper than memmem()'s setup on lines of
+ * a few dozen bytes (the format check calls it twice for every field line)
+ */
+static const char *find_key(const char *p, const char *end, const char *key, size_t klen)
+{
+	while ((size_t)(end - p) >= klen) {
+		p = memchr(p, key[0], end - p - klen + 1);
+		if (!p)
+			return NULL;
+		if (!memcmp(p + 1, key + 1, klen - 1))
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/*
  * The number after the first @key (@klen bytes) in [@p, @end), saturated;
  * NULL without a key followed by a digit. The text holds no NUL (checked
  * first), so memcmp() compares as strncmp() would.
@@ -98,7 +116,7 @@ static int fail(char *why, size_t why_len, const char *msg)
 static const char *key_number(const char *p, const char *end, const char *key, size_t klen,
 			      unsigned long long *v)
 {
-	const char *q = memmem(p, end - p, key, klen);
+	const char *q = find_key(p, end, key, klen);
 
 	if (!q)
 		return NULL;

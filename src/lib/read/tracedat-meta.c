@@ -486,6 +486,12 @@ static void plain_field_name(const char *p, const char *semi, struct plain_name 
 	n->p = q;
 }
 
+/* The bytes of a plain declaration: identifiers, blanks, '*' and brackets (no NUL) */
+static const bool decl_char[256] = {
+	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true, ['_'] = true,
+	[' '] = true, ['*'] = true, ['['] = true, [']'] = true,
+};
+
 /* plain_field_line(), the line's field name into *@n when @n is not NULL */
 static const char *plain_field_line_name(const char *p, struct plain_name *n)
 {
@@ -495,7 +501,7 @@ static const char *plain_field_line_name(const char *p, struct plain_name *n)
 		return NULL;
 	decl = p + 7;
 	for (p += 7; *p != ';'; p++)
-		if (!*p || (!ident_char(*p) && *p != ' ' && *p != '*' && *p != '[' && *p != ']'))
+		if (!decl_char[(unsigned char)*p])
 			return NULL;
 	if (n)
 		plain_field_name(decl, p, n);
