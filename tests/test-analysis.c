@@ -29,31 +29,69 @@ void ta_counts_free(struct ta_counts *c)
 		free(c->name[i]);
 	free(c->name);
 	free(c->count);
+	free(c->slot);
 	memset(c, 0, sizeof(*c));
+}
+
+/* FNV-1a of @len bytes */
+static size_t ta_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 0x100000001b3ull;
+	return (size_t)h;
+}
+
+/* The slot holding @name (@len bytes), or the empty one it would take */
+static size_t *ta_slot(const struct ta_counts *c, const char *name, size_t len)
+{
+	size_t i = ta_hash(name, len) & (c->nslots - 1), e;
+
+	while ((e = c->slot[i])) {
+		if (!strncmp(c->name[e - 1], name, len) && !c->name[e - 1][len])
+			break;
+		i = (i + 1) & (c->nslots - 1);
+	}
+	return &c->slot[i];
 }
 
 void ta_counts_add(struct ta_counts *c, const char *name, size_t len, unsigned long long by)
 {
-	size_t i;
+	size_t *s;
 
-	for (i = 0; i < c->n; i++)
-		if (strlen(c->name[i]) == len && !strncmp(c->name[i], name, len)) {
-			c->count[i] += by;
-			return;
-		}
+	if (2 * (c->n + 1) > c->nslots) {
+		size_t i, old = c->nslots;
+
+		c->nslots = old ? 2 * old : 64;
+		free(c->slot);
+		c->slot = calloc(c->nslots, sizeof(*c->slot));
+		ck_assert_ptr_nonnull(c->slot);
+		for (i = 0; i < c->n; i++)
+			*ta_slot(c, c->name[i], strlen(c->name[i])) = i + 1;
+	}
+	s = ta_slot(c, name, len);
+	if (*s) {
+		c->count[*s - 1] += by;
+		return;
+	}
 	c->name = realloc(c->name, (c->n + 1) * sizeof(*c->name));
 	c->count = realloc(c->count, (c->n + 1) * sizeof(*c->count));
 	ck_assert(c->name && c->count);
 	c->name[c->n] = strndup(name, len);
+	ck_assert_ptr_nonnull(c->name[c->n]);
 	c->count[c->n++] = by;
+	*s = c->n;
 }
 
 unsigned long long ta_counts_get(const struct ta_counts *c, const char *name)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(c->name[i], name))
-			return c->count[i];
-	return 0;
+	size_t *s;
+
+	if (!c->nslots)
+		return 0;
+	s = ta_slot(c, name, strlen(name));
+	return *s ? c->count[*s - 1] : 0;
 }
 
 /* "+ 22.152 us  |" -> 22152 (ns); 0 without a duration */

@@ -8,10 +8,13 @@
 
 struct ftx_calltree;
 
+/* Counts by name: entries in the order added, found through an open-addressing table */
 struct ta_counts {
 	char **name;
 	unsigned long long *count;
 	size_t n;
+	size_t *slot;		/* entry index + 1, 0 for none; a power of two of them */
+	size_t nslots;
 };
 
 void ta_counts_add(struct ta_counts *c, const char *name, size_t len, unsigned long long by);

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ftx/tracedat.h"
 #include "ftx/tracedat-write.h"
 #include "ftx/util.h"
 #include "test-sh.h"
@@ -59,7 +58,6 @@ START_TEST(test_round_trip)
 	const char *ftx = getenv("FTX");
 	char dir[] = "/tmp/ftx-convert-XXXXXX", out[256];
 	char *want, *got, *tc, *tcerr;
-	struct ftx_tracedat *td;
 	bool zlib_in = strstr(in, "zlib") != NULL;
 
 	ck_assert_msg(ftx, "FTX (the binary) is not set");
@@ -68,17 +66,22 @@ START_TEST(test_round_trip)
 	ck_assert_int_eq(test_sh("%s report -i %s > %s/in.txt", ftx, in, dir), 0);
 	ck_assert_int_eq(test_sh("%s convert -i %s -o %s %s", ftx, in, out, modes[m].args), 0);
 
-	/* the header says what was asked for */
-	td = ftx_tracedat_open(out, FTX_TRACEDAT_NO_PLUGINS);
-	ck_assert_msg(td, "%s", out);
-	ck_assert_int_eq(ftx_tracedat_version(td), modes[m].version);
-	ftx_tracedat_close(td);
-	if (modes[m].version == 7) {
-		char *file = slurp(out);
-		size_t off = 10 + 2 + 6;
+	/*
+	 * The header says what was asked for: after the 10 magic bytes the version
+	 * ("6" or "7", NUL-ended), then v7's endianness, long size, page size (6
+	 * bytes) and compression name. Read as bytes: the reports compared below
+	 * read the file through the library.
+	 */
+	{
+		char head[64] = { 0 }, ver[2] = { (char)('0' + modes[m].version), 0 };
+		FILE *f = fopen(out, "rb");
 
-		ck_assert_str_eq(file + off, modes[m].comp);
-		free(file);
+		ck_assert_msg(f, "%s", out);
+		ck_assert_int_gt(fread(head, 1, sizeof(head) - 1, f), 20);
+		fclose(f);
+		ck_assert_str_eq(head + 10, ver);
+		if (modes[m].version == 7)
+			ck_assert_str_eq(head + 10 + 2 + 6, modes[m].comp);
 	}
 
 	ck_assert_int_eq(test_sh("%s report -i %s > %s/out.txt", ftx, out, dir), 0);

@@ -18,6 +18,7 @@
 #include "ftx/report.h"
 #include "ftx/tracedat.h"
 #include "ftx/util.h"
+#include "test-cost.h"
 
 static const char *const fixtures[] = {
 	"fixtures/linux-6.1-amd64/sched_syscalls.v7",
@@ -61,12 +62,14 @@ static void report_diff(const char *name, const char *got, size_t glen, const ch
 		     got + ls, ls < wlen ? want + ls : "(end)");
 }
 
+/* @n picks the reader modes under make check-mem (test_reader_modes()) */
 static void check_golden(const char *base, bool no_plugins, unsigned int flags,
-			 const char *suffix)
+			 const char *suffix, int n)
 {
 	struct ftx_report_opts o = { .no_plugins = no_plugins, .fmt_flags = flags };
 	struct ftx_strbuf got = FTX_STRBUF_INIT;
 	char path[256], gpath[256];
+	int last;
 	size_t wlen;
 	char *want;
 
@@ -76,7 +79,8 @@ static void check_golden(const char *base, bool no_plugins, unsigned int flags,
 	want = ftx_read_file(gpath, &wlen);
 	ck_assert_msg(want, "cannot read %s", gpath);
 	/* read serially and through the reader thread: the same text */
-	for (o.threads = 1; o.threads <= 2; o.threads++) {
+	test_reader_modes(n, &o.threads, &last);
+	for (; o.threads <= last; o.threads++) {
 		got.len = 0;
 		ck_assert_msg(ftx_report_run(&o, sb_write, &got) == 0, "%s: %s", path, ftx_error());
 		if (got.len != wlen || memcmp(got.buf, want, wlen))
@@ -108,20 +112,20 @@ START_TEST(test_golden_plugins)
 		       "(sched_switch has no plugin handler)\n");
 		return;
 	}
-	check_golden(fixtures[_i], false, 0, "report");
+	check_golden(fixtures[_i], false, 0, "report", _i);
 }
 END_TEST
 
 START_TEST(test_golden_noplugins)
 {
-	check_golden(fixtures[_i], true, 0, "report-noplugins");
+	check_golden(fixtures[_i], true, 0, "report-noplugins", _i + 1);
 }
 END_TEST
 
 /* The slow path (libtraceevent for every info) must give the same text */
 START_TEST(test_golden_nofast)
 {
-	check_golden(fixtures[_i], true, FTX_REPORT_NO_FAST, "report-noplugins");
+	check_golden(fixtures[_i], true, FTX_REPORT_NO_FAST, "report-noplugins", _i);
 }
 END_TEST
 
@@ -315,7 +319,7 @@ END_TEST
 /* v7: the CPU count is CPUCOUNT's, not the highest CPU with data (CPU 1 is empty) */
 START_TEST(test_converted_golden)
 {
-	check_golden("fixtures/converted/fgraph_612_cpucount.v7", false, 0, "report");
+	check_golden("fixtures/converted/fgraph_612_cpucount.v7", false, 0, "report", 1);
 }
 END_TEST
 
@@ -365,15 +369,18 @@ static const struct opt_case opt_cases[] = {
 	{ "fgraph_arm64_cpu1", "linux-6.1-arm64/fgraph_openat2.v6", 0, 1, { NULL }, NULL, false },
 };
 
-static void check_output(const struct ftx_report_opts *o, const char *gpath)
+/* @n picks the reader modes under make check-mem (test_reader_modes()) */
+static void check_output(const struct ftx_report_opts *o, const char *gpath, int n)
 {
 	struct ftx_report_opts t = *o;
 	struct ftx_strbuf got = FTX_STRBUF_INIT;
 	size_t wlen;
+	int last;
 	char *want = ftx_read_file(gpath, &wlen);
 
 	ck_assert_msg(want, "cannot read %s", gpath);
-	for (t.threads = 1; t.threads <= 2; t.threads++) {
+	test_reader_modes(n, &t.threads, &last);
+	for (; t.threads <= last; t.threads++) {
 		got.len = 0;
 		ck_assert_msg(ftx_report_run(&t, sb_write, &got) == 0, "%s: %s", o->input,
 			      ftx_error());
@@ -411,7 +418,7 @@ START_TEST(test_options_golden)
 		o.pids = pids;
 		o.npids = 1;
 	}
-	check_output(&o, gpath);
+	check_output(&o, gpath, _i);
 }
 END_TEST
 
@@ -461,7 +468,7 @@ START_TEST(test_dropped)
 	ck_assert_int_eq(write(fd, d, len), (ssize_t)len);
 	close(fd);
 	free(d);
-	check_output(&o, "fixtures/options/function_dropped.txt");
+	check_output(&o, "fixtures/options/function_dropped.txt", 1);
 	unlink(path);
 }
 END_TEST
@@ -485,9 +492,9 @@ START_TEST(test_synth_golden)
 	if (z)
 		memcpy(z, "zstd", 4);
 	o.input = in;
-	check_output(&o, gpath);
+	check_output(&o, gpath, _i);
 	o.no_plugins = false;
-	check_output(&o, gpath);
+	check_output(&o, gpath, _i + 1);
 }
 END_TEST
 
