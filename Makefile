@@ -139,15 +139,20 @@ static: $(LIBPERF_DIR)/lib/libperf.a
 # The test bed's packages too (qemu, cross compilers, sysroots): on a fresh machine
 # 'make check' must run every suite, not skip the VM one.
 # Each part's wall time is printed after it (tests/phase.sh: "check: NAME: Ns").
+# KernelShark's and the browser's tests mostly wait (seconds given to draw, npm):
+# they run in the background while the VM guests keep the CPUs busy, their
+# output after the VM suite's (tests/phases.sh).
 PHASE	:= tests/phase.sh
+# the builds make check, demo and bench start: one compiler per CPU
+NPROC	:= $(shell nproc 2>/dev/null || echo 1)
 check:
 	$(Q)$(PHASE) deps scripts/deps.sh --vm
-	$(Q)$(PHASE) build $(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)$(PHASE) build $(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BIN)
 	$(Q)FTX=$(abspath $(FTX)) $(PHASE) root tests/root/run.sh
-	$(Q)FTX=$(abspath $(FTX)) $(PHASE) kernelshark tests/clients/t-kernelshark.sh
-	$(Q)FTX=$(abspath $(FTX)) $(PHASE) vm tests/vm/run.sh --if-possible --jobs $(VM_JOBS) \
+	$(Q)FTX=$(abspath $(FTX)) tests/phases.sh "kernelshark tests/clients/t-kernelshark.sh" \
+		"browser tests/browser/run.sh" -- \
+		vm tests/vm/run.sh --if-possible --jobs $(VM_JOBS) \
 		$(if $(filter all,$(VM_CHECK_KERNELS)),,$(addprefix --kernel ,$(VM_CHECK_KERNELS)))
-	$(Q)FTX=$(abspath $(FTX)) $(PHASE) browser tests/browser/run.sh
 	$(Q)$(PHASE) check-asan $(MAKE) --no-print-directory check-asan
 	$(Q)$(PHASE) check-mem $(MAKE) --no-print-directory check-mem
 	$(Q)$(PHASE) check-unit $(MAKE) --no-print-directory check-unit
@@ -168,8 +173,11 @@ VM_CHECK_KERNELS ?= amd64-6.1 arm64-6.1 amd64-5.10 armhf-5.10
 # (each TCG guest is one host thread; arm guests always boot alone)
 VM_JOBS	?= $(shell [ "$$(nproc)" -ge 2 ] && echo 2 || echo 1)
 
+# check-unit: the unit suite, one process per Check suite, as many at a time as
+# there are CPUs (tests/run-suites.sh: each suite's log is printed if it fails).
 check-unit: $(TEST_BIN) $(FTX)
-	$(Q)cd tests && FTX=$(abspath $(FTX)) $(abspath $(TEST_BIN))
+	$(Q)cd tests && FTX=$(abspath $(FTX)) ./run-suites.sh --logs $(abspath $(BUILD))/unit-suites \
+		--first "tracedat report-opts report-inspect convert report" -- $(abspath $(TEST_BIN))
 
 # flame graph SVG and Chrome JSON in headless Chromium, speedscope (tests/browser)
 check-browser: $(FTX)
@@ -193,12 +201,15 @@ check-clients: $(FTX)
 # file offset a child shares with the parent back (the test reading a fixture
 # with fgets() then read lines twice); without valgrind _exit() does none of it.
 # The suites run in parallel, one valgrind per suite (tests/run-suites.sh).
-# FTX_TEST_ROUNDS_DIV=10: the tracedat suite's random byte flips run a tenth of
+# FTX_TEST_ROUNDS_DIV=10 (tests/test-cost.h): valgrind runs the suites in-process
+# 30 to 50 times slower, so the tracedat suite's random byte flips run a tenth of
 # their rounds here, its prefetch comparisons 6 of 24 and its damaged-page
-# comparisons 4 of 12 (valgrind runs them
-# in-process some 50 times slower: the suite took 1061 s, 645 s with the flips
-# cut alone);
-# check-asan and check-unit run all of them.
+# comparisons 4 of 12 (the suite took 1061 s, 645 s with the flips cut alone);
+# the report suite's golden comparisons read each file one way, serially or
+# through the reader thread, in turn (both ways each file across its tests),
+# and report-fast compares each file's fast path with or without plugins in
+# turn. check-asan sets FTX_TEST_ROUNDS_DIV=2: half the rounds, and the same
+# one-way reads; check-unit does all of it.
 check-mem: $(TEST_BIN) $(FTX)
 	$(Q)cd tests && CK_FORK=no FTX_TEST_ROUNDS_DIV=10 FTX=$(abspath $(FTX)) ./run-suites.sh --logs $(abspath $(BUILD))/mem-suites \
 		--first "tracedat report analysis flame convert" -- valgrind -q --leak-check=full \
@@ -207,7 +218,8 @@ check-mem: $(TEST_BIN) $(FTX)
 		--error-exitcode=1 $(abspath $(TEST_BIN))
 
 # check-asan: library, binary and unit suite built with ASan+UBSan in their own
-# build dir; the unit suite (it replays tests/fuzz/regress), 'ftx report' on
+# build dir; the unit suite (it replays tests/fuzz/regress; half the rounds of
+# its repeated comparisons, tests/test-cost.h), 'ftx report' on
 # every regress input and the root tests run with them (root: take the tracefs
 # lock). Reports go to files in $(ASAN_LOGS), so none hides in a test's output:
 # any report fails the run. libtraceevent's own leaks: tests/lsan.supp.
@@ -229,11 +241,11 @@ ASAN_ENV	:= ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$(ASAN_LOGS)/a
 ASAN_REPORTS	:= tests/sanitizer-reports.sh $(ASAN_LOGS) || { echo "check-asan: sanitizer reports above"; exit 1; }
 
 check-asan: $(LIBPERF_DIR)/lib/libperf.a
-	+$(Q)$(MAKE) --no-print-directory CC=$(ASAN_CC) BUILD=$(ASAN_BUILD) \
+	+$(Q)$(MAKE) --no-print-directory -j$(NPROC) CC=$(ASAN_CC) BUILD=$(ASAN_BUILD) \
 		LIBPERF_DIR=$(abspath $(LIBPERF_DIR)) EXTRA_CFLAGS="$(EXTRA_CFLAGS) $(ASAN_FLAGS)" \
 		LDFLAGS="$(LDFLAGS) -Wl,-u,ftx_sanitizer_stacks" $(ASAN_BUILD)/ftx $(ASAN_BUILD)/ftx-test
 	$(Q)rm -rf $(ASAN_LOGS) $(ASAN_LOGS)-suites && mkdir -p $(ASAN_LOGS)
-	$(Q)cd tests && $(ASAN_ENV) ./run-suites.sh --logs $(abspath $(ASAN_BUILD))/suites \
+	$(Q)cd tests && $(ASAN_ENV) FTX_TEST_ROUNDS_DIV=2 ./run-suites.sh --logs $(abspath $(ASAN_BUILD))/suites \
 		--first "tracedat convert report-inspect report" --sanitizer-logs $(ASAN_LOGS)-suites -- $(abspath $(ASAN_BUILD))/ftx-test
 	$(Q)for f in tests/fuzz/regress/*; do \
 		$(ASAN_ENV) $(ASAN_BUILD)/ftx report -i $$f >/dev/null 2>&1; \
@@ -251,7 +263,7 @@ vm-matrix:
 	$(Q)scripts/vm-matrix.sh --update README.md --update README.zh-CN.md
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)FTX=$(abspath $(FTX)) scripts/bench.sh
 
 fuzz: deps
@@ -259,7 +271,7 @@ fuzz: deps
 
 # deps, then a new make: this one read the Makefile before the libraries existed
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)FTX=$(abspath $(FTX)) scripts/demo.sh
 
 # Bash completion, generated from the binary's command and option tables (a cross
