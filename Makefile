@@ -141,18 +141,20 @@ static: $(LIBPERF_DIR)/lib/libperf.a
 # Each part's wall time is printed after it (tests/phase.sh: "check: NAME: Ns").
 # KernelShark's and the browser's tests mostly wait (seconds given to draw, npm):
 # they run in the background while the VM guests keep the CPUs busy, their
-# output after the VM suite's (tests/phases.sh).
+# output after the VM suite's (tests/phases.sh). The root tests mostly wait too
+# (a third of a CPU): the VM suite's downloads run beside them.
 PHASE	:= tests/phase.sh
 # the builds make check, demo and bench start: one compiler per CPU
 NPROC	:= $(shell nproc 2>/dev/null || echo 1)
 check:
 	$(Q)$(PHASE) deps scripts/deps.sh --vm
 	$(Q)$(PHASE) build $(MAKE) --no-print-directory -j$(NPROC) all $(TEST_BIN)
-	$(Q)FTX=$(abspath $(FTX)) $(PHASE) root tests/root/run.sh
+	$(Q)FTX=$(abspath $(FTX)) tests/phases.sh \
+		"vm-download tests/vm/run.sh --if-possible --download-only $(VM_KERNEL_ARGS)" -- \
+		root tests/root/run.sh
 	$(Q)FTX=$(abspath $(FTX)) tests/phases.sh "kernelshark tests/clients/t-kernelshark.sh" \
 		"browser tests/browser/run.sh" -- \
-		vm tests/vm/run.sh --if-possible --jobs $(VM_JOBS) \
-		$(if $(filter all,$(VM_CHECK_KERNELS)),,$(addprefix --kernel ,$(VM_CHECK_KERNELS)))
+		vm tests/vm/run.sh --if-possible --jobs $(VM_JOBS) $(VM_KERNEL_ARGS)
 	$(Q)$(PHASE) check-asan $(MAKE) --no-print-directory check-asan
 	$(Q)$(PHASE) check-mem $(MAKE) --no-print-directory check-mem
 	$(Q)$(PHASE) check-unit $(MAKE) --no-print-directory check-unit
@@ -168,6 +170,7 @@ check:
 # of the run. arm64 guests now get pauth-impdef=on (tests/vm/run.sh): arm64-6.1's
 # scenarios took 102 s on an idle host, 345 s before.
 VM_CHECK_KERNELS ?= amd64-6.1 arm64-6.1 amd64-5.10 armhf-5.10
+VM_KERNEL_ARGS	= $(if $(filter all,$(VM_CHECK_KERNELS)),,$(addprefix --kernel ,$(VM_CHECK_KERNELS)))
 
 # x86 guests booted at once by make check's VM suite: two where there are two CPUs
 # (each TCG guest is one host thread; arm guests always boot alone)

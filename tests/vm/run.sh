@@ -10,7 +10,7 @@
 # and cached under build/vm/.
 #
 # usage: tests/vm/run.sh [--if-possible] [--kernel NAME]... [--scenario NAME]...
-#                        [--refresh] [--fetch-only] [--jobs N]
+#                        [--refresh] [--fetch-only] [--download-only] [--jobs N]
 #                        [--selftest-broken[=panic|mount|hang]]
 #   --if-possible   print a SKIP line with the reason (exit 0) where qemu, a cross
 #                   compiler or the package lists are missing, instead of failing
@@ -19,6 +19,9 @@
 #   --refresh       resolve the newest kernel packages again (else the cached ones)
 #   --fetch-only    fetch and unpack kernels and userland, build the initramfs, boot
 #                   nothing (needs no VM lock: fills the cache while another run boots)
+#   --download-only the downloads of --fetch-only alone: kernels, userland and the
+#                   older trace-cmd fetched and unpacked, nothing built (make check
+#                   runs it beside the root tests, which leave the network idle)
 #   --jobs N        boot up to N x86 guests at once (default 1, or $FTX_VM_JOBS): they
 #                   run TCG in one host thread each; arm guests take a thread per vCPU
 #                   and boot alone. Everything is fetched and built first, serially.
@@ -53,6 +56,7 @@ export FTX
 if_possible=0
 refresh=0
 fetch_only=0
+download_only=0
 jobs=${FTX_VM_JOBS:-1}
 selftest=
 only_kernels=()
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
 	--if-possible) if_possible=1 ;;
 	--refresh) refresh=1 ;;
 	--fetch-only) fetch_only=1 ;;
+	--download-only) fetch_only=1 download_only=1 ;;
 	--jobs) jobs=${2:?--jobs needs a number}; shift ;;
 	--kernel) only_kernels+=("${2:?--kernel needs a name}"); shift ;;
 	--scenario) only_scenarios+=("${2:?--scenario needs a name}"); shift ;;
@@ -510,6 +515,10 @@ run_kernel() {
 			{ say_fail "$name: $otcname"; return; }
 		otc=$cache/tracecmd-$suite-$arch
 		apt_for -
+	fi
+	if [ $download_only = 1 ]; then
+		say_pass "$name: $pkg fetched (--download-only)"
+		return
 	fi
 	ftx=$(build_ftx "$triplet") || {
 		say_fail "$name: $ftx"
