@@ -622,7 +622,17 @@ run_ftx_bg() {
 # 2b. what the drain gets from larger sub-buffers (fewer, bigger page swaps;
 # the floor gets the same size and, as ftx's default self-filter, a notrace pid)
 tracefs_lock
-if [ -r "$T/buffer_subbuf_size_kb" ]; then
+# the kernel may have the file and refuse other sizes (lockdown: 6.18.44 says EPERM)
+sbwhy=
+if [ -r "$T/buffer_subbuf_size_kb" ] && mkdir "$T/instances/ftx-bench-sb$$" 2>/dev/null; then
+	sbwhy=$( { echo 8 > "$T/instances/ftx-bench-sb$$/buffer_subbuf_size_kb"; } 2>&1 | sed 's/.*: //')
+	rmdir "$T/instances/ftx-bench-sb$$"
+fi
+if [ ! -r "$T/buffer_subbuf_size_kb" ]; then
+	echo "== 2b. sub-buffer size: SKIP, this kernel has no buffer_subbuf_size_kb (6.8 and later)"
+elif [ -n "$sbwhy" ]; then
+	echo "== 2b. sub-buffer size: SKIP, this kernel refuses sizes other than its own ($sbwhy)"
+else
 	echo "== 2b. sub-buffer size (ftx --subbuf-size KB; the floor's instance gets the same"
 	echo "   buffer_subbuf_size_kb and a notrace pid), raw_syscalls system-wide, $rounds interleaved"
 	echo "   rounds each"
@@ -637,8 +647,6 @@ if [ -r "$T/buffer_subbuf_size_kb" ]; then
 	done
 	echo "   what the size did: cost $costs; recorder CPU $cpus s"
 	echo "   (ftx's default: the kernel's size, $sbk KB here, unless --subbuf-size)"
-else
-	echo "== 2b. sub-buffer size: SKIP, this kernel has no buffer_subbuf_size_kb (6.8 and later)"
 fi
 echo
 tracefs_unlock

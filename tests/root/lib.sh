@@ -27,6 +27,21 @@ tracefs_snapshot()
 
 die() { echo "$*" >&2; exit 1; }
 
+# subbuf_settable: does the kernel let a new instance's sub-buffers be 8 KB?
+# 0 yes; 1 no buffer_subbuf_size_kb (before 6.8); 2 the write refused (a
+# lockdown may: this host's 6.18.44 says EPERM), $SUBBUF_WHY the shell's error
+subbuf_settable()
+{
+	local T d rc=0
+	T=$(ftx_tracefs_dir) || return 1
+	[ -e "$T/buffer_subbuf_size_kb" ] || return 1
+	d=$T/instances/ftx-t-subbuf-$$
+	mkdir "$d" 2>/dev/null || { SUBBUF_WHY="cannot make an instance"; return 2; }
+	SUBBUF_WHY=$( { echo 8 > "$d/buffer_subbuf_size_kb"; } 2>&1 ) || rc=2
+	rmdir "$d"
+	return $rc
+}
+
 # wait_grep FILE PATTERN PID: until FILE has a line matching PATTERN (grep -E);
 # fails at once when PID is gone, after 10 s otherwise
 wait_grep()

@@ -90,7 +90,13 @@ if [ ! -e /sys/bus/event_source/devices/cpu ] && [ ! -e /sys/bus/event_source/de
 	expect "hardware PMU" "not supported" "no cpu PMU in /sys/bus/event_source/devices"
 fi
 [ -e /sys/bus/event_source/devices/software ] && expect "software events" ok "software PMU listed"
-[ -e "$T/buffer_subbuf_size_kb" ] && expect buffer_subbuf_size_kb ok "the file exists"
+subbuf_settable
+case $? in
+0) expect buffer_subbuf_size_kb ok "the shell set 8 KB sub-buffers in an instance" ;;
+2) case $SUBBUF_WHY in
+   *"not permitted"*) expect buffer_subbuf_size_kb "not permitted" "the shell's write: $SUBBUF_WHY" ;;
+   esac ;;
+esac
 p=$(cat /proc/sys/kernel/perf_event_paranoid)
 grep -q "^perf_event_paranoid .* $p " "$tmp/out" || die "perf_event_paranoid does not show $p"
 # every clock listed in trace_clock is reported as working

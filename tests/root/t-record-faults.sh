@@ -228,7 +228,9 @@ pid=
 # 8. since 6.8 each instance has its own sub-buffer size and header_page: the
 #    top level's made different (buffer_subbuf_size_kb 8), the file carries the
 #    instance's page format (and trace-cmd reads its 4 KB pages)
-if [ -w "$T/buffer_subbuf_size_kb" ]; then
+subbuf_settable
+sb=$?
+if [ $sb = 0 ]; then
 	old_sb=$(cat "$T/buffer_subbuf_size_kb")
 	echo 8 > "$T/buffer_subbuf_size_kb" || die "[header_page] cannot set the top's sub-buffer size"
 	top_hp=$(cat "$T/events/header_page")
@@ -248,6 +250,8 @@ if [ -w "$T/buffer_subbuf_size_kb" ]; then
 	grep -q 'sys_enter:' hp.txt || die "[header_page] no events read: $(head -3 hp.txt)"
 	nothing_left 0 "[header_page]"
 	echo "[header_page] ok: the instance's, not the top's (sub-buffer 8 KB there)"
+elif [ $sb = 2 ]; then
+	echo "[header_page] not run: the kernel refuses other sub-buffer sizes ($SUBBUF_WHY)"
 else
 	echo "[header_page] not run: no buffer_subbuf_size_kb (kernel before 6.8)"
 fi

@@ -137,7 +137,9 @@ grep -q "has no time of day" "$tmp/err" || die "--date -C counter said: $(cat "$
 echo "ok: --date"
 
 # 5c. --subbuf-size: sub-buffers of that size in the file, trace-cmd reads them
-if [ -e "$T/buffer_subbuf_size_kb" ]; then
+subbuf_settable
+sb=$?
+if [ $sb = 0 ]; then
 	"$FTX" record --subbuf-size 8 -q -e sched:sched_switch -o "$tmp/s.dat" -- sleep 0.2 ||
 		die "record --subbuf-size 8 failed"
 	trace-cmd dump --head-page "$tmp/s.dat" 2>&1 | grep -q "size:8176;" ||
@@ -148,6 +150,14 @@ if [ -e "$T/buffer_subbuf_size_kb" ]; then
 	"$FTX" report -i "$tmp/s.dat" > "$tmp/s.ftx" || die "ftx report on 8 KB sub-buffers"
 	cmp -s "$tmp/s.tc" "$tmp/s.ftx" || die "--subbuf-size: ftx report differs from trace-cmd's"
 	echo "ok: --subbuf-size"
+elif [ $sb = 2 ]; then
+	# refused (lockdown): one line naming the file and the kernel's reason, no file
+	"$FTX" record --subbuf-size 8 -q -e sched -o "$tmp/s.dat" -- true 2> "$tmp/err" &&
+		die "--subbuf-size succeeded where the shell's write was refused ($SUBBUF_WHY)"
+	[ "$(wc -l < "$tmp/err")" = 1 ] && grep -q "buffer_subbuf_size_kb: not permitted" "$tmp/err" ||
+		die "--subbuf-size refused said: $(cat "$tmp/err")"
+	[ -e "$tmp/s.dat" ] && die "--subbuf-size refused left $tmp/s.dat"
+	echo "ok: --subbuf-size refused: $(cat "$tmp/err")"
 else
 	"$FTX" record --subbuf-size 8 -q -e sched -o "$tmp/s.dat" -- true 2> "$tmp/err" &&
 		die "--subbuf-size without buffer_subbuf_size_kb succeeded"

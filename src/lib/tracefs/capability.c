@@ -389,13 +389,44 @@ out:
 	free(top_list);
 }
 
+/*
+ * Does the instance's trace file show @what? Read in pieces and at most
+ * TRACE_LOOK_MAX bytes: where reading it does not pause the recording
+ * (options/pause-on-trace off) the file goes on as long as events come, and
+ * each read can make more (a traced check: every read a context switch).
+ */
+#define TRACE_LOOK_MAX	(4u << 20)
+
 static bool trace_contains(struct probe_ctx *c, const char *what)
 {
-	char *text = top_file_read(c, ftx_session_dir(c->s), "trace");
-	bool ret = text && strstr(text, what);
+	size_t wl = strlen(what), keep = 0, total = 0;
+	char path[512], buf[8192 + 256];
+	bool found = false;
+	int fd;
 
-	free(text);
-	return ret;
+	if (!wl || wl > 256)
+		return false;
+	snprintf(path, sizeof(path), "%s/trace", ftx_session_dir(c->s));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (!found && total < TRACE_LOOK_MAX) {
+		ssize_t n = read(fd, buf + keep, sizeof(buf) - 1 - keep);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += n;
+		n += keep;
+		buf[n] = '\0';
+		found = memmem(buf, n, what, wl) != NULL;
+		/* the last wl - 1 bytes may begin a match the next piece ends */
+		keep = (size_t)n < wl - 1 ? (size_t)n : wl - 1;
+		memmove(buf, buf + n - keep, keep);
+	}
+	close(fd);
+	return found;
 }
 
 static void sleep_ms(unsigned int ms)

@@ -304,11 +304,26 @@ static int session_write(struct ftx_session *s, const char *path, const char *va
 {
 	struct ftx_journal_op op = { .path = (char *)path, .data = (char *)value,
 			      .len = strlen(value), .append = append };
+	int before = s->nr_changes;
 
 	if (session_save(s, path) < 0)
 		return -1;
 	if (op_apply(&op) == 0)
 		return 0;
+	/*
+	 * A refused write left the file as it was: nothing to put back. Under
+	 * lockdown the old value may be refused too (buffer_subbuf_size_kb), so
+	 * the restore would fail on a file that never changed.
+	 */
+	if (s->nr_changes == before + 1) {
+		sigset_t old;
+		int e = errno;
+
+		signals_block(&old);
+		change_free(&s->changes[--s->nr_changes]);
+		signals_unblock(&old);
+		errno = e;
+	}
 	/* The kernel explains rejected writes in the error_log of the instance
 	 * (or top level) the file belongs to. */
 	ftx_tracefs_explain(path_is_top(s, path) ? s->top : s->dir, session_rel(s, path), value);
