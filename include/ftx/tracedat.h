@@ -47,17 +47,6 @@ struct ftx_tracedat;
  * a plugin may provide, an odd text) is parsed at open as without the flag.
  */
 #define FTX_TRACEDAT_LAZY_FORMATS	(1u << 2)
-/*
- * Start the prefetch thread (ftx_tracedat_prefetch(), 4 chunks ahead) as
- * soon as the options say where the CPU data is, so the first chunks are
- * decompressed while the formats are read and checked. Only for compressed
- * (version 7) data of the top instance alone, and not for latency files;
- * otherwise the caller's ftx_tracedat_prefetch() starts it as before. A
- * failure in those chunks is given out where the reading reaches it, never
- * by the open. ftx_tracedat_set_cpus() and ftx_tracedat_set_skip() still
- * apply to the chunks decompressed after them.
- */
-#define FTX_TRACEDAT_PREFETCH	(1u << 3)
 
 /**
  * ftx_tracedat_open - open a trace.dat file and parse its headers
@@ -130,8 +119,6 @@ int ftx_tracedat_record_page(struct ftx_tracedat *td, const void **page, uint64_
  * @ahead: chunks kept ready per CPU (fewer with many CPUs: 32 in all at most,
  *	one per CPU at least, so memory stays flat)
  *
- * With the thread already started (FTX_TRACEDAT_PREFETCH) this does nothing.
- *
  * For compressed (version 7) data: each CPU's next chunks are decompressed
  * while the caller reads; records, errors and their order stay those of the
  * serial reading. Nothing for uncompressed files, or when no thread can be
@@ -164,10 +151,10 @@ typedef bool (*ftx_tracedat_skip_fn)(void *arg, int cpu, const void *data, int s
 
 /**
  * ftx_tracedat_set_skip - pass over records where they sit
- * @td: reader, before the first ftx_tracedat_next(); the prefetch thread
- *	uses it too for the chunks it decompresses after this call
+ * @td: reader, before the first ftx_tracedat_next() and before
+ *	ftx_tracedat_prefetch() for the prefetch thread to use it too
  * @fn: called for each record before it is merged, in the reading thread;
- *	with a prefetch thread, also in that thread (and
+ *	with a prefetch thread started after this call, also in that thread (and
  *	in the reading thread while it decompresses ahead) on each page of a
  *	chunk it decompresses, so a record may be seen more than once and from
  *	two threads at a time: @fn must answer from its arguments alone,

@@ -544,13 +544,9 @@ struct ftx_tracedat *ftx_analysis_open(const struct ftx_analysis_opts *o)
 		ftx_error_set("the time window ends before it starts");
 		return NULL;
 	}
-	/*
-	 * formats as their records come (a file holds hundreds, an analysis meets
-	 * a few); with a CPU to spare the first chunks decompressed meanwhile
-	 */
+	/* formats as their records come (a file holds hundreds, an analysis meets a few) */
 	td = ftx_tracedat_open(o->input, o->td_flags | FTX_TRACEDAT_LAZY_KALLSYMS |
-			       FTX_TRACEDAT_LAZY_FORMATS |
-			       (ftx_record_pipe_cpus_spare() ? FTX_TRACEDAT_PREFETCH : 0));
+			       FTX_TRACEDAT_LAZY_FORMATS);
 	if (!td)
 		return NULL;
 	if (ftx_tracedat_load_events(td, ftrace_event, NULL)) {

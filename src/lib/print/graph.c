@@ -1000,8 +1000,7 @@ int ftx_graph_report(const char *input, unsigned int td_flags, const bool *cpus,
 		return -1;
 	}
 	ftx_tracedat_close(td);
-	td = graph_open(input, td_flags |
-			(ftx_record_pipe_cpus_spare() ? FTX_TRACEDAT_PREFETCH : 0), cpus, ncpus);
+	td = graph_open(input, td_flags, cpus, ncpus);
 	if (!td)
 		return -1;
 	maxid = ftx_tracedat_max_event_id(td);

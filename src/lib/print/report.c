@@ -1746,12 +1746,9 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 
 	if (plugin_opts_add(o))
 		return -1;
-	threads = o->threads ? o->threads : rpipe_cpus_usable();
-	/* with a CPU to spare the first chunks are decompressed while the formats are read */
 	r.td = ftx_tracedat_open(o->input ? o->input : "trace.dat",
 				 FTX_TRACEDAT_LAZY_KALLSYMS | FTX_TRACEDAT_LAZY_FORMATS |
-				 (o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0) |
-				 (threads > 1 && !o->stat ? FTX_TRACEDAT_PREFETCH : 0));
+				 (o->no_plugins ? FTX_TRACEDAT_NO_PLUGINS : 0));
 	if (!r.td)
 		return -1;
 	tep = ftx_tracedat_tep(r.td);
@@ -1831,6 +1828,7 @@ int ftx_report_run(const struct ftx_report_opts *o, ftx_report_write_fn write, v
 		if (n > name_w)
 			name_w = n;
 	}
+	threads = o->threads ? o->threads : rpipe_cpus_usable();
 	/* instances: the lookahead looks within one, so those files are read serially */
 	sdrop = run_pipe_drop(&r, o, f, &drop);
 	/*

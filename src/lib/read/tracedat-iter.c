@@ -251,7 +251,7 @@ struct td_prefetch {
 	bool stop;
 	bool idle;			/* the prefetch thread waits (no room) */
 	bool wanting;			/* the reading thread waits */
-	ftx_tracedat_skip_fn skip;	/* td's skip for chunk_skipped(), NULL without the walk */
+	ftx_tracedat_skip_fn skip;	/* td's skip when the thread started (chunk_skipped()) */
 	void *skip_arg;
 	int ahead, n;
 	struct pf_cpu {
@@ -270,19 +270,20 @@ struct td_prefetch {
 
 /*
  * page_skipped() of each page of a decompressed chunk, a bit per page into
- * @mask, by @skip (the skip set when the chunk was claimed: NULL, none)
+ * @mask, by the skip set before ftx_tracedat_prefetch() (kept in @pf: one set
+ * later is the reading's alone)
  */
-static void chunk_skipped(const struct td_prefetch *pf, ftx_tracedat_skip_fn skip, void *arg,
-			  int cpu, const uint8_t *buf, size_t len, uint64_t *mask)
+static void chunk_skipped(const struct td_prefetch *pf, int cpu, const uint8_t *buf, size_t len,
+			  uint64_t *mask)
 {
 	const struct ftx_tracedat *td = pf->td;
 	size_t i, n = len / td->page_size;
 
 	memset(mask, 0, CHUNK_PAGES_MAX / 8);
-	if (!skip)
+	if (!pf->skip || !td->walk)
 		return;
 	for (i = 0; i < n && i < CHUNK_PAGES_MAX; i++)
-		if (page_skipped(td, skip, arg, cpu, buf + i * td->page_size))
+		if (page_skipped(td, pf->skip, pf->skip_arg, cpu, buf + i * td->page_size))
 			mask[i / 64] |= 1ull << (i % 64);
 }
 
@@ -311,8 +312,6 @@ static void pf_work(struct td_prefetch *pf, struct pf_cpu *p, const struct zscra
 	struct ftx_tracedat *td = pf->td;
 	struct td_cpu *c = &td->cpu[p - pf->pc];
 	struct zslot *s = &p->q[(p->head + p->count) % pf->ahead];
-	ftx_tracedat_skip_fn skip = pf->skip;
-	void *skip_arg = pf->skip_arg;
 	struct zjob j;
 	int r;
 
@@ -330,7 +329,7 @@ static void pf_work(struct td_prefetch *pf, struct pf_cpu *p, const struct zscra
 		r = chunk_fill(td, c, &j, zs, &s->buf, &s->cap, &s->len);
 		s->at = j.at;
 		if (!r)
-			chunk_skipped(pf, skip, skip_arg, c->cpu, s->buf, s->len, s->skip);
+			chunk_skipped(pf, c->cpu, s->buf, s->len, s->skip);
 		if (r < 0) {
 			s->err = errno;
 			s->msg = strdup(ftx_error());
@@ -385,8 +384,7 @@ int ftx_tracedat_prefetch(struct ftx_tracedat *td, int ahead)
 	if (!pf)
 		return td_nomem(td);
 	pf->td = td;
-	/* td->walk is known once the open is done; an early start sets the skip later */
-	pf->skip = td->walk ? td->skip : NULL;
+	pf->skip = td->skip;
 	pf->skip_arg = td->skip_arg;
 	pf->ahead = ahead;
 	pf->n = td->nall;
@@ -869,49 +867,12 @@ void ftx_tracedat_set_cpus(struct ftx_tracedat *td, const bool *mask, int n)
 {
 	int i;
 
-	/* the prefetch thread picks its CPUs by it (pf_pick()), under its lock */
-	if (td->pf)
-		pthread_mutex_lock(&td->pf->mtx);
 	for (i = 0; i < td->nall; i++)
 		td->cpu[i].selected = !mask || (td->cpu[i].cpu < n && mask[td->cpu[i].cpu]);
-	if (td->pf)
-		pthread_mutex_unlock(&td->pf->mtx);
 }
 
 void ftx_tracedat_set_skip(struct ftx_tracedat *td, ftx_tracedat_skip_fn fn, void *arg)
 {
 	td->skip = fn;
 	td->skip_arg = arg;
-	if (td->pf) {
-		pthread_mutex_lock(&td->pf->mtx);
-		td->pf->skip = td->walk ? fn : NULL;
-		td->pf->skip_arg = arg;
-		pthread_mutex_unlock(&td->pf->mtx);
-	}
-}
-
-/*
- * FTX_TRACEDAT_PREFETCH: the prefetch thread started from the open, once
- * the options gave the top instance's CPU data (parse_v7()); the CPUs as
- * td_setup_cpus() leaves them, which then leaves them alone. Nothing when the
- * thread cannot be made: the caller's ftx_tracedat_prefetch() tries again.
- */
-void td_prefetch_early(struct ftx_tracedat *td)
-{
-	int i;
-
-	for (i = 0; i < td->ncpus; i++) {
-		struct td_cpu *c = &td->cpu[i];
-
-		c->compressed = true;
-		c->selected = true;
-		c->pos = c->off;
-		c->done = !c->size;
-	}
-	td->nall = td->ncpus;
-	td->cpus_early = true;
-	if (ftx_tracedat_prefetch(td, 4) || !td->pf) {
-		td->cpus_early = false;
-		td->nall = 0;
-	}
 }

@@ -199,7 +199,6 @@ struct ftx_tracedat {
 	ftx_tracedat_skip_fn skip;	/* records passed over in the walk (ftx_tracedat_set_skip()) */
 	void *skip_arg;
 	struct td_prefetch *pf;		/* compressed chunks decompressed ahead (tracedat-iter.c) */
-	bool cpus_early;		/* the top CPUs set up for it from the open (td_prefetch_early()) */
 
 	struct tep_record slot[2];
 	int slot_i;
@@ -244,8 +243,6 @@ struct ftx_tracedat *td_open(struct ftx_tracedat *td);
 
 /* Stop and free the prefetch thread, if any */
 void td_prefetch_stop(struct ftx_tracedat *td);
-/* Start it from the open (FTX_TRACEDAT_PREFETCH): see parse_v7() */
-void td_prefetch_early(struct ftx_tracedat *td);
 
 /* tracedat-lazy.c */
 

@@ -147,8 +147,7 @@ int td_pread(struct ftx_tracedat *td, uint64_t off, void *buf, size_t len)
 
 			ftx_error_set("%s: offset %llu: read error: %s", td->name,
 				      (unsigned long long)(off + done), strerror(e));
-			if (!td_in_prefetch)
-				td->failed = true;
+			td->failed = true;
 			errno = e;
 			return -1;
 		}
@@ -1383,36 +1382,6 @@ static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 
 	if (parse_options_v7(td, opt_off))
 		return -1;
-	/*
-	 * The CPU count is CPUCOUNT's (trace-cmd's "cpus=N"), not the highest CPU
-	 * with data: CPUs that recorded nothing have no entry in BUFFER.
-	 */
-	if (!td->latency && td->hdr_cpus > td->ncpus) {
-		struct td_cpu *n = realloc(td->cpu, td->hdr_cpus * sizeof(*n));
-
-		if (!n)
-			return td_nomem(td);
-		memset(n + td->ncpus, 0, (td->hdr_cpus - td->ncpus) * sizeof(*n));
-		for (int k = td->ncpus; k < td->hdr_cpus; k++)
-			n[k].cpu = k;
-		td->cpu = n;
-		td->ncpus = td->hdr_cpus;
-	}
-	/*
-	 * Where the CPU data is chunk-compressed, of the top instance alone, its
-	 * first chunks can be decompressed while the formats below are read: the
-	 * BUFFER section's header looked at here, checked (and failed) below
-	 */
-	if ((td->flags & FTX_TRACEDAT_PREFETCH) && !td->canary && !td->latency &&
-	    !td->nr_buffers && td->comp != COMP_NONE && td->ncpus) {
-		uint8_t h[4];
-
-		if (td->sec_off[OPT_BUFFER] && td->sec_off[OPT_BUFFER] <= td->fsize &&
-		    td->fsize - td->sec_off[OPT_BUFFER] >= 4 &&
-		    !td_pread(td, td->sec_off[OPT_BUFFER], h, 4) &&
-		    td_num(td, h, 2) == OPT_BUFFER && (td_num(td, h + 2, 2) & 1))
-			td_prefetch_early(td);
-	}
 	for (i = 0; i < FTX_ARRAY_SIZE(secs); i++) {
 		uint64_t off = td->sec_off[secs[i].id];
 
@@ -1471,6 +1440,21 @@ static int parse_v7(struct ftx_tracedat *td, uint64_t opt_off)
 			return td_fail(td, h.pos, "BUFFER_TEXT section truncated");
 		return 0;
 	}
+	/*
+	 * The CPU count is CPUCOUNT's (trace-cmd's "cpus=N"), not the highest CPU
+	 * with data: CPUs that recorded nothing have no entry in BUFFER.
+	 */
+	if (td->hdr_cpus > td->ncpus) {
+		struct td_cpu *n = realloc(td->cpu, td->hdr_cpus * sizeof(*n));
+
+		if (!n)
+			return td_nomem(td);
+		memset(n + td->ncpus, 0, (td->hdr_cpus - td->ncpus) * sizeof(*n));
+		for (int k = td->ncpus; k < td->hdr_cpus; k++)
+			n[k].cpu = k;
+		td->cpu = n;
+		td->ncpus = td->hdr_cpus;
+	}
 	/* the BUFFER section's flag says whether CPU data is chunk-compressed */
 	{
 		struct cur h = { .td = td, .pos = td->sec_off[OPT_BUFFER], .end = td->fsize };
@@ -1516,12 +1500,9 @@ static int add_instance_cpus(struct ftx_tracedat *td)
 {
 	int i, k;
 
-	/* td_prefetch_early() set them (the same), and its thread reads them now */
-	if (!td->cpus_early) {
-		for (i = 0; i < td->ncpus; i++)
-			td->cpu[i].compressed = td->data_compressed;
-		td->nall = td->ncpus;
-	}
+	for (i = 0; i < td->ncpus; i++)
+		td->cpu[i].compressed = td->data_compressed;
+	td->nall = td->ncpus;
 	for (i = 0; i < td->nr_buffers; i++) {
 		struct td_buffer *b = &td->buffers[i];
 
@@ -1596,13 +1577,12 @@ static int td_setup_cpus(struct ftx_tracedat *td)
 	for (i = 0; i < td->nall; i++) {
 		struct td_cpu *c = &td->cpu[i];
 
-		if (!(td->cpus_early && i < td->ncpus)) {
-			c->selected = true;
-			c->pos = c->off;
-			c->done = !c->size;
-		}
-		if (!c->size)
+		c->selected = true;
+		c->pos = c->off;
+		if (!c->size) {
+			c->done = true;
 			continue;
+		}
 		/* the recorder saves whole pages; a part page would be dropped unread */
 		if (!c->compressed && c->size % td->page_size)
 			return td_fail(td, c->table_off, "CPU %d%s%s: data size %llu (at offset %llu) is "
