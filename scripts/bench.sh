@@ -101,18 +101,6 @@ for p in trace-cmd linux-perf bc time; do
 			>/dev/null
 done
 
-# best wall time of 3 runs and the peak RSS of the last: "secs kb"
-measure() {
-	local best= t m i
-	for i in 1 2 3; do
-		/usr/bin/time -f "%e %M" -o "$work/time" "$@" > /dev/null 2> "$work/cmd.err" || {
-			echo "FAILED: $* ($(tail -1 "$work/cmd.err"))" >&2; return 1; }
-		read -r t m < "$work/time"
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc)" = 1 ]; then best=$t; fi
-	done
-	echo "$best $m"
-}
-
 # Report speed in interleaved rounds (trace-cmd, ftx on one CPU, ftx on two,
 # one after the other in each round), the minimum wall time of each: the
 # machine's other load hits all three alike. ftx reads in one thread and
@@ -228,7 +216,8 @@ echo
 # Growth: the largest file above as v6, its own pages repeated x4 and x16 with
 # timestamps moved on (scripts/trace-grow.py): time must grow linearly, peak
 # RSS not at all.
-echo "== 1b. growth: the same events x1, x4, x16 (best of 3, output to /dev/null; events: report's lines)"
+echo "== 1b. growth: the same events x1, x4, x16 (3 interleaved rounds, minimum wall of each,"
+echo "   output to /dev/null; events: report's lines; peak RSS of the last round)"
 big=${files[${#files[@]}-1]}
 if [ "${BENCH_ONLY:-}" = 1c ]; then
 	echo "SKIP: BENCH_ONLY=1c"
@@ -236,12 +225,22 @@ elif "$FTX" convert -i "$big" -o "$work/g1.dat" --file-version 6 > /dev/null 2>&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 4 "$work/g4.dat" &&
    python3 "$top/scripts/trace-grow.py" "$work/g1.dat" 16 "$work/g16.dat"; then
 	printf '%-28s %5s %10s %9s %11s %9s\n' command x events seconds s/M-events peak-RSS
+	declare -A gn
+	for k in 1 4 16; do gn[$k]=$("$FTX" report -i "$work/g$k.dat" | grep -vc '^cpus='); done
 	for cmd in "report" "report -l" "hist sched_switch.prev_prio" "export --chrome /dev/null"; do
+		# x1, x4, x16 in turn, three rounds, the minimum wall of each (ms
+		# resolution): x1 runs after x16, not from a last-level cache its own
+		# previous run filled (its 33 MB of pages about fit this host's 32 MB)
+		best=() bcpu=() rss=()
+		for r in 1 2 3; do
+			for k in 1 4 16; do
+				# shellcheck disable=SC2086
+				keep "x$k" "$FTX" $cmd -i "$work/g$k.dat" || exit 1
+			done
+		done
 		for k in 1 4 16; do
-			n=$("$FTX" report -i "$work/g$k.dat" | grep -vc '^cpus=')
-			# shellcheck disable=SC2086
-			read -r t m < <(measure "$FTX" $cmd -i "$work/g$k.dat") || exit 1
-			printf '%-28s %5s %10s %9s %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
+			n=${gn[$k]} t=${best[x$k]} m=${rss[x$k]}
+			printf '%-28s %5s %10s %9.3f %11.3f %6s KB\n' "$cmd" "x$k" "$n" "$t" \
 				"$(echo "$t * 1000000 / $n" | bc -l)" "$m"
 			[ $k = 1 ] && g1="$(echo "$t * 1000000 / $n" | bc -l)|$m"
 			[ $k = 16 ] && echo "growth|$cmd|${g1%|*}|$(echo "$t * 1000000 / $n" | bc -l)|${g1#*|}|$m" \
