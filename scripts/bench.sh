@@ -621,16 +621,17 @@ run_ftx_bg() {
 # 2b. what the drain gets from larger sub-buffers (fewer, bigger page swaps;
 # the floor gets the same size and, as ftx's default self-filter, a notrace pid)
 tracefs_lock
-# the kernel may have the file and refuse other sizes (lockdown: 6.18.44 says EPERM)
-sbwhy=
-if [ -r "$T/buffer_subbuf_size_kb" ] && mkdir "$T/instances/ftx-bench-sb$$" 2>/dev/null; then
-	sbwhy=$( { echo 8 > "$T/instances/ftx-bench-sb$$/buffer_subbuf_size_kb"; } 2>&1 | sed 's/.*: //')
-	rmdir "$T/instances/ftx-bench-sb$$"
-fi
+# ftx check's verdict: the kernel may have the file and refuse other sizes
+# (lockdown: 6.18.44-fc-v1252 says EPERM)
+sbcap=$("$FTX" check --json 2>/dev/null | python3 -c '
+import json, sys
+for c in json.load(sys.stdin).get("capabilities", []):
+    if c.get("name") == "buffer_subbuf_size_kb":
+        print("%s|%s" % (c.get("status"), c.get("reason")))')
 if [ ! -r "$T/buffer_subbuf_size_kb" ]; then
 	echo "== 2b. sub-buffer size: SKIP, this kernel has no buffer_subbuf_size_kb (6.8 and later)"
-elif [ -n "$sbwhy" ]; then
-	echo "== 2b. sub-buffer size: SKIP, this kernel refuses sizes other than its own ($sbwhy)"
+elif [ "${sbcap%%|*}" != ok ]; then
+	echo "== 2b. sub-buffer size: SKIP, ftx check says: ${sbcap/|/: }"
 else
 	echo "== 2b. sub-buffer size (ftx --subbuf-size KB; the floor's instance gets the same"
 	echo "   buffer_subbuf_size_kb and a notrace pid), raw_syscalls system-wide, $rounds interleaved"

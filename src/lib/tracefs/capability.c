@@ -411,7 +411,7 @@ static bool trace_contains(struct probe_ctx *c, const char *what)
 	if (fd < 0)
 		return false;
 	while (!found && total < TRACE_LOOK_MAX) {
-		ssize_t n = read(fd, buf + keep, sizeof(buf) - 1 - keep);
+		ssize_t n = read(fd, buf + keep, sizeof(buf) - keep);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -419,7 +419,6 @@ static bool trace_contains(struct probe_ctx *c, const char *what)
 			break;
 		total += n;
 		n += keep;
-		buf[n] = '\0';
 		found = memmem(buf, n, what, wl) != NULL;
 		/* the last wl - 1 bytes may begin a match the next piece ends */
 		keep = (size_t)n < wl - 1 ? (size_t)n : wl - 1;
